@@ -1,0 +1,71 @@
+// npm run codegen            regenerate src/migrations/embedded-migrations.ts and src/schema/db.ts
+// npm run codegen -- --verify fail (exit 1) when either is out of date with sql/migrations
+//
+// Starts an embedded PostgreSQL, applies every migration from sql/, and runs kysely-codegen
+// against the migrated catalog.
+import { execFileSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import pg from 'pg';
+import { readSqlMigrations, renderEmbeddedModule } from './lib/sql-migrations.js';
+
+const verify = process.argv.includes('--verify');
+const root = join(import.meta.dirname, '..');
+const embeddedPath = join(root, 'src', 'migrations', 'embedded-migrations.ts');
+const dbTypesPath = join(root, 'src', 'schema', 'db.ts');
+
+const migrations = readSqlMigrations();
+const embedded = renderEmbeddedModule(migrations);
+let failed = false;
+let current = '';
+try {
+  current = readFileSync(embeddedPath, 'utf8');
+} catch {
+  // first run
+}
+if (current !== embedded) {
+  if (verify) {
+    console.error(`${embeddedPath} is out of date with sql/migrations: run npm run codegen`);
+    failed = true;
+  } else {
+    writeFileSync(embeddedPath, embedded);
+    console.log(`wrote ${embeddedPath} (${migrations.length} migrations)`);
+  }
+}
+
+// Imported only now: these modules load the embedded-migrations module written above.
+const { createDatabase } = await import('../src/database/create-database.js');
+const { migrate } = await import('../src/migrations/migrate.js');
+const { startPostgresServer } = await import('../src/testing/postgres-server.js');
+
+// Always an embedded server: the generated types must not depend on what DATABASE_URL holds.
+const server = await startPostgresServer({ url: null });
+try {
+  const admin = new pg.Client({ connectionString: server.adminUrl });
+  await admin.connect();
+  await admin.query('CREATE DATABASE org_data_codegen');
+  await admin.end();
+  const url = server.adminUrl.replace(/\/postgres$/, '/org_data_codegen');
+  const db = createDatabase({ connectionString: url });
+  await migrate(db, { migrations });
+  await db.destroy();
+  const args = [
+    '--dialect', 'postgres',
+    '--url', url,
+    '--out-file', dbTypesPath,
+    '--exclude-pattern', 'org_data_migrations',
+    '--date-parser', 'string',
+    '--log-level', 'error',
+  ];
+  if (verify) args.push('--verify');
+  try {
+    execFileSync(join(root, 'node_modules', '.bin', 'kysely-codegen'), args, { stdio: 'inherit' });
+    if (!verify) console.log(`wrote ${dbTypesPath}`);
+  } catch {
+    console.error(`${dbTypesPath} is out of date with sql/migrations: run npm run codegen`);
+    failed = true;
+  }
+} finally {
+  await server.stop();
+}
+process.exit(failed ? 1 : 0);

@@ -1,0 +1,2 @@
+DROP TABLE organizations;
+DROP FUNCTION set_updated_at();

@@ -1,0 +1,75 @@
+import { Kysely, PostgresDialect } from 'kysely';
+import pg from 'pg';
+import type { DB } from '../schema/db.js';
+
+/** PostgreSQL type OID of `date`. */
+const DATE_OID = 1082;
+
+/** Connection settings for {@link createDatabase}. */
+export interface DatabaseConfig {
+  /** A `postgres://` connection string. Prefer discrete fields for secrets from a vault. */
+  readonly connectionString?: string;
+  readonly host?: string;
+  readonly port?: number;
+  readonly user?: string;
+  readonly password?: string;
+  readonly database?: string;
+  /** Pool size. (Default: `10`) */
+  readonly max?: number;
+  /** Reported in `pg_stat_activity.application_name`. (Default: `org-data`) */
+  readonly applicationName?: string;
+  /** How long to wait for a connection from the pool, in ms. (Default: `10000`) */
+  readonly connectionTimeoutMillis?: number;
+  /** How long an idle connection stays open, in ms. (Default: `30000`) */
+  readonly idleTimeoutMillis?: number;
+  /**
+   * Called when an idle or checked-out connection fails outside a query (the server restarted,
+   * the connection was terminated). The pool discards that connection and the process keeps
+   * running. (Default: ignore; the next query gets a fresh connection)
+   */
+  readonly onConnectionError?: (error: Error) => void;
+}
+
+/**
+ * Creates a `pg.Pool` with this package's connection rules: every connection runs with
+ * `TimeZone=UTC`, `date` values stay `YYYY-MM-DD` strings, and error listeners on the pool and
+ * on every client keep a dying connection from crashing the process.
+ */
+export function createPool(config: DatabaseConfig = {}): pg.Pool {
+  const onError = config.onConnectionError ?? (() => undefined);
+  const pool = new pg.Pool({
+    connectionString: config.connectionString,
+    host: config.host,
+    port: config.port,
+    user: config.user,
+    password: config.password,
+    database: config.database,
+    max: config.max ?? 10,
+    application_name: config.applicationName ?? 'org-data',
+    connectionTimeoutMillis: config.connectionTimeoutMillis ?? 10_000,
+    idleTimeoutMillis: config.idleTimeoutMillis ?? 30_000,
+    options: '-c TimeZone=UTC',
+    types: {
+      getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
+        oid === DATE_OID
+          ? (value: string) => value
+          : pg.types.getTypeParser(oid, format as 'text')) as typeof pg.types.getTypeParser,
+    },
+  });
+  pool.on('error', onError);
+  pool.on('connect', (client) => client.on('error', onError));
+  return pool;
+}
+
+/**
+ * Creates a typed Kysely instance over a new pool (see {@link createPool}).
+ * Call `db.destroy()` to close the pool.
+ *
+ * @example
+ * const db = createDatabase({ connectionString: process.env.DATABASE_URL });
+ * await migrate(db);
+ * const repos = createRepositories(db);
+ */
+export function createDatabase(config: DatabaseConfig = {}): Kysely<DB> {
+  return new Kysely<DB>({ dialect: new PostgresDialect({ pool: createPool(config) }) });
+}

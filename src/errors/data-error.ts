@@ -1,0 +1,45 @@
+/**
+ * Stable machine-readable codes carried by every {@link DataError}.
+ * Services switch on `error.code`, never on the message.
+ */
+export type DataErrorCode =
+  | 'VALIDATION'
+  | 'NOT_FOUND'
+  | 'UNIQUE_VIOLATION'
+  | 'FOREIGN_KEY_VIOLATION'
+  | 'CHECK_VIOLATION'
+  | 'NOT_NULL_VIOLATION'
+  | 'INVALID_INPUT'
+  | 'MIGRATION_FAILED'
+  | 'MIGRATION_CHECKSUM_MISMATCH'
+  | 'MIGRATION_STATE'
+  | 'DATABASE_ERROR';
+
+/** What a {@link DataError} keeps of the driver error it replaces: names and codes, never values. */
+export interface DataErrorOrigin {
+  /** The PostgreSQL SQLSTATE, e.g. `23505`. */
+  readonly sqlState?: string;
+  readonly table?: string;
+  readonly column?: string;
+  readonly constraint?: string;
+}
+
+/**
+ * Base class of every error this package throws.
+ *
+ * Messages name tables, columns and constraints but never contain row values, passwords or
+ * secrets: the PostgreSQL `detail` (which holds row values) is deliberately dropped.
+ */
+export class DataError extends Error {
+  /** A stable code to branch on. */
+  readonly code: DataErrorCode;
+  /** The PostgreSQL SQLSTATE when the error came from the server. */
+  readonly sqlState: string | undefined;
+
+  constructor(code: DataErrorCode, message: string, origin: DataErrorOrigin = {}) {
+    super(message);
+    this.name = new.target.name;
+    this.code = code;
+    this.sqlState = origin.sqlState;
+  }
+}

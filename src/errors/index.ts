@@ -1,0 +1,13 @@
+export { DataError, type DataErrorCode, type DataErrorOrigin } from './data-error.js';
+export { ValidationError, type ValidationIssue } from './validation-error.js';
+export { NotFoundError } from './not-found-error.js';
+export {
+  ConstraintError,
+  UniqueViolationError,
+  ForeignKeyViolationError,
+  CheckViolationError,
+  NotNullViolationError,
+} from './constraint-errors.js';
+export { MigrationError, MigrationChecksumError, MigrationStateError } from './migration-errors.js';
+export { mapDatabaseError } from './map-database-error.js';
+export { SqlState } from './sqlstate.js';

@@ -1,0 +1,58 @@
+// Public entry point of @org/data. Test helpers live in `@org/data/testing`.
+
+export { createDatabase, createPool, type DatabaseConfig } from './database/create-database.js';
+export type { DB } from './schema/db.js';
+
+export {
+  migrate,
+  rollback,
+  migrationStatus,
+  embeddedMigrations,
+  defineMigration,
+  checksumOf,
+  NO_TRANSACTION_MARKER,
+  TRACKING_TABLE,
+  type MigrateOptions,
+  type MigrateResult,
+  type RollbackResult,
+  type RollbackTarget,
+  type MigrationStatus,
+  type MigrationSourceOptions,
+  type MigrationTimeouts,
+  type PendingMigration,
+  type MismatchedMigration,
+  type AppliedMigration,
+  type Migration,
+  type MigrationScript,
+} from './migrations/index.js';
+
+export * from './errors/index.js';
+export * from './schema/inputs/index.js';
+
+export { createRepositories, type Repositories } from './repositories/index.js';
+export {
+  createOrganizationRepository,
+  type OrganizationRepository,
+} from './repositories/organizations/organization-repository.js';
+export type { Organization } from './repositories/organizations/organization.js';
+export {
+  createUserRepository,
+  type UserRepository,
+  type RegisteredUser,
+} from './repositories/users/user-repository.js';
+export type { User, UserProfile } from './repositories/users/user.js';
+export { createRoleRepository, type RoleRepository } from './repositories/rbac/role-repository.js';
+export {
+  createAccessRepository,
+  type AccessRepository,
+  type AssignRoleOptions,
+} from './repositories/rbac/access-repository.js';
+export type { Role, Permission } from './repositories/rbac/role.js';
+export { ADMIN_ROLE, DEFAULT_USER_ROLE } from './repositories/rbac/default-role.js';
+
+export {
+  seedDefaults,
+  BASELINE_PERMISSIONS,
+  USER_ROLE_PERMISSIONS,
+  type SeedDefaultsResult,
+} from './seeders/seed-defaults.js';

@@ -1,0 +1,48 @@
+import { createHash } from 'node:crypto';
+
+/** The first-line marker that makes the runner execute a script outside a transaction. */
+export const NO_TRANSACTION_MARKER = '-- org-data:no-transaction';
+
+const NAME_PATTERN = /^\d{14}_[a-z0-9]+(?:_[a-z0-9]+)*$/;
+
+/** One direction of a migration. */
+export interface MigrationScript {
+  /** The SQL text exactly as written in the file. */
+  readonly sql: string;
+  /**
+   * `false` when the file starts with `-- org-data:no-transaction` (needed for
+   * `CREATE INDEX CONCURRENTLY`); such a script runs statement by statement.
+   */
+  readonly transactional: boolean;
+}
+
+/** A forward and rollback pair, named `<UTC timestamp YYYYMMDDHHMMSS>_<description>`. */
+export interface Migration {
+  readonly name: string;
+  readonly up: MigrationScript;
+  readonly down: MigrationScript;
+  /** sha256 (hex) of the forward file; recorded when applied and checked on every run. */
+  readonly checksum: string;
+}
+
+function script(sql: string): MigrationScript {
+  const firstLine = sql.trimStart().split('\n', 1)[0]?.trim() ?? '';
+  return Object.freeze({ sql, transactional: firstLine !== NO_TRANSACTION_MARKER });
+}
+
+/** sha256 of a migration file's text, as hex. */
+export function checksumOf(sql: string): string {
+  return createHash('sha256').update(sql, 'utf8').digest('hex');
+}
+
+/**
+ * Builds a frozen {@link Migration} from its name and the text of its two files.
+ *
+ * @throws TypeError when the name is not `<14-digit UTC timestamp>_<snake_case description>`.
+ */
+export function defineMigration(name: string, up: string, down: string): Migration {
+  if (!NAME_PATTERN.test(name)) {
+    throw new TypeError(`Migration name must be <YYYYMMDDHHMMSS>_<description>: ${name}`);
+  }
+  return Object.freeze({ name, up: script(up), down: script(down), checksum: checksumOf(up) });
+}

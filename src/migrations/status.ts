@@ -1,0 +1,100 @@
+import type { Kysely } from 'kysely';
+import { embeddedMigrations } from './embedded-migrations.js';
+import type { Migration } from './migration.js';
+import { readApplied, type AppliedMigration } from './tracking-table.js';
+
+/** A migration of this package that the database has not applied yet. */
+export interface PendingMigration {
+  readonly name: string;
+  /** The forward SQL that `migrate` would run, for review before it runs. */
+  readonly sql: string;
+  /** `false` for scripts marked `-- org-data:no-transaction`. */
+  readonly transactional: boolean;
+}
+
+/** An applied migration whose file in this package no longer matches what was applied. */
+export interface MismatchedMigration {
+  readonly name: string;
+  readonly appliedChecksum: string;
+  readonly fileChecksum: string;
+}
+
+/** Where a database stands against the migrations shipped in this package. */
+export interface MigrationStatus {
+  /** Applied and unchanged, in name order. */
+  readonly applied: readonly AppliedMigration[];
+  /** Not applied yet, in the order `migrate` would apply them. */
+  readonly pending: readonly PendingMigration[];
+  /** Applied, but the file's sha256 differs: `migrate` refuses until this is resolved. */
+  readonly mismatched: readonly MismatchedMigration[];
+  /** Applied, but not shipped in this package (a newer release applied them). */
+  readonly unknown: readonly AppliedMigration[];
+}
+
+/** Options shared by `migrate`, `rollback` and `migrationStatus`. */
+export interface MigrationSourceOptions {
+  /**
+   * The migrations to consider, in any order. (Default: the SQL shipped in this package.)
+   * Meant for tests of the runner itself.
+   */
+  readonly migrations?: readonly Migration[];
+}
+
+/** Sorts migrations by name (their UTC timestamp prefix) and rejects duplicates. */
+export function sortedMigrations(options: MigrationSourceOptions = {}): Migration[] {
+  const list = [...(options.migrations ?? embeddedMigrations)].sort((a, b) =>
+    a.name < b.name ? -1 : a.name > b.name ? 1 : 0,
+  );
+  for (let i = 1; i < list.length; i += 1) {
+    if (list[i]?.name === list[i - 1]?.name) {
+      throw new TypeError(`Duplicate migration name: ${list[i]?.name}`);
+    }
+  }
+  return list;
+}
+
+/** Compares the shipped migrations with the tracking rows. Pure; used by every operation. */
+export function compareMigrations(
+  migrations: readonly Migration[],
+  appliedRows: readonly AppliedMigration[],
+): MigrationStatus {
+  const byName = new Map(migrations.map((migration) => [migration.name, migration]));
+  const appliedNames = new Set(appliedRows.map((row) => row.name));
+  const applied: AppliedMigration[] = [];
+  const mismatched: MismatchedMigration[] = [];
+  const unknown: AppliedMigration[] = [];
+  for (const row of appliedRows) {
+    const migration = byName.get(row.name);
+    if (!migration) unknown.push(row);
+    else if (migration.checksum !== row.checksum) {
+      mismatched.push({
+        name: row.name,
+        appliedChecksum: row.checksum,
+        fileChecksum: migration.checksum,
+      });
+    } else applied.push(row);
+  }
+  const pending = migrations
+    .filter((migration) => !appliedNames.has(migration.name))
+    .map((migration) => ({
+      name: migration.name,
+      sql: migration.up.sql,
+      transactional: migration.up.transactional,
+    }));
+  return Object.freeze({ applied, pending, mismatched, unknown });
+}
+
+/**
+ * Lists applied, pending, mismatched and unknown migrations without changing anything.
+ * Pending entries carry their SQL so a DBA can review what `migrate` would run.
+ *
+ * @example
+ * const status = await migrationStatus(db);
+ * for (const m of status.pending) console.log(m.name, m.sql);
+ */
+export async function migrationStatus(
+  db: Kysely<any>,
+  options: MigrationSourceOptions = {},
+): Promise<MigrationStatus> {
+  return compareMigrations(sortedMigrations(options), await readApplied(db));
+}

@@ -1,0 +1,96 @@
+import { sql, type Kysely } from 'kysely';
+import { NotFoundError } from '../../errors/not-found-error.js';
+import type { DB } from '../../schema/db.js';
+import { UuidSchema } from '../../schema/inputs/common.js';
+import {
+  CreateOrganizationInputSchema,
+  OrganizationSlugSchema,
+  OrganizationSettingsSchema,
+  type CreateOrganizationInput,
+  type OrganizationSettings,
+} from '../../schema/inputs/organization-inputs.js';
+import { parseInput } from '../../schema/inputs/parse-input.js';
+import { withErrorMapping } from '../shared/with-error-mapping.js';
+import { organizationColumns, type Organization } from './organization.js';
+
+/** Organizations: the tenants. Reads skip soft-deleted organizations. */
+export interface OrganizationRepository {
+  /**
+   * Creates an organization.
+   * @throws ValidationError for a bad slug, name or settings document; nothing is written.
+   * @throws UniqueViolationError (`organizations_slug_key`) when a live organization has the slug.
+   */
+  create(input: CreateOrganizationInput): Promise<Organization>;
+  /** The organization, or `undefined` when it does not exist or is soft-deleted. */
+  findById(id: string): Promise<Organization | undefined>;
+  /** The live organization with this slug, or `undefined`. */
+  findBySlug(slug: string): Promise<Organization | undefined>;
+  /**
+   * Replaces the settings document (validated).
+   * @throws NotFoundError when the organization does not exist or is soft-deleted.
+   */
+  updateSettings(id: string, settings: OrganizationSettings): Promise<Organization>;
+  /**
+   * Soft-deletes the organization; its slug becomes available again.
+   * @throws NotFoundError when it does not exist or is already deleted.
+   */
+  softDelete(id: string): Promise<void>;
+}
+
+/**
+ * Creates the organization repository over `db` (a Kysely instance or a transaction).
+ *
+ * @example
+ * const org = await createOrganizationRepository(db).create({ slug: 'acme', name: 'Acme' });
+ */
+export function createOrganizationRepository(db: Kysely<DB>): OrganizationRepository {
+  const live = () =>
+    db.selectFrom('organizations').select(organizationColumns).where('organizations.deleted_at', 'is', null);
+
+  return withErrorMapping({
+    async create(input: CreateOrganizationInput) {
+      const data = parseInput(CreateOrganizationInputSchema, input);
+      const row = await db
+        .insertInto('organizations')
+        .values({ slug: data.slug, name: data.name, settings: JSON.stringify(data.settings) })
+        .returning(organizationColumns)
+        .executeTakeFirstOrThrow();
+      return row as Organization;
+    },
+    async findById(id: string) {
+      const key = parseInput(UuidSchema, id);
+      return (await live().where('organizations.id', '=', key).executeTakeFirst()) as
+        | Organization
+        | undefined;
+    },
+    async findBySlug(slug: string) {
+      const key = parseInput(OrganizationSlugSchema, slug);
+      return (await live().where('organizations.slug', '=', key).executeTakeFirst()) as
+        | Organization
+        | undefined;
+    },
+    async updateSettings(id: string, settings: OrganizationSettings) {
+      const key = parseInput(UuidSchema, id);
+      const data = parseInput(OrganizationSettingsSchema, settings);
+      const row = await db
+        .updateTable('organizations')
+        .set({ settings: JSON.stringify(data) })
+        .where('id', '=', key)
+        .where('deleted_at', 'is', null)
+        .returning(organizationColumns)
+        .executeTakeFirst();
+      if (!row) throw new NotFoundError('organization');
+      return row as Organization;
+    },
+    async softDelete(id: string) {
+      const key = parseInput(UuidSchema, id);
+      const result = await db
+        .updateTable('organizations')
+        .set({ deleted_at: sql`now()` })
+        .where('id', '=', key)
+        .where('deleted_at', 'is', null)
+        .executeTakeFirst();
+      if (result.numUpdatedRows === 0n) throw new NotFoundError('organization');
+    },
+  });
+}

@@ -1,0 +1,137 @@
+import { sql, type Kysely } from 'kysely';
+import { NotFoundError } from '../../errors/not-found-error.js';
+import type { DB } from '../../schema/db.js';
+import { UuidSchema } from '../../schema/inputs/common.js';
+import { parseInput } from '../../schema/inputs/parse-input.js';
+import { PermissionNameSchema } from '../../schema/inputs/rbac-inputs.js';
+import { foreignKeyAsNotFound } from '../shared/foreign-key-as-not-found.js';
+import { withErrorMapping } from '../shared/with-error-mapping.js';
+
+/** Options of {@link AccessRepository.assignRole}. */
+export interface AssignRoleOptions {
+  /** The user granting the role, recorded in `user_roles.granted_by`. */
+  readonly grantedBy?: string | null;
+}
+
+/** Which roles users hold, and what that lets them do. */
+export interface AccessRepository {
+  /**
+   * Assigns a role to a live user. Returns `false` when the user already held it.
+   * @throws NotFoundError (`user` or `role`).
+   */
+  assignRole(userId: string, roleId: string, options?: AssignRoleOptions): Promise<boolean>;
+  /** Removes a role from a user. Returns `false` when the user did not hold it. */
+  unassignRole(userId: string, roleId: string): Promise<boolean>;
+  /** Names of the roles a user holds, sorted. */
+  listUserRoles(userId: string): Promise<string[]>;
+  /**
+   * Every permission the user holds through any role, sorted and distinct. Empty for
+   * inactive or soft-deleted users.
+   */
+  listEffectivePermissions(userId: string): Promise<string[]>;
+  /**
+   * Whether a live, active user holds `permission` (`resource:action`) through any role.
+   * One query, answered from indexes.
+   */
+  hasPermission(userId: string, permission: string): Promise<boolean>;
+}
+
+/** Creates the access repository over `db` (a Kysely instance or a transaction). */
+export function createAccessRepository(db: Kysely<DB>): AccessRepository {
+  const effectivePermissions = (userId: string) =>
+    db
+      .selectFrom('user_roles')
+      .innerJoin('users', 'users.id', 'user_roles.user_id')
+      .innerJoin('role_permissions', 'role_permissions.role_id', 'user_roles.role_id')
+      .innerJoin('permissions', 'permissions.id', 'role_permissions.permission_id')
+      .where('user_roles.user_id', '=', userId)
+      .where('users.is_active', '=', true)
+      .where('users.deleted_at', 'is', null);
+
+  return withErrorMapping({
+    async assignRole(userId: string, roleId: string, options: AssignRoleOptions = {}) {
+      const user = parseInput(UuidSchema, userId);
+      const role = parseInput(UuidSchema, roleId);
+      const grantedBy =
+        options.grantedBy === undefined || options.grantedBy === null
+          ? null
+          : parseInput(UuidSchema, options.grantedBy);
+      try {
+        const inserted = await db
+          .insertInto('user_roles')
+          .columns(['user_id', 'role_id', 'organization_id', 'granted_by'])
+          .expression(
+            db
+              .selectFrom('users')
+              .select([
+                'users.id',
+                sql.val(role).as('role_id'),
+                'users.organization_id',
+                sql.val(grantedBy).as('granted_by'),
+              ])
+              .where('users.id', '=', user)
+              .where('users.deleted_at', 'is', null),
+          )
+          .onConflict((oc) => oc.columns(['user_id', 'role_id']).doNothing())
+          .returning('user_roles.user_id')
+          .executeTakeFirst();
+        if (inserted) return true;
+      } catch (error) {
+        return foreignKeyAsNotFound(error, {
+          user_roles_role_id_fkey: 'role',
+          user_roles_granted_by_fkey: 'granting user',
+        });
+      }
+      const exists = await db
+        .selectFrom('users')
+        .select('id')
+        .where('id', '=', user)
+        .where('deleted_at', 'is', null)
+        .executeTakeFirst();
+      if (!exists) throw new NotFoundError('user');
+      return false;
+    },
+    async unassignRole(userId: string, roleId: string) {
+      const user = parseInput(UuidSchema, userId);
+      const role = parseInput(UuidSchema, roleId);
+      const result = await db
+        .deleteFrom('user_roles')
+        .where('user_id', '=', user)
+        .where('role_id', '=', role)
+        .executeTakeFirst();
+      return result.numDeletedRows > 0n;
+    },
+    async listUserRoles(userId: string) {
+      const user = parseInput(UuidSchema, userId);
+      const rows = await db
+        .selectFrom('user_roles')
+        .innerJoin('roles', 'roles.id', 'user_roles.role_id')
+        .select('roles.name')
+        .where('user_roles.user_id', '=', user)
+        .orderBy('roles.name')
+        .execute();
+      return rows.map((row) => row.name);
+    },
+    async listEffectivePermissions(userId: string) {
+      const user = parseInput(UuidSchema, userId);
+      const rows = await effectivePermissions(user)
+        .select('permissions.name')
+        .distinct()
+        .orderBy('permissions.name')
+        .execute();
+      return rows.map((row) => row.name);
+    },
+    async hasPermission(userId: string, permission: string) {
+      const user = parseInput(UuidSchema, userId);
+      const name = parseInput(PermissionNameSchema, permission);
+      const row = await db
+        .selectNoFrom((eb) =>
+          eb
+            .exists(effectivePermissions(user).select(sql.lit(1).as('one')).where('permissions.name', '=', name))
+            .as('allowed'),
+        )
+        .executeTakeFirstOrThrow();
+      return row.allowed === true;
+    },
+  });
+}

@@ -1,0 +1,157 @@
+import type { Kysely } from 'kysely';
+import { NotFoundError } from '../../errors/not-found-error.js';
+import type { DB } from '../../schema/db.js';
+import { UuidSchema } from '../../schema/inputs/common.js';
+import { parseInput } from '../../schema/inputs/parse-input.js';
+import {
+  CreatePermissionInputSchema,
+  CreateRoleInputSchema,
+  PermissionNameSchema,
+  RoleNameSchema,
+  type CreatePermissionInput,
+  type CreateRoleInput,
+} from '../../schema/inputs/rbac-inputs.js';
+import { foreignKeyAsNotFound } from '../shared/foreign-key-as-not-found.js';
+import { withErrorMapping } from '../shared/with-error-mapping.js';
+import { permissionColumns, roleColumns, type Permission, type Role } from './role.js';
+
+/** Roles, permissions, and which permissions each role grants. */
+export interface RoleRepository {
+  /**
+   * Creates a role.
+   * @throws ValidationError for a bad name; UniqueViolationError (`roles_name_key`) when taken.
+   */
+  create(input: CreateRoleInput): Promise<Role>;
+  /** The role, or `undefined`. */
+  findById(id: string): Promise<Role | undefined>;
+  /** The role with this name, or `undefined`. */
+  findByName(name: string): Promise<Role | undefined>;
+  /** Every role, by name. */
+  list(): Promise<Role[]>;
+  /**
+   * Renames a role.
+   * @throws NotFoundError; UniqueViolationError (`roles_name_key`) when the name is taken.
+   */
+  rename(id: string, name: string): Promise<Role>;
+  /**
+   * Deletes a role; its permission grants go with it.
+   * @throws NotFoundError; ForeignKeyViolationError (`user_roles_role_id_fkey`) while the role
+   *   is still assigned to a user: unassign it first.
+   */
+  delete(id: string): Promise<void>;
+  /**
+   * Creates a permission `resource:action`.
+   * @throws ValidationError; UniqueViolationError (`permissions_name_key`).
+   */
+  createPermission(input: CreatePermissionInput): Promise<Permission>;
+  /** Every permission, by name. */
+  listPermissions(): Promise<Permission[]>;
+  /** Names of the permissions a role grants, sorted. */
+  listRolePermissions(roleId: string): Promise<string[]>;
+  /**
+   * Grants a permission to a role. Returns `false` when it was already granted.
+   * @throws NotFoundError (`role` or `permission`).
+   */
+  grantPermission(roleId: string, permission: string): Promise<boolean>;
+  /** Revokes a permission from a role. Returns `false` when it was not granted. */
+  revokePermission(roleId: string, permission: string): Promise<boolean>;
+}
+
+/** Creates the role repository over `db` (a Kysely instance or a transaction). */
+export function createRoleRepository(db: Kysely<DB>): RoleRepository {
+  return withErrorMapping({
+    async create(input: CreateRoleInput) {
+      const data = parseInput(CreateRoleInputSchema, input);
+      return db
+        .insertInto('roles')
+        .values({ name: data.name, description: data.description ?? null })
+        .returning(roleColumns)
+        .executeTakeFirstOrThrow();
+    },
+    async findById(id: string) {
+      const key = parseInput(UuidSchema, id);
+      return db.selectFrom('roles').select(roleColumns).where('roles.id', '=', key).executeTakeFirst();
+    },
+    async findByName(name: string) {
+      const key = parseInput(RoleNameSchema, name);
+      return db.selectFrom('roles').select(roleColumns).where('roles.name', '=', key).executeTakeFirst();
+    },
+    async list() {
+      return db.selectFrom('roles').select(roleColumns).orderBy('roles.name').execute();
+    },
+    async rename(id: string, name: string) {
+      const key = parseInput(UuidSchema, id);
+      const newName = parseInput(RoleNameSchema, name);
+      const row = await db
+        .updateTable('roles')
+        .set({ name: newName })
+        .where('id', '=', key)
+        .returning(roleColumns)
+        .executeTakeFirst();
+      if (!row) throw new NotFoundError('role');
+      return row;
+    },
+    async delete(id: string) {
+      const key = parseInput(UuidSchema, id);
+      const result = await db.deleteFrom('roles').where('id', '=', key).executeTakeFirst();
+      if (result.numDeletedRows === 0n) throw new NotFoundError('role');
+    },
+    async createPermission(input: CreatePermissionInput) {
+      const data = parseInput(CreatePermissionInputSchema, input);
+      return db
+        .insertInto('permissions')
+        .values({ name: data.name, description: data.description ?? null })
+        .returning(permissionColumns)
+        .executeTakeFirstOrThrow();
+    },
+    async listPermissions() {
+      return db.selectFrom('permissions').select(permissionColumns).orderBy('permissions.name').execute();
+    },
+    async listRolePermissions(roleId: string) {
+      const key = parseInput(UuidSchema, roleId);
+      const rows = await db
+        .selectFrom('role_permissions')
+        .innerJoin('permissions', 'permissions.id', 'role_permissions.permission_id')
+        .select('permissions.name')
+        .where('role_permissions.role_id', '=', key)
+        .orderBy('permissions.name')
+        .execute();
+      return rows.map((row) => row.name);
+    },
+    async grantPermission(roleId: string, permission: string) {
+      const key = parseInput(UuidSchema, roleId);
+      const name = parseInput(PermissionNameSchema, permission);
+      const found = await db
+        .selectFrom('permissions')
+        .select('id')
+        .where('name', '=', name)
+        .executeTakeFirst();
+      if (!found) throw new NotFoundError('permission');
+      try {
+        const inserted = await db
+          .insertInto('role_permissions')
+          .values({ role_id: key, permission_id: found.id })
+          .onConflict((oc) => oc.doNothing())
+          .executeTakeFirst();
+        return inserted.numInsertedOrUpdatedRows === 1n;
+      } catch (error) {
+        return foreignKeyAsNotFound(error, {
+          role_permissions_role_id_fkey: 'role',
+          role_permissions_permission_id_fkey: 'permission',
+        });
+      }
+    },
+    async revokePermission(roleId: string, permission: string) {
+      const key = parseInput(UuidSchema, roleId);
+      const name = parseInput(PermissionNameSchema, permission);
+      const result = await db
+        .deleteFrom('role_permissions')
+        .where('role_id', '=', key)
+        .where('permission_id', 'in', (eb) =>
+          eb.selectFrom('permissions').select('id').where('name', '=', name),
+        )
+        .executeTakeFirst();
+      return result.numDeletedRows > 0n;
+    },
+  });
+}

