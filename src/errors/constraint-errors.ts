@@ -22,7 +22,7 @@ export class UniqueViolationError extends ConstraintError {
   }
 }
 
-/** SQLSTATE 23503: a referenced row is missing, or a row is still referenced. */
+/** SQLSTATE 23503 (or 23001 for ON DELETE RESTRICT): a referenced row is missing, or a row is still referenced. */
 export class ForeignKeyViolationError extends ConstraintError {
   constructor(origin: DataErrorOrigin) {
     super('FOREIGN_KEY_VIOLATION', 'Foreign key violated:', origin);

@@ -45,12 +45,14 @@ export function mapDatabaseError(error: unknown): unknown {
     case SqlState.uniqueViolation:
       return new UniqueViolationError(origin);
     case SqlState.foreignKeyViolation:
+    case SqlState.restrictViolation:
       return new ForeignKeyViolationError(origin);
     case SqlState.checkViolation:
       return new CheckViolationError(origin);
     case SqlState.notNullViolation:
       return new NotNullViolationError(origin);
     case SqlState.invalidTextRepresentation:
+    case SqlState.characterNotInRepertoire:
     case SqlState.stringDataRightTruncation:
     case SqlState.invalidDatetimeFormat:
     case SqlState.datetimeFieldOverflow:

@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import { NotFoundError } from '../../errors/not-found-error.js';
 import type { DB } from '../../schema/db.js';
 import { UuidSchema } from '../../schema/inputs/common.js';
@@ -11,6 +11,8 @@ import {
   type CreatePermissionInput,
   type CreateRoleInput,
 } from '../../schema/inputs/rbac-inputs.js';
+import { ADMIN_ROLE } from './default-role.js';
+import { inTransaction } from '../shared/in-transaction.js';
 import { foreignKeyAsNotFound } from '../shared/foreign-key-as-not-found.js';
 import { withErrorMapping } from '../shared/with-error-mapping.js';
 import { permissionColumns, roleColumns, type Permission, type Role } from './role.js';
@@ -40,7 +42,8 @@ export interface RoleRepository {
    */
   delete(id: string): Promise<void>;
   /**
-   * Creates a permission `resource:action`.
+   * Creates a permission `resource:action` and grants it to the `admin` role (when it exists),
+   * in one transaction, so `admin` keeps holding every permission.
    * @throws ValidationError; UniqueViolationError (`permissions_name_key`).
    */
   createPermission(input: CreatePermissionInput): Promise<Permission>;
@@ -98,11 +101,24 @@ export function createRoleRepository(db: Kysely<DB>): RoleRepository {
     },
     async createPermission(input: CreatePermissionInput) {
       const data = parseInput(CreatePermissionInputSchema, input);
-      return db
-        .insertInto('permissions')
-        .values({ name: data.name, description: data.description ?? null })
-        .returning(permissionColumns)
-        .executeTakeFirstOrThrow();
+      return inTransaction(db, async (trx) => {
+        const permission = await trx
+          .insertInto('permissions')
+          .values({ name: data.name, description: data.description ?? null })
+          .returning(permissionColumns)
+          .executeTakeFirstOrThrow();
+        await trx
+          .insertInto('role_permissions')
+          .columns(['role_id', 'permission_id'])
+          .expression(
+            trx
+              .selectFrom('roles')
+              .select(['roles.id', sql.val(permission.id).as('permission_id')])
+              .where('roles.name', '=', ADMIN_ROLE),
+          )
+          .execute();
+        return permission;
+      });
     },
     async listPermissions() {
       return db.selectFrom('permissions').select(permissionColumns).orderBy('permissions.name').execute();

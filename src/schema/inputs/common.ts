@@ -3,6 +3,9 @@ import { z } from 'zod';
 /** A UUID in canonical 8-4-4-4-12 hex form (any version), as every primary key is. */
 export const UuidSchema = z.guid();
 
+/** Any string PostgreSQL `text` can hold: it cannot store the NUL character. */
+export const PgTextSchema = z.string().refine((value) => !value.includes('\u0000'), 'must not contain NUL');
+
 /**
  * A linear email shape check (one '@', no whitespace, a dotted domain), at most 254 characters.
  * Each character class excludes the separator that follows it, so it cannot backtrack.
@@ -12,11 +15,12 @@ export const EmailSchema = z
   .string()
   .trim()
   .max(254)
-  .regex(/^[^@\s]+@[^@\s.]+(?:\.[^@\s.]+)+$/, 'must be an email address');
+  .regex(/^[^@\s]+@[^@\s.]+(?:\.[^@\s.]+)+$/, 'must be an email address')
+  .pipe(PgTextSchema);
 
-/** Text that must not be blank, trimmed, at most `max` characters. */
+/** Text that must not be blank, trimmed, at most `max` characters, no NUL. */
 export function requiredText(max: number) {
-  return z.string().trim().min(1).max(max);
+  return z.string().trim().min(1).max(max).pipe(PgTextSchema);
 }
 
 /** A BCP 47-shaped locale tag such as `en`, `vi-VN`, `zh-Hant-TW`. */

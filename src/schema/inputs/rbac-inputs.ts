@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { PgTextSchema } from './common.js';
 
 /** A role name: lowercase, starts with a letter, `[a-z0-9_-]`, at most 64 characters. */
 export const RoleNameSchema = z
@@ -13,7 +14,7 @@ export const PermissionNameSchema = z
   .regex(/^[a-z][a-z0-9_-]*:[a-z][a-z0-9_-]*$/, 'must be resource:action');
 
 /** Optional free-text description, at most 1000 characters. */
-export const DescriptionSchema = z.string().trim().max(1000).nullable().optional();
+export const DescriptionSchema = z.string().trim().max(1000).pipe(PgTextSchema).nullable().optional();
 
 /** Input of `roles.create`. */
 export const CreateRoleInputSchema = z

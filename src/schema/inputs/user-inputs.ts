@@ -3,13 +3,14 @@ import {
   BirthdateSchema,
   EmailSchema,
   LocaleSchema,
+  PgTextSchema,
   requiredText,
   TimeZoneSchema,
   UuidSchema,
 } from './common.js';
 
 /** The identity provider's subject (e.g. a Cognito `sub`), 1–255 characters. */
-export const AuthSubjectSchema = z.string().min(1).max(255);
+export const AuthSubjectSchema = z.string().min(1).max(255).pipe(PgTextSchema);
 
 /** Input of `users.register`: the user, their profile, and the organization they join. */
 export const RegisterUserInputSchema = z
