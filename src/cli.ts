@@ -1,0 +1,120 @@
+// org-data: migrate | rollback | status | seed, against DATABASE_URL.
+import { parseArgs } from 'node:util';
+import { createDatabase } from './database/create-database.js';
+import { DataError } from './errors/data-error.js';
+import { migrate } from './migrations/migrate.js';
+import { rollback } from './migrations/rollback.js';
+import { migrationStatus } from './migrations/status.js';
+import { seedDefaults } from './seeders/seed-defaults.js';
+
+const USAGE = `Usage: org-data <command> [options]   (connects to DATABASE_URL)
+
+Commands:
+  migrate [--to NAME]             apply pending migrations (up to NAME)
+  rollback --steps N | --to NAME  roll back the last N migrations, or all after NAME
+  status [--sql]                  list applied, pending, mismatched and unknown migrations;
+                                  --sql prints the SQL of pending ones. Exit code 0 when up
+                                  to date, 3 when migrations are pending, 4 when mismatched
+  seed                            create the default roles and permissions (idempotent)
+
+Options:
+  --lock-timeout MS               lock_timeout for each migration (default 5000)
+  --statement-timeout MS          statement_timeout for each migration (default 900000)
+  -h, --help                      show this help`;
+
+/** Exit codes of the CLI. */
+const EXIT = { ok: 0, failed: 1, pending: 3, mismatched: 4, usage: 64 } as const;
+
+function fail(message: string, code: number = EXIT.failed): never {
+  process.stderr.write(`org-data: ${message}\n`);
+  process.exit(code);
+}
+
+function integer(value: string | undefined, name: string): number | undefined {
+  if (value === undefined) return undefined;
+  if (!/^\d+$/.test(value)) fail(`${name} must be a whole number`, EXIT.usage);
+  return Number(value);
+}
+
+async function main(): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      allowPositionals: true,
+      options: {
+        to: { type: 'string' },
+        steps: { type: 'string' },
+        sql: { type: 'boolean', default: false },
+        'lock-timeout': { type: 'string' },
+        'statement-timeout': { type: 'string' },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+    });
+  } catch (error) {
+    fail(`${(error as Error).message}\n\n${USAGE}`, EXIT.usage);
+  }
+  const { values, positionals } = parsed;
+  const command = positionals[0];
+  if (values.help || !command) {
+    process.stdout.write(`${USAGE}\n`);
+    return values.help ? EXIT.ok : EXIT.usage;
+  }
+  if (!['migrate', 'rollback', 'status', 'seed'].includes(command)) {
+    fail(`unknown command "${command}"\n\n${USAGE}`, EXIT.usage);
+  }
+  const connectionString = process.env.DATABASE_URL;
+  if (!connectionString) fail('DATABASE_URL is not set', EXIT.usage);
+  const timeouts = {
+    lockTimeoutMs: integer(values['lock-timeout'], '--lock-timeout'),
+    statementTimeoutMs: integer(values['statement-timeout'], '--statement-timeout'),
+  };
+  const db = createDatabase({ connectionString, max: 1, applicationName: 'org-data-cli' });
+  try {
+    switch (command) {
+      case 'migrate': {
+        const { applied } = await migrate(db, { ...timeouts, ...(values.to ? { to: values.to } : {}) });
+        process.stdout.write(applied.length ? applied.map((n) => `applied ${n}\n`).join('') : 'nothing to apply\n');
+        return EXIT.ok;
+      }
+      case 'rollback': {
+        const steps = integer(values.steps, '--steps');
+        if ((steps === undefined) === (values.to === undefined)) fail('rollback needs exactly one of --steps N or --to NAME', EXIT.usage);
+        const target = steps !== undefined ? { steps } : { to: values.to as string };
+        const { rolledBack } = await rollback(db, target, timeouts);
+        process.stdout.write(rolledBack.length ? rolledBack.map((n) => `rolled back ${n}\n`).join('') : 'nothing to roll back\n');
+        return EXIT.ok;
+      }
+      case 'status': {
+        const status = await migrationStatus(db);
+        const lines = [
+          ...status.applied.map((m) => `applied     ${m.name}  ${m.appliedAt.toISOString()}  ${m.durationMs} ms`),
+          ...status.mismatched.map((m) => `MISMATCHED  ${m.name}  (file changed since it was applied)`),
+          ...status.unknown.map((m) => `unknown     ${m.name}  (applied by a newer release)`),
+          ...status.pending.map((m) => `pending     ${m.name}${m.transactional ? '' : '  (no transaction)'}`),
+        ];
+        process.stdout.write(`${lines.join('\n')}\n`);
+        if (values.sql) {
+          for (const m of status.pending) process.stdout.write(`\n-- ${m.name}\n${m.sql.trimEnd()}\n`);
+        }
+        if (status.mismatched.length) return EXIT.mismatched;
+        return status.pending.length ? EXIT.pending : EXIT.ok;
+      }
+      default: {
+        const result = await seedDefaults(db);
+        process.stdout.write(
+          `seeded: ${result.roles} roles, ${result.permissions} permissions, ${result.grants} grants created\n`,
+        );
+        return EXIT.ok;
+      }
+    }
+  } catch (error) {
+    if (error instanceof DataError) fail(`${error.code}: ${error.message}`);
+    const code = (error as { code?: unknown }).code;
+    // Connection failures (ECONNREFUSED, authentication): name the problem, not the URL.
+    fail(`cannot run ${command}: ${typeof code === 'string' ? `${code} ` : ''}${(error as Error).message}`);
+  } finally {
+    await db.destroy();
+  }
+}
+
+process.exitCode = await main();
