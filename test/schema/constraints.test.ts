@@ -101,7 +101,8 @@ const createUser = async (organizationId?: string, overrides: Row = {}): Promise
   const row = await create('users', userRow(organizationId ?? (await createOrganization()), overrides));
   return { id: row.id as string, organization_id: row.organization_id as string };
 };
-const createRole = async (overrides: Row = {}): Promise<string> => (await create('roles', roleRow(overrides))).id as string;
+const createRole = async (overrides: Row = {}): Promise<string> =>
+  (await create('roles', roleRow(overrides))).id as string;
 const createPermission = async (overrides: Row = {}): Promise<string> =>
   (await create('permissions', permissionRow(overrides))).id as string;
 
@@ -121,9 +122,15 @@ async function expectUpdatedAtTrigger(table: string, key: Row): Promise<void> {
   const returning = `RETURNING updated_at = now() AS is_now, created_at = '${OLD}'::timestamptz AS created_kept`;
   await client.query('BEGIN');
   try {
-    const touched = await client.query(`UPDATE ${table} SET created_at = created_at WHERE ${where} ${returning}`, Object.values(key));
+    const touched = await client.query(
+      `UPDATE ${table} SET created_at = created_at WHERE ${where} ${returning}`,
+      Object.values(key),
+    );
     expect(touched.rows).toEqual([{ is_now: true, created_kept: true }]);
-    const backdated = await client.query(`UPDATE ${table} SET updated_at = '${OLD}' WHERE ${where} ${returning}`, Object.values(key));
+    const backdated = await client.query(
+      `UPDATE ${table} SET updated_at = '${OLD}' WHERE ${where} ${returning}`,
+      Object.values(key),
+    );
     expect(backdated.rows).toEqual([{ is_now: true, created_kept: true }]);
   } finally {
     await client.query('ROLLBACK');
@@ -178,7 +185,11 @@ describe('organizations', () => {
 
   it('organizations_slug_format also guards UPDATE', async () => {
     const id = await createOrganization();
-    await expectRejected({ text: 'UPDATE organizations SET slug = $1 WHERE id = $2', values: ['Acme', id] }, CHECK, 'organizations_slug_format');
+    await expectRejected(
+      { text: 'UPDATE organizations SET slug = $1 WHERE id = $2', values: ['Acme', id] },
+      CHECK,
+      'organizations_slug_format',
+    );
     await client.query({ text: 'UPDATE organizations SET slug = $1 WHERE id = $2', values: [`renamed-${next()}`, id] });
   });
 
@@ -249,13 +260,19 @@ describe('users', () => {
   });
 
   it('accepts a row with only the required columns; defaults fill the rest', async () => {
-    const row = await create('users', { organization_id: organizationId, auth_subject: 'idp|only-required', email: 'only@required.io' });
+    const row = await create('users', {
+      organization_id: organizationId,
+      auth_subject: 'idp|only-required',
+      email: 'only@required.io',
+    });
     expect(row).toMatchObject({ is_active: true, deleted_at: null });
     expect(row.id).toEqual(expect.any(String));
   });
 
-  it.each(['id', 'organization_id', 'auth_subject', 'email', 'is_active', 'created_at', 'updated_at'])('NOT NULL %s', (column) =>
-    expectRejected(insert('users', userRow(organizationId, { [column]: null })), NOT_NULL, `users.${column}`),
+  it.each(['id', 'organization_id', 'auth_subject', 'email', 'is_active', 'created_at', 'updated_at'])(
+    'NOT NULL %s',
+    (column) =>
+      expectRejected(insert('users', userRow(organizationId, { [column]: null })), NOT_NULL, `users.${column}`),
   );
 
   it('users_pkey rejects a duplicate id', async () => {
@@ -276,7 +293,10 @@ describe('users', () => {
                    WHERE f.contype = 'f' AND f.conindid = k.conindid ORDER BY 1) AS referenced_by
       FROM pg_constraint k WHERE k.conname = 'users_organization_id_id_key'`);
     expect(rows).toEqual([
-      { definition: 'UNIQUE (organization_id, id)', referenced_by: ['user_profiles_user_id_fkey', 'user_roles_user_id_fkey'] },
+      {
+        definition: 'UNIQUE (organization_id, id)',
+        referenced_by: ['user_profiles_user_id_fkey', 'user_roles_user_id_fkey'],
+      },
     ]);
     violated.add('users_organization_id_id_key');
   });
@@ -285,7 +305,11 @@ describe('users', () => {
     await expectRejected(insert('users', userRow(randomUUID())), FOREIGN_KEY, 'users_organization_id_fkey');
     const withUser = await createOrganization();
     await createUser(withUser);
-    await expectRejected({ text: 'DELETE FROM organizations WHERE id = $1', values: [withUser] }, FOREIGN_KEY, 'users_organization_id_fkey');
+    await expectRejected(
+      { text: 'DELETE FROM organizations WHERE id = $1', values: [withUser] },
+      FOREIGN_KEY,
+      'users_organization_id_fkey',
+    );
     // Near miss: an organization without users can be deleted.
     const empty = await createOrganization();
     await client.query({ text: 'DELETE FROM organizations WHERE id = $1', values: [empty] });
@@ -294,7 +318,11 @@ describe('users', () => {
   it('users_auth_subject_key: an identity-provider subject is unique across organizations, case-sensitively', async () => {
     const subject = `idp|Subject-${next()}`;
     await createUser(organizationId, { auth_subject: subject });
-    await expectRejected(insert('users', userRow(await createOrganization(), { auth_subject: subject })), UNIQUE, 'users_auth_subject_key');
+    await expectRejected(
+      insert('users', userRow(await createOrganization(), { auth_subject: subject })),
+      UNIQUE,
+      'users_auth_subject_key',
+    );
     await createUser(organizationId, { auth_subject: subject.toLowerCase() });
   });
 
@@ -344,14 +372,25 @@ describe('users', () => {
 
   it('users_email_format also guards UPDATE', async () => {
     const user = await createUser(organizationId);
-    await expectRejected({ text: 'UPDATE users SET email = $1 WHERE id = $2', values: ['not-an-email', user.id] }, CHECK, 'users_email_format');
-    await client.query({ text: 'UPDATE users SET email = $1 WHERE id = $2', values: [`changed${next()}@example.com`, user.id] });
+    await expectRejected(
+      { text: 'UPDATE users SET email = $1 WHERE id = $2', values: ['not-an-email', user.id] },
+      CHECK,
+      'users_email_format',
+    );
+    await client.query({
+      text: 'UPDATE users SET email = $1 WHERE id = $2',
+      values: [`changed${next()}@example.com`, user.id],
+    });
   });
 
   it('users_organization_email_key: one live user per email and organization, case-insensitively; soft-deleted ones free it', async () => {
     const org = await createOrganization();
     const first = await createUser(org, { email: 'Ada@Example.com' });
-    await expectRejected(insert('users', userRow(org, { email: 'ada@example.COM' })), UNIQUE, 'users_organization_email_key');
+    await expectRejected(
+      insert('users', userRow(org, { email: 'ada@example.COM' })),
+      UNIQUE,
+      'users_organization_email_key',
+    );
     // Near misses: another address in the same organization, the same address in another one.
     await createUser(org, { email: 'ada+work@example.com' });
     await createUser(await createOrganization(), { email: 'ada@example.com' });
@@ -366,7 +405,11 @@ describe('users', () => {
 
     await client.query({ text: 'UPDATE users SET deleted_at = now() WHERE id = $1', values: [first.id] });
     const second = await createUser(org, { email: 'ADA@EXAMPLE.COM' });
-    await expectRejected(insert('users', userRow(org, { email: 'ada@example.com' })), UNIQUE, 'users_organization_email_key');
+    await expectRejected(
+      insert('users', userRow(org, { email: 'ada@example.com' })),
+      UNIQUE,
+      'users_organization_email_key',
+    );
     await expectRejected(
       { text: 'UPDATE users SET deleted_at = NULL WHERE id = $1', values: [first.id] },
       UNIQUE,
@@ -393,18 +436,32 @@ describe('user_profiles', () => {
     expect(row).toMatchObject({ locale: 'en', time_zone: 'UTC', birthdate: null });
   });
 
-  it.each(['user_id', 'organization_id', 'full_name', 'locale', 'time_zone', 'created_at', 'updated_at'])('NOT NULL %s', (column) =>
-    expectRejected(insert('user_profiles', profileRow(user, { [column]: null })), NOT_NULL, `user_profiles.${column}`),
+  it.each(['user_id', 'organization_id', 'full_name', 'locale', 'time_zone', 'created_at', 'updated_at'])(
+    'NOT NULL %s',
+    (column) =>
+      expectRejected(
+        insert('user_profiles', profileRow(user, { [column]: null })),
+        NOT_NULL,
+        `user_profiles.${column}`,
+      ),
   );
 
   it('user_profiles_pkey allows one profile per user', async () => {
     const owner = await createUser();
     await create('user_profiles', profileRow(owner));
-    await expectRejected(insert('user_profiles', profileRow(owner, { full_name: 'Someone Else' })), UNIQUE, 'user_profiles_pkey');
+    await expectRejected(
+      insert('user_profiles', profileRow(owner, { full_name: 'Someone Else' })),
+      UNIQUE,
+      'user_profiles_pkey',
+    );
   });
 
   it('user_profiles_user_id_fkey rejects an unknown user', async () => {
-    await expectRejected(insert('user_profiles', profileRow({ ...user, id: randomUUID() })), FOREIGN_KEY, 'user_profiles_user_id_fkey');
+    await expectRejected(
+      insert('user_profiles', profileRow({ ...user, id: randomUUID() })),
+      FOREIGN_KEY,
+      'user_profiles_user_id_fkey',
+    );
   });
 
   it("user_profiles_user_id_fkey rejects an organization_id other than the user's", async () => {
@@ -421,7 +478,10 @@ describe('user_profiles', () => {
   it('user_profiles_user_id_fkey keeps a user with a profile from moving to another organization', async () => {
     const owner = await createUser();
     await create('user_profiles', profileRow(owner));
-    const move = { text: 'UPDATE users SET organization_id = $1 WHERE id = $2', values: [await createOrganization(), owner.id] };
+    const move = {
+      text: 'UPDATE users SET organization_id = $1 WHERE id = $2',
+      values: [await createOrganization(), owner.id],
+    };
     await expectRejected(move, FOREIGN_KEY, 'user_profiles_user_id_fkey');
     // Near miss: a user without children can move.
     const loner = await createUser();
@@ -455,8 +515,11 @@ describe('user_profiles', () => {
   });
 
   it('user_profiles_birthdate_range rejects a date before 1900-01-01', () =>
-    expectRejected(insert('user_profiles', profileRow(user, { birthdate: '1899-12-31' })), CHECK, 'user_profiles_birthdate_range'),
-  );
+    expectRejected(
+      insert('user_profiles', profileRow(user, { birthdate: '1899-12-31' })),
+      CHECK,
+      'user_profiles_birthdate_range',
+    ));
 
   it.each([
     ['1900-01-01', '1900-01-01'],
@@ -558,7 +621,9 @@ describe('roles', () => {
     ['a trailing newline', 'admin\n'],
     ['65 characters', 'r'.repeat(65)],
     ['100 000 × a then ! (catastrophic backtracking)', HUGE],
-  ])('roles_name_format rejects %s', (_, name) => expectRejected(insert('roles', roleRow({ name })), CHECK, 'roles_name_format'));
+  ])('roles_name_format rejects %s', (_, name) =>
+    expectRejected(insert('roles', roleRow({ name })), CHECK, 'roles_name_format'),
+  );
 
   it.each([
     ['one letter', 'r'],
@@ -569,8 +634,7 @@ describe('roles', () => {
   });
 
   it('roles_description_length rejects 1001 characters', () =>
-    expectRejected(insert('roles', roleRow({ description: 'd'.repeat(1001) })), CHECK, 'roles_description_length'),
-  );
+    expectRejected(insert('roles', roleRow({ description: 'd'.repeat(1001) })), CHECK, 'roles_description_length'));
 
   it.each([
     ['1000 characters', 'd'.repeat(1000)],
@@ -636,8 +700,11 @@ describe('permissions', () => {
   });
 
   it('permissions_description_length rejects 1001 characters', () =>
-    expectRejected(insert('permissions', permissionRow({ description: 'd'.repeat(1001) })), CHECK, 'permissions_description_length'),
-  );
+    expectRejected(
+      insert('permissions', permissionRow({ description: 'd'.repeat(1001) })),
+      CHECK,
+      'permissions_description_length',
+    ));
 
   it.each([
     ['1000 characters', 'd'.repeat(1000)],
@@ -671,23 +738,29 @@ describe('role_permissions', () => {
   it('role_permissions_pkey rejects granting the same permission to a role twice', async () => {
     const role = await createRole();
     await create('role_permissions', { role_id: role, permission_id: permissionId });
-    await expectRejected(insert('role_permissions', { role_id: role, permission_id: permissionId }), UNIQUE, 'role_permissions_pkey');
+    await expectRejected(
+      insert('role_permissions', { role_id: role, permission_id: permissionId }),
+      UNIQUE,
+      'role_permissions_pkey',
+    );
     // Near misses: the same role with another permission, the same permission on another role.
     await create('role_permissions', { role_id: role, permission_id: await createPermission() });
     await create('role_permissions', { role_id: await createRole(), permission_id: permissionId });
   });
 
   it('role_permissions_role_id_fkey rejects an unknown role', () =>
-    expectRejected(insert('role_permissions', { role_id: randomUUID(), permission_id: permissionId }), FOREIGN_KEY, 'role_permissions_role_id_fkey'),
-  );
+    expectRejected(
+      insert('role_permissions', { role_id: randomUUID(), permission_id: permissionId }),
+      FOREIGN_KEY,
+      'role_permissions_role_id_fkey',
+    ));
 
   it('role_permissions_permission_id_fkey rejects an unknown permission', () =>
     expectRejected(
       insert('role_permissions', { role_id: roleId, permission_id: randomUUID() }),
       FOREIGN_KEY,
       'role_permissions_permission_id_fkey',
-    ),
-  );
+    ));
 
   it('role_permissions_role_id_fkey cascades: deleting a role deletes its grants, not the permissions', async () => {
     const role = await createRole();
@@ -732,8 +805,14 @@ describe('user_roles', () => {
     expect(row.granted_at).toEqual(row.created_at);
   });
 
-  it.each(['user_id', 'role_id', 'organization_id', 'granted_at', 'created_at', 'updated_at'])('NOT NULL %s', (column) =>
-    expectRejected(insert('user_roles', userRoleRow(user, roleId, { [column]: null })), NOT_NULL, `user_roles.${column}`),
+  it.each(['user_id', 'role_id', 'organization_id', 'granted_at', 'created_at', 'updated_at'])(
+    'NOT NULL %s',
+    (column) =>
+      expectRejected(
+        insert('user_roles', userRoleRow(user, roleId, { [column]: null })),
+        NOT_NULL,
+        `user_roles.${column}`,
+      ),
   );
 
   it('user_roles_pkey rejects assigning the same role to a user twice', async () => {
@@ -746,8 +825,11 @@ describe('user_roles', () => {
   });
 
   it('user_roles_user_id_fkey rejects an unknown user', () =>
-    expectRejected(insert('user_roles', userRoleRow({ ...user, id: randomUUID() }, roleId)), FOREIGN_KEY, 'user_roles_user_id_fkey'),
-  );
+    expectRejected(
+      insert('user_roles', userRoleRow({ ...user, id: randomUUID() }, roleId)),
+      FOREIGN_KEY,
+      'user_roles_user_id_fkey',
+    ));
 
   it("user_roles_user_id_fkey rejects an organization_id other than the user's", async () => {
     const member = await createUser();
@@ -781,14 +863,15 @@ describe('user_roles', () => {
   });
 
   it('user_roles_role_id_fkey rejects an unknown role', () =>
-    expectRejected(insert('user_roles', userRoleRow(user, randomUUID())), FOREIGN_KEY, 'user_roles_role_id_fkey'),
-  );
+    expectRejected(insert('user_roles', userRoleRow(user, randomUUID())), FOREIGN_KEY, 'user_roles_role_id_fkey'));
 
   it('user_roles_role_id_fkey restricts: an assigned role cannot be deleted until it is unassigned', async () => {
     const role = await createRole();
     const member = await createUser();
     await create('user_roles', userRoleRow(member, role));
-    const { rows } = await client.query<{ version: number }>(`SELECT current_setting('server_version_num')::int AS version`);
+    const { rows } = await client.query<{ version: number }>(
+      `SELECT current_setting('server_version_num')::int AS version`,
+    );
     const code = rows[0]!.version >= 180000 ? RESTRICT : FOREIGN_KEY;
     await expectRejected({ text: 'DELETE FROM roles WHERE id = $1', values: [role] }, code, 'user_roles_role_id_fkey');
     expect(await count('user_roles WHERE role_id = $1', [role])).toBe(1);
@@ -813,7 +896,10 @@ describe('user_roles', () => {
     const member = await createUser(admin.organization_id);
     await create('user_roles', userRoleRow(member, roleId, { granted_by: admin.id }));
     await client.query({ text: 'DELETE FROM users WHERE id = $1', values: [admin.id] });
-    const { rows } = await client.query({ text: 'SELECT granted_by FROM user_roles WHERE user_id = $1', values: [member.id] });
+    const { rows } = await client.query({
+      text: 'SELECT granted_by FROM user_roles WHERE user_id = $1',
+      values: [member.id],
+    });
     expect(rows).toEqual([{ granted_by: null }]);
   });
 
