@@ -2,6 +2,7 @@
 // embedded server → migrate → seed defaults → organization → users → roles → permissions → stop.
 import pg from 'pg';
 import { createDatabase } from '../src/database/create-database.js';
+import { UniqueViolationError } from '../src/errors/constraint-errors.js';
 import { migrate } from '../src/migrations/migrate.js';
 import { migrationStatus } from '../src/migrations/status.js';
 import { createRepositories } from '../src/repositories/index.js';
@@ -82,8 +83,12 @@ try {
 
   const duplicate = await repos.users
     .register({ organizationId: org.id, authSubject: 'cognito|zzz', email: 'ALICE.NGUYEN@lotus.example.edu', fullName: 'Copy' })
-    .catch((error: Error & { code?: string; constraint?: string }) => error);
-  say(`\nRegistering Alice's email again (other case) → ${duplicate.name} ${'code' in duplicate ? duplicate.code : ''} on ${'constraint' in duplicate ? duplicate.constraint : ''}`);
+    .then(() => undefined, (error: unknown) => error);
+  if (duplicate instanceof UniqueViolationError) {
+    say(`\nRegistering Alice's email again (other case) → ${duplicate.name} ${duplicate.code} on ${duplicate.constraint}`);
+  } else {
+    throw new Error('duplicate email was accepted');
+  }
 } finally {
   await db.destroy();
   await server.stop();

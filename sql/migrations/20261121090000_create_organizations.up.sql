@@ -19,7 +19,8 @@ CREATE TABLE organizations (
   deleted_at timestamptz,
   -- The alternation is anchored on '-', so the engine never has two ways to match a character.
   CONSTRAINT organizations_slug_format CHECK (length(slug) <= 63 AND slug ~ '^[a-z0-9]+(-[a-z0-9]+)*$'),
-  CONSTRAINT organizations_name_length CHECK (length(btrim(name)) BETWEEN 1 AND 200),
+  -- Not blank (any whitespace, not only spaces) and at most 200 characters.
+  CONSTRAINT organizations_name_length CHECK (length(name) <= 200 AND name ~ '[^[:space:]]'),
   CONSTRAINT organizations_settings_is_object CHECK (jsonb_typeof(settings) = 'object')
 );
 

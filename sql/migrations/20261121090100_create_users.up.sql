@@ -40,7 +40,7 @@ CREATE TABLE user_profiles (
   updated_at timestamptz NOT NULL DEFAULT now(),
   CONSTRAINT user_profiles_user_id_fkey FOREIGN KEY (organization_id, user_id)
     REFERENCES users (organization_id, id) ON DELETE CASCADE,
-  CONSTRAINT user_profiles_full_name_length CHECK (length(btrim(full_name)) BETWEEN 1 AND 200),
+  CONSTRAINT user_profiles_full_name_length CHECK (length(full_name) <= 200 AND full_name ~ '[^[:space:]]'),
   CONSTRAINT user_profiles_birthdate_range CHECK (birthdate >= DATE '1900-01-01'),
   CONSTRAINT user_profiles_locale_format CHECK (
     length(locale) <= 35 AND locale ~ '^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$'

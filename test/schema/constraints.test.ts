@@ -196,6 +196,7 @@ describe('organizations', () => {
   it.each([
     ['an empty string', ''],
     ['only spaces', '   '],
+    ['only a tab and a newline', '\t\n'],
     ['201 characters', 'n'.repeat(201)],
   ])('organizations_name_length rejects %s', (_, name) =>
     expectRejected(insert('organizations', organizationRow({ name })), CHECK, 'organizations_name_length'),
@@ -501,6 +502,7 @@ describe('user_profiles', () => {
   it.each([
     ['an empty string', ''],
     ['only spaces', '   '],
+    ['only a tab and a newline', '\t\n'],
     ['201 characters', 'f'.repeat(201)],
   ])('user_profiles_full_name_length rejects %s', (_, full_name) =>
     expectRejected(insert('user_profiles', profileRow(user, { full_name })), CHECK, 'user_profiles_full_name_length'),
