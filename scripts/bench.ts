@@ -2,17 +2,18 @@
 //
 // What it measures: the client-side cost the package adds on top of a PostgreSQL round trip.
 // For each operation the repository call (input validation with zod, Kysely query building and
-// compilation, the Kysely driver, error mapping) and the same SQL text sent with a raw
-// `pg.Pool` run against one seeded database, interleaved in one run: every iteration runs both
-// sides on the same input, alternating which goes first, after a warm-up. Calls run one at a
-// time, so each sample is one call's latency (process.hrtime.bigint around the awaited call).
+// compilation, done once for the hot reads by preparedQuery, the Kysely driver, error mapping) and the same SQL text sent with a raw
+// `pg.Pool` run against one seeded database, interleaved in one run: every iteration runs each
+// side once on the same input, rotating which side goes first, after a warm-up. Calls run one
+// at a time, so each sample is one call's latency (process.hrtime.bigint around the await).
 //
-//   findById       users.findById(id): one SELECT by primary key
-//   hasPermission  access.hasPermission(userId, 'user:read'): one EXISTS over four joins
-//   register       users.register(input): BEGIN, three INSERTs, COMMIT on one connection
+//   findById        users.findById(id): one SELECT by primary key
+//   hasPermission   access.hasPermission(userId, 'user:read'): one EXISTS over four joins
+//   register        users.register(input): BEGIN, three INSERTs, COMMIT on one connection
 //   CamelCasePlugin the mapping mechanism the package did not choose: `selectAll()` through
-//                  Kysely's CamelCasePlugin (per-query AST rewrite and per-row key mapping)
-//                  instead of explicit column aliases in the SQL, against the same raw query
+//                   Kysely's CamelCasePlugin (per-query AST rewrite, per-row key renaming)
+//                   instead of explicit column aliases in the SQL. It runs as a third side of
+//                   the findById loop and is compared with the same raw findById samples.
 //
 // Before measuring, the script checks that the raw SQL is the SQL the repositories send (it
 // fails when a repository's SQL changed) and that both sides return the same rows.
@@ -32,6 +33,7 @@ import { migrate } from '../src/migrations/migrate.js';
 import { createRepositories } from '../src/repositories/index.js';
 import { ADMIN_ROLE, DEFAULT_USER_ROLE } from '../src/repositories/rbac/default-role.js';
 import type { DB } from '../src/schema/db.js';
+import { seededRandom } from '../src/seeders/random.js';
 import { seedDevData } from '../src/seeders/seed-dev-data.js';
 import { startPostgresServer } from '../src/testing/postgres-server.js';
 
@@ -141,18 +143,6 @@ async function rawRegister(pool: pg.Pool, input: Registration) {
 // ---------------------------------------------------------------------------------------------
 // Setup.
 
-/** mulberry32: a small deterministic PRNG, so the sampled users are the same on every run. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** Creates the database `name` on the server and returns its connection string. */
 async function createBenchDatabase(adminUrl: string, name: string): Promise<string> {
   const admin = new pg.Client({ connectionString: adminUrl });
@@ -181,7 +171,7 @@ async function seed(db: Kysely<DB>): Promise<void> {
 /** Picks `count` distinct live user ids with a fixed seed. */
 async function sampleUserIds(db: Kysely<DB>, count: number): Promise<string[]> {
   const rows = await db.selectFrom('users').select('id').where('deleted_at', 'is', null).orderBy('id').execute();
-  const next = random(SEED + 1);
+  const next = seededRandom(SEED + 1);
   const picked = new Set<string>();
   while (picked.size < Math.min(count, rows.length)) {
     picked.add(rows[Math.floor(next() * rows.length)]!.id);
@@ -197,6 +187,20 @@ async function grantAdminToHalf(db: Kysely<DB>, userIds: readonly string[]): Pro
   for (let i = 0; i < userIds.length; i += 2) {
     await repos.access.assignRole(userIds[i]!, admin.id);
   }
+}
+
+/** Unique inputs for `users.register` in one organization: bench|1, bench|2, … */
+function registrations(organizationId: string): () => Registration {
+  let n = 0;
+  return () => {
+    n += 1;
+    return {
+      organizationId,
+      authSubject: `bench|${n}`,
+      email: `bench.${n}@bench.example.com`,
+      fullName: `Bench User ${n}`,
+    };
+  };
 }
 
 /**
@@ -302,11 +306,8 @@ function findByIdCamelCase(camel: Kysely<DB>, id: string) {
 // ---------------------------------------------------------------------------------------------
 // Measurement.
 
-/** Latencies of one operation, in nanoseconds, one entry per call. */
-interface Samples {
-  readonly repo: Float64Array;
-  readonly raw: Float64Array;
-}
+/** Latencies in nanoseconds, one entry per measured call. */
+type Latencies = Float64Array;
 
 async function timed(run: () => Promise<unknown>): Promise<number> {
   const start = process.hrtime.bigint();
@@ -315,29 +316,28 @@ async function timed(run: () => Promise<unknown>): Promise<number> {
 }
 
 /**
- * Runs `repo(i)` and `raw(i)` for `iterations` iterations after `warmup` unrecorded ones,
- * alternating which side goes first, and returns each call's latency.
+ * Runs every side once per iteration on the same iteration index, rotating which side goes
+ * first, for `iterations` iterations after `warmup` unrecorded ones; returns each side's
+ * latencies. With two sides this alternates repo-first and raw-first.
  */
-async function measurePair(
+async function measureInterleaved<K extends string>(
   label: string,
   iterations: number,
   warmup: number,
-  repo: (i: number) => Promise<unknown>,
-  raw: (i: number) => Promise<unknown>,
-): Promise<Samples> {
-  const samples = { repo: new Float64Array(iterations), raw: new Float64Array(iterations) };
+  sides: Record<K, (i: number) => Promise<unknown>>,
+): Promise<Record<K, Latencies>> {
+  const names = Object.keys(sides) as K[];
+  const latencies = Object.fromEntries(names.map((name) => [name, new Float64Array(iterations)])) as Record<K, Latencies>;
   for (let i = -warmup; i < iterations; i += 1) {
-    const repoFirst = i % 2 === 0;
-    const first = repoFirst ? await timed(() => repo(i)) : await timed(() => raw(i));
-    const second = repoFirst ? await timed(() => raw(i)) : await timed(() => repo(i));
-    if (i >= 0) {
-      samples.repo[i] = repoFirst ? first : second;
-      samples.raw[i] = repoFirst ? second : first;
+    for (let k = 0; k < names.length; k += 1) {
+      const name = names[(i + warmup + k) % names.length]!;
+      const latency = await timed(() => sides[name](i));
+      if (i >= 0) latencies[name][i] = latency;
     }
     if (i % 500 === 0) process.stderr.write(`\r${label} ${Math.max(i, 0)}/${iterations}   `);
   }
   process.stderr.write(`\r${label} ${iterations}/${iterations}   \n`);
-  return samples;
+  return latencies;
 }
 
 /** The `p`-quantile (0..1) of sorted values, nearest rank. */
@@ -346,7 +346,7 @@ function quantile(sorted: Float64Array, p: number): number {
 }
 
 /** Median and p99 of latencies in ns, returned in µs. */
-function summarize(latencies: Float64Array): { median: number; p99: number } {
+function summarize(latencies: Latencies): { median: number; p99: number } {
   const sorted = Float64Array.from(latencies).sort();
   return { median: quantile(sorted, 0.5) / 1000, p99: quantile(sorted, 0.99) / 1000 };
 }
@@ -356,7 +356,8 @@ function summarize(latencies: Float64Array): { median: number; p99: number } {
 
 interface Row {
   readonly operation: string;
-  readonly samples: Samples;
+  readonly repo: Latencies;
+  readonly raw: Latencies;
   /** Whether the read target applies to this operation. */
   readonly read: boolean;
 }
@@ -368,8 +369,8 @@ function printTable(rows: readonly Row[]): void {
   ];
   const verdicts: string[] = [];
   for (const row of rows) {
-    const repo = summarize(row.samples.repo);
-    const raw = summarize(row.samples.raw);
+    const repo = summarize(row.repo);
+    const raw = summarize(row.raw);
     const ratio = repo.median / raw.median;
     lines.push(
       `| ${row.operation} | ${repo.median.toFixed(1)} | ${repo.p99.toFixed(1)} | ${raw.median.toFixed(1)} | ` +
@@ -393,29 +394,22 @@ function packageVersion(name: string): string {
 async function printEnvironment(pool: pg.Pool, counts: Record<string, number>): Promise<void> {
   const version = (await pool.query('show server_version')).rows[0].server_version as string;
   console.log(`Node ${process.version}, PostgreSQL ${version}, kysely ${packageVersion('kysely')}, pg ${packageVersion('pg')}`);
-  console.log(`pool max ${POOL_SIZE}; calls run one at a time; ${READ_ITERATIONS} reads per side after ${READ_WARMUP_ITERATIONS} warm-up iterations, ` +
-      `${REGISTER_ITERATIONS} registers per side after ${REGISTER_WARMUP_ITERATIONS}`);
+  console.log(
+    `pool max ${POOL_SIZE}; calls run one at a time; ${READ_ITERATIONS} reads per side after ` +
+      `${READ_WARMUP_ITERATIONS} warm-up iterations, ${REGISTER_ITERATIONS} registers per side after ` +
+      `${REGISTER_WARMUP_ITERATIONS}`,
+  );
   console.log(`rows: ${Object.entries(counts).map(([table, n]) => `${table} ${n}`).join(', ')}`);
   console.log();
 }
 
 // ---------------------------------------------------------------------------------------------
+// The run.
 
-/** Unique inputs for `users.register` in one organization: bench|1, bench|2, … */
-function registrations(organizationId: string): () => Registration {
-  let n = 0;
-  return () => {
-    n += 1;
-    return {
-      organizationId,
-      authSubject: `bench|${n}`,
-      email: `bench.${n}@bench.example.com`,
-      fullName: `Bench User ${n}`,
-    };
-  };
-}
-
-/** Measures every operation, repository against raw, one operation after the other. */
+/**
+ * Measures every operation, repository against raw, one operation after the other. The
+ * CamelCasePlugin variant runs in the findById loop, so both mechanisms share one raw baseline.
+ */
 async function measureOperations(
   db: Kysely<DB>,
   camel: Kysely<DB>,
@@ -426,34 +420,28 @@ async function measureOperations(
   const repos = createRepositories(db);
   // Warm-up iterations have negative indexes.
   const id = (i: number) => userIds[((i % userIds.length) + userIds.length) % userIds.length]!;
+  const findById = await measureInterleaved('findById', READ_ITERATIONS, READ_WARMUP_ITERATIONS, {
+    repo: (i) => repos.users.findById(id(i)),
+    raw: (i) => rawFindById(pool, id(i)),
+    camel: (i) => findByIdCamelCase(camel, id(i)),
+  });
+  const hasPermission = await measureInterleaved('hasPermission', READ_ITERATIONS, READ_WARMUP_ITERATIONS, {
+    repo: (i) => repos.access.hasPermission(id(i), PERMISSION),
+    raw: (i) => rawHasPermission(pool, id(i), PERMISSION),
+  });
+  const register = await measureInterleaved('register', REGISTER_ITERATIONS, REGISTER_WARMUP_ITERATIONS, {
+    repo: () => repos.users.register(nextRegistration()),
+    raw: () => rawRegister(pool, nextRegistration()),
+  });
   return [
-    {
-      operation: 'users.findById',
-      read: true,
-      samples: await measurePair('findById', READ_ITERATIONS, READ_WARMUP_ITERATIONS,
-        (i) => repos.users.findById(id(i)),
-        (i) => rawFindById(pool, id(i))),
-    },
-    {
-      operation: 'access.hasPermission',
-      read: true,
-      samples: await measurePair('hasPermission', READ_ITERATIONS, READ_WARMUP_ITERATIONS,
-        (i) => repos.access.hasPermission(id(i), PERMISSION),
-        (i) => rawHasPermission(pool, id(i), PERMISSION)),
-    },
+    { operation: 'users.findById', read: true, repo: findById.repo, raw: findById.raw },
+    { operation: 'access.hasPermission', read: true, ...hasPermission },
+    { operation: 'users.register (transaction, 3 inserts)', read: false, ...register },
     {
       operation: 'findById via CamelCasePlugin (alternative not chosen)',
       read: true,
-      samples: await measurePair('CamelCasePlugin', READ_ITERATIONS, READ_WARMUP_ITERATIONS,
-        (i) => findByIdCamelCase(camel, id(i)),
-        (i) => rawFindById(pool, id(i))),
-    },
-    {
-      operation: 'users.register (transaction, 3 inserts)',
-      read: false,
-      samples: await measurePair('register', REGISTER_ITERATIONS, REGISTER_WARMUP_ITERATIONS,
-        () => repos.users.register(nextRegistration()),
-        () => rawRegister(pool, nextRegistration())),
+      repo: findById.camel,
+      raw: findById.raw,
     },
   ];
 }

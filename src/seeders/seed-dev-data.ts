@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { DB } from '../schema/db.js';
 import { DEFAULT_USER_ROLE } from '../repositories/rbac/default-role.js';
+import { seededRandom } from './random.js';
 import { seedDefaults } from './seed-defaults.js';
 
 /** Options of {@link seedDevData}. */
@@ -29,18 +30,6 @@ const COMPANIES = ['Lotus', 'Mekong', 'Harbor', 'Summit', 'Cedar', 'Aurora', 'De
 const ZONES = ['Asia/Ho_Chi_Minh', 'Europe/Berlin', 'America/New_York', 'UTC', 'Asia/Tokyo'];
 const LOCALES = ['vi-VN', 'en-US', 'de-DE', 'en-GB', 'ja-JP'];
 
-/** mulberry32: a small deterministic PRNG, so a seed always yields the same data. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /**
  * Fills a migrated database with realistic fake organizations and users (with profiles and
  * the `user` role) for local work and benchmarks. Deterministic for a given seed and
@@ -51,7 +40,7 @@ export async function seedDevData(db: Kysely<DB>, options: SeedDevDataOptions = 
   const organizations = options.organizations ?? 3;
   const perOrganization = options.usersPerOrganization ?? 20;
   const batchSize = options.batchSize ?? 1000;
-  const next = random(seed);
+  const next = seededRandom(seed);
   const pick = <T>(list: readonly T[]): T => list[Math.floor(next() * list.length)]!;
   await seedDefaults(db);
   const role = await db.selectFrom('roles').select('id').where('name', '=', DEFAULT_USER_ROLE).executeTakeFirstOrThrow();

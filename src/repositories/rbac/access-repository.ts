@@ -5,6 +5,7 @@ import { UuidSchema } from '../../schema/inputs/common.js';
 import { parseInput } from '../../schema/inputs/parse-input.js';
 import { PermissionNameSchema } from '../../schema/inputs/rbac-inputs.js';
 import { foreignKeyAsNotFound } from '../shared/foreign-key-as-not-found.js';
+import { preparedQuery } from '../shared/prepared-query.js';
 import { withErrorMapping } from '../shared/with-error-mapping.js';
 
 /** Options of {@link AccessRepository.assignRole}. */
@@ -47,6 +48,16 @@ export function createAccessRepository(db: Kysely<DB>): AccessRepository {
       .where('user_roles.user_id', '=', userId)
       .where('users.is_active', '=', true)
       .where('users.deleted_at', 'is', null);
+
+  const permissionCheck = preparedQuery(db, (p: { user: string; permission: string }) =>
+    db.selectNoFrom((eb) =>
+      eb
+        .exists(
+          effectivePermissions(p.user).select(sql.lit(1).as('one')).where('permissions.name', '=', p.permission),
+        )
+        .as('allowed'),
+    ),
+  );
 
   return withErrorMapping({
     async assignRole(userId: string, roleId: string, options: AssignRoleOptions = {}) {
@@ -124,14 +135,8 @@ export function createAccessRepository(db: Kysely<DB>): AccessRepository {
     async hasPermission(userId: string, permission: string) {
       const user = parseInput(UuidSchema, userId);
       const name = parseInput(PermissionNameSchema, permission);
-      const row = await db
-        .selectNoFrom((eb) =>
-          eb
-            .exists(effectivePermissions(user).select(sql.lit(1).as('one')).where('permissions.name', '=', name))
-            .as('allowed'),
-        )
-        .executeTakeFirstOrThrow();
-      return row.allowed === true;
+      const [row] = await permissionCheck({ user, permission: name });
+      return row?.allowed === true;
     },
   });
 }

@@ -12,6 +12,7 @@ import {
 } from '../../schema/inputs/user-inputs.js';
 import { DEFAULT_USER_ROLE } from '../rbac/default-role.js';
 import { inTransaction } from '../shared/in-transaction.js';
+import { preparedQuery } from '../shared/prepared-query.js';
 import { withErrorMapping } from '../shared/with-error-mapping.js';
 import { userColumns, userProfileColumns, type User, type UserProfile } from './user.js';
 
@@ -74,6 +75,25 @@ export interface UserRepository {
 export function createUserRepository(db: Kysely<DB>): UserRepository {
   const liveUsers = () =>
     db.selectFrom('users').select(userColumns).where('users.deleted_at', 'is', null);
+  // Hot reads: compiled once, then executed with new parameters.
+  const byId = preparedQuery(db, (p: { id: string }) => liveUsers().where('users.id', '=', p.id));
+  const byAuthSubject = preparedQuery(db, (p: { subject: string }) =>
+    liveUsers().where('users.auth_subject', '=', p.subject),
+  );
+  // lower(email) matches the expression of the users_organization_email_key index.
+  const byEmail = preparedQuery(db, (p: { org: string; email: string }) =>
+    liveUsers()
+      .where('users.organization_id', '=', p.org)
+      .where(sql`lower(users.email)`, '=', sql`lower(${p.email})`),
+  );
+  const profileOf = preparedQuery(db, (p: { id: string }) =>
+    db
+      .selectFrom('user_profiles')
+      .innerJoin('users', 'users.id', 'user_profiles.user_id')
+      .select(userProfileColumns)
+      .where('user_profiles.user_id', '=', p.id)
+      .where('users.deleted_at', 'is', null),
+  );
 
   const setActive = async (userId: string, isActive: boolean): Promise<User> => {
     const key = parseInput(UuidSchema, userId);
@@ -139,37 +159,22 @@ export function createUserRepository(db: Kysely<DB>): UserRepository {
       });
     },
     async findById(id: string) {
-      const key = parseInput(UuidSchema, id);
-      return liveUsers().where('users.id', '=', key).executeTakeFirst();
+      return (await byId({ id: parseInput(UuidSchema, id) }))[0];
     },
     async getById(id: string) {
-      const key = parseInput(UuidSchema, id);
-      const row = await liveUsers().where('users.id', '=', key).executeTakeFirst();
+      const row = (await byId({ id: parseInput(UuidSchema, id) }))[0];
       if (!row) throw new NotFoundError('user');
       return row;
     },
     async findByAuthSubject(authSubject: string) {
-      const key = parseInput(AuthSubjectSchema, authSubject);
-      return liveUsers().where('users.auth_subject', '=', key).executeTakeFirst();
+      return (await byAuthSubject({ subject: parseInput(AuthSubjectSchema, authSubject) }))[0];
     },
     async findByEmail(organizationId: string, email: string) {
       const org = parseInput(UuidSchema, organizationId);
-      const address = parseInput(EmailSchema, email);
-      // lower(email) matches the expression of the users_organization_email_key index.
-      return liveUsers()
-        .where('users.organization_id', '=', org)
-        .where(sql`lower(users.email)`, '=', sql`lower(${address})`)
-        .executeTakeFirst();
+      return (await byEmail({ org, email: parseInput(EmailSchema, email) }))[0];
     },
     async findProfile(userId: string) {
-      const key = parseInput(UuidSchema, userId);
-      return db
-        .selectFrom('user_profiles')
-        .innerJoin('users', 'users.id', 'user_profiles.user_id')
-        .select(userProfileColumns)
-        .where('user_profiles.user_id', '=', key)
-        .where('users.deleted_at', 'is', null)
-        .executeTakeFirst();
+      return (await profileOf({ id: parseInput(UuidSchema, userId) }))[0];
     },
     async updateProfile(userId: string, patch: UpdateProfileInput) {
       const key = parseInput(UuidSchema, userId);
