@@ -1,0 +1,68 @@
+import { execFile } from 'node:child_process';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+import { createTestDatabase } from '../src/testing/test-database.js';
+import { useTestDatabase } from './helpers/database.js';
+
+const run = promisify(execFile);
+const cliPath = join(import.meta.dirname, '..', 'src', 'cli.ts');
+
+/** Runs `org-data` from source with the given DATABASE_URL; never throws. */
+async function cli(databaseUrl: string | undefined, ...args: string[]) {
+  const env = { ...process.env, DATABASE_URL: databaseUrl ?? '' };
+  if (databaseUrl === undefined) delete env.DATABASE_URL;
+  try {
+    const { stdout, stderr } = await run(process.execPath, ['--import', 'tsx', cliPath, ...args], { env });
+    return { code: 0, out: stdout + stderr };
+  } catch (error) {
+    const e = error as { code: number; stdout: string; stderr: string };
+    return { code: e.code, out: e.stdout + e.stderr };
+  }
+}
+
+describe('org-data CLI', () => {
+  const migrated = useTestDatabase();
+
+  it('status exits 3 while migrations are pending, migrate applies them, then status exits 0', async () => {
+    const empty = await createTestDatabase({ migrated: false });
+    try {
+      const pending = await cli(empty.connectionString, 'status', '--sql');
+      expect(pending.code).toBe(3);
+      expect(pending.out).toMatch(/pending\s+20261121090000_create_organizations/);
+      expect(pending.out).toContain('CREATE TABLE organizations');
+      const applied = await cli(empty.connectionString, 'migrate');
+      expect(applied.code).toBe(0);
+      expect(applied.out).toContain('applied 20261121090200_create_rbac');
+      expect((await cli(empty.connectionString, 'status')).code).toBe(0);
+      const seeded = await cli(empty.connectionString, 'seed');
+      expect(seeded.out).toMatch(/seeded: 2 roles/);
+      const rolledBack = await cli(empty.connectionString, 'rollback', '--steps', '1');
+      expect(rolledBack).toEqual({ code: 0, out: 'rolled back 20261121090200_create_rbac\n' });
+    } finally {
+      await empty.dispose();
+    }
+  });
+
+  it('status exits 4 when an applied migration changed', async () => {
+    const { db, connectionString } = migrated.current;
+    await db.updateTable('org_data_migrations' as never).set({ checksum: 'f'.repeat(64) } as never).execute();
+    const result = await cli(connectionString, 'status');
+    expect(result.code).toBe(4);
+    expect(result.out).toContain('MISMATCHED');
+    const refused = await cli(connectionString, 'migrate');
+    expect(refused.code).toBe(1);
+    expect(refused.out).toContain('MIGRATION_CHECKSUM_MISMATCH');
+  });
+
+  it('usage errors exit 64; a failed connection exits 1 without printing the password', async () => {
+    expect((await cli(undefined, 'status')).code).toBe(64);
+    expect((await cli(migrated.current.connectionString, 'frobnicate')).code).toBe(64);
+    expect((await cli(migrated.current.connectionString, 'rollback')).code).toBe(64);
+    const secret = 'hunter2-very-secret';
+    const refused = await cli(`postgres://someone:${secret}@127.0.0.1:1/nowhere`, 'status');
+    expect(refused.code).toBe(1);
+    expect(refused.out).toMatch(/^org-data: cannot run status/);
+    expect(refused.out).not.toContain(secret);
+  });
+});
