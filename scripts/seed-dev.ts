@@ -13,6 +13,16 @@ const { values } = parseArgs({
     users: { type: 'string', default: '20' },
   },
 });
+const counts = Object.fromEntries(
+  (['seed', 'organizations', 'users'] as const).map((key) => {
+    const value = Number(values[key]);
+    if (!Number.isSafeInteger(value) || value < 0) {
+      console.error(`seed:dev: --${key} must be a whole number`);
+      process.exit(64);
+    }
+    return [key, value];
+  }),
+) as Record<'seed' | 'organizations' | 'users', number>;
 const connectionString = process.env.DATABASE_URL;
 if (!connectionString) {
   console.error('seed:dev: DATABASE_URL is not set');
@@ -23,9 +33,9 @@ try {
   await migrate(db);
   const started = Date.now();
   const result = await seedDevData(db, {
-    seed: Number(values.seed),
-    organizations: Number(values.organizations),
-    usersPerOrganization: Number(values.users),
+    seed: counts.seed,
+    organizations: counts.organizations,
+    usersPerOrganization: counts.users,
     onProgress: (done, total) => {
       const percent = Math.floor((done / total) * 100);
       process.stderr.write(`\rseeding users ${done}/${total} (${percent}%)`);

@@ -30,9 +30,9 @@ function fail(message: string, code: number = EXIT.failed): never {
   process.exit(code);
 }
 
-function integer(value: string | undefined, name: string): number | undefined {
+function integer(value: string | undefined, name: string, min = 0): number | undefined {
   if (value === undefined) return undefined;
-  if (!/^\d+$/.test(value)) fail(`${name} must be a whole number`, EXIT.usage);
+  if (!/^\d+$/.test(value) || Number(value) < min) fail(`${name} must be a whole number ≥ ${min}`, EXIT.usage);
   return Number(value);
 }
 
@@ -62,6 +62,7 @@ async function main(): Promise<number> {
   if (!['migrate', 'rollback', 'status', 'seed'].includes(command)) {
     fail(`unknown command "${command}"\n\n${USAGE}`, EXIT.usage);
   }
+  if (values.to !== undefined && values.to.trim() === '') fail('--to needs a migration name', EXIT.usage);
   const connectionString = process.env.DATABASE_URL;
   if (!connectionString) fail('DATABASE_URL is not set', EXIT.usage);
   const timeouts = {
@@ -72,12 +73,12 @@ async function main(): Promise<number> {
   try {
     switch (command) {
       case 'migrate': {
-        const { applied } = await migrate(db, { ...timeouts, ...(values.to ? { to: values.to } : {}) });
+        const { applied } = await migrate(db, { ...timeouts, ...(values.to === undefined ? {} : { to: values.to }) });
         process.stdout.write(applied.length ? applied.map((n) => `applied ${n}\n`).join('') : 'nothing to apply\n');
         return EXIT.ok;
       }
       case 'rollback': {
-        const steps = integer(values.steps, '--steps');
+        const steps = integer(values.steps, '--steps', 1);
         if ((steps === undefined) === (values.to === undefined)) fail('rollback needs exactly one of --steps N or --to NAME', EXIT.usage);
         const target = steps !== undefined ? { steps } : { to: values.to as string };
         const { rolledBack } = await rollback(db, target, timeouts);
@@ -88,7 +89,7 @@ async function main(): Promise<number> {
         const status = await migrationStatus(db);
         const lines = [
           ...status.applied.map((m) => `applied     ${m.name}  ${m.appliedAt.toISOString()}  ${m.durationMs} ms`),
-          ...status.mismatched.map((m) => `MISMATCHED  ${m.name}  (file changed since it was applied)`),
+          ...status.mismatched.map((m) => `MISMATCHED  ${m.name}  (changed since applied: ${m.changedFiles.join(', ')})`),
           ...status.unknown.map((m) => `unknown     ${m.name}  (applied by a newer release)`),
           ...status.pending.map((m) => `pending     ${m.name}${m.transactional ? '' : '  (no transaction)'}`),
         ];

@@ -10,7 +10,7 @@ const cliPath = join(import.meta.dirname, '..', 'src', 'cli.ts');
 
 /** Runs `org-data` from source with the given DATABASE_URL; never throws. */
 async function cli(databaseUrl: string | undefined, ...args: string[]) {
-  const env = { ...process.env, DATABASE_URL: databaseUrl ?? '' };
+  const env: NodeJS.ProcessEnv = { ...process.env, DATABASE_URL: databaseUrl };
   if (databaseUrl === undefined) delete env.DATABASE_URL;
   try {
     const { stdout, stderr } = await run(process.execPath, ['--import', 'tsx', cliPath, ...args], { env });
@@ -59,10 +59,20 @@ describe('org-data CLI', () => {
     expect((await cli(undefined, 'status')).code).toBe(64);
     expect((await cli(migrated.current.connectionString, 'frobnicate')).code).toBe(64);
     expect((await cli(migrated.current.connectionString, 'rollback')).code).toBe(64);
+    expect((await cli(migrated.current.connectionString, 'rollback', '--steps', '0')).code).toBe(64);
+    expect((await cli(migrated.current.connectionString, 'migrate', '--to', '')).code).toBe(64);
     const secret = 'hunter2-very-secret';
-    const refused = await cli(`postgres://someone:${secret}@127.0.0.1:1/nowhere`, 'status');
-    expect(refused.code).toBe(1);
-    expect(refused.out).toMatch(/^org-data: cannot run status/);
-    expect(refused.out).not.toContain(secret);
+    const closed = await cli(`postgres://someone:${secret}@127.0.0.1:1/nowhere`, 'status');
+    expect(closed.code).toBe(1);
+    expect(closed.out).toMatch(/^org-data: cannot run status/);
+    expect(closed.out).not.toContain(secret);
+    // The real server rejects the login (unknown role, or wrong password): still no secret.
+    const url = new URL(migrated.current.connectionString);
+    url.username = 'nobody_at_all';
+    url.password = secret;
+    const rejected = await cli(url.toString(), 'status');
+    expect(rejected.code).toBe(1);
+    expect(rejected.out).toMatch(/28000|28P01/);
+    expect(rejected.out).not.toContain(secret);
   });
 });

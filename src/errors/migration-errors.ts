@@ -12,19 +12,19 @@ export class MigrationError extends DataError {
 }
 
 /**
- * An applied migration's SQL differs from the file shipped in this package. Released
- * migrations are never edited; `migrate` refuses before applying anything.
+ * An applied migration's file differs from the one shipped in this package (its sha256
+ * changed). Released migrations are never edited; `migrate` refuses before applying anything.
  */
 export class MigrationChecksumError extends DataError {
-  /** The migrations whose recorded sha256 differs from the file's. */
-  readonly migrations: readonly string[];
+  /** The changed files, e.g. `20261121090000_create_organizations.up.sql`. */
+  readonly files: readonly string[];
 
-  constructor(migrations: readonly string[]) {
+  constructor(files: readonly string[]) {
     super(
       'MIGRATION_CHECKSUM_MISMATCH',
-      `Applied migration file changed since it was applied: ${migrations.join(', ')}`,
+      `Migration file changed since it was applied: ${files.join(', ')}`,
     );
-    this.migrations = Object.freeze([...migrations]);
+    this.files = Object.freeze([...files]);
   }
 }
 

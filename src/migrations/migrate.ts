@@ -46,7 +46,7 @@ export async function migrate(db: Kysely<any>, options: MigrateOptions = {}): Pr
     await ensureTrackingTable(connection);
     const status = compareMigrations(migrations, await readApplied(connection));
     if (status.mismatched.length > 0) {
-      throw new MigrationChecksumError(status.mismatched.map((m) => m.name));
+      throw new MigrationChecksumError(status.mismatched.flatMap((m) => m.changedFiles));
     }
     const lastApplied = [...status.applied, ...status.unknown]
       .map((row) => row.name)
@@ -65,7 +65,7 @@ export async function migrate(db: Kysely<any>, options: MigrateOptions = {}): Pr
       const migration = migrations.find((m) => m.name === pending.name)!;
       const started = performance.now();
       await runScript(connection, migration.name, migration.up, timeouts, (c) =>
-        recordApplied(c, migration.name, migration.checksum, performance.now() - started),
+        recordApplied(c, migration, performance.now() - started),
       );
       applied.push(migration.name);
     }

@@ -16,13 +16,19 @@ export async function withMigrationLock<T>(
   fn: (connection: Kysely<any>) => Promise<T>,
 ): Promise<T> {
   return db.connection().execute(async (connection) => {
-    await sql`SELECT pg_advisory_lock(${MIGRATION_LOCK_KEY.toString()}::bigint)`.execute(connection);
+    const key = MIGRATION_LOCK_KEY.toString();
+    const unlock = () => sql`SELECT pg_advisory_unlock(${key}::bigint)`.execute(connection);
+    await sql`SELECT pg_advisory_lock(${key}::bigint)`.execute(connection);
+    let result: T;
     try {
-      return await fn(connection);
-    } finally {
-      await sql`SELECT pg_advisory_unlock(${MIGRATION_LOCK_KEY.toString()}::bigint)`.execute(
-        connection,
-      );
+      result = await fn(connection);
+    } catch (error) {
+      // The connection may be dead; its failure must not hide the error that matters. A dead
+      // session releases the lock by itself.
+      await unlock().catch(() => undefined);
+      throw error;
     }
+    await unlock();
+    return result;
   });
 }

@@ -23,6 +23,8 @@ export interface Migration {
   readonly down: MigrationScript;
   /** sha256 (hex) of the forward file; recorded when applied and checked on every run. */
   readonly checksum: string;
+  /** sha256 (hex) of the rollback file; recorded and checked like {@link Migration.checksum}. */
+  readonly downChecksum: string;
 }
 
 function script(sql: string): MigrationScript {
@@ -44,5 +46,11 @@ export function defineMigration(name: string, up: string, down: string): Migrati
   if (!NAME_PATTERN.test(name)) {
     throw new TypeError(`Migration name must be <YYYYMMDDHHMMSS>_<description>: ${name}`);
   }
-  return Object.freeze({ name, up: script(up), down: script(down), checksum: checksumOf(up) });
+  return Object.freeze({
+    name,
+    up: script(up),
+    down: script(down),
+    checksum: checksumOf(up),
+    downChecksum: checksumOf(down),
+  });
 }

@@ -56,7 +56,8 @@ export async function rollback(
       if (!migration) {
         throw new MigrationStateError(`Cannot roll back ${row.name}: not shipped in this package`);
       }
-      if (migration.checksum !== row.checksum) changed.push(row.name);
+      if (migration.checksum !== row.checksum) changed.push(`${row.name}.up.sql`);
+      if (migration.downChecksum !== row.downChecksum) changed.push(`${row.name}.down.sql`);
       plan.push(migration);
     }
     if (changed.length > 0) throw new MigrationChecksumError(changed);

@@ -1,8 +1,8 @@
 /**
- * Splits a SQL script into statements at top-level semicolons, respecting quotes,
- * dollar-quoted bodies and comments. Used only for scripts that run outside a transaction,
- * where PostgreSQL refuses multi-statement strings for commands such as
- * `CREATE INDEX CONCURRENTLY`.
+ * Splits a SQL script into statements at top-level semicolons, respecting quoted strings
+ * (including `E'…'` backslash escapes), quoted identifiers, dollar-quoted bodies and comments.
+ * Used only for scripts that run outside a transaction, where PostgreSQL refuses
+ * multi-statement strings for commands such as `CREATE INDEX CONCURRENTLY`.
  */
 export function splitStatements(sql: string): string[] {
   const statements: string[] = [];
@@ -22,11 +22,14 @@ export function splitStatements(sql: string): string[] {
     } else if (ch === '/' && next === '*') {
       const end = sql.indexOf('*/', i + 2);
       i = end === -1 ? sql.length : end + 2;
-    } else if (ch === "'" || ch === '"') {
-      i = skipQuoted(sql, i, ch);
+    } else if (ch === "'") {
+      const escapes = i > 0 && /[eE]/.test(sql[i - 1] ?? '') && !/[A-Za-z0-9_]/.test(sql[i - 2] ?? '');
+      i = skipQuoted(sql, i, "'", escapes);
+    } else if (ch === '"') {
+      i = skipQuoted(sql, i, '"', false);
     } else if (ch === '$') {
-      const tag = /^\$[A-Za-z_]*\$/.exec(sql.slice(i, i + 64))?.[0];
-      if (tag) {
+      const tag = /^\$(?:[A-Za-z_][A-Za-z0-9_]*)?\$/.exec(sql.slice(i, i + 64))?.[0];
+      if (tag && !/[A-Za-z0-9_]/.test(sql[i - 1] ?? '')) {
         const end = sql.indexOf(tag, i + tag.length);
         i = end === -1 ? sql.length : end + tag.length;
       } else {
@@ -43,10 +46,15 @@ export function splitStatements(sql: string): string[] {
   return statements;
 }
 
-function skipQuoted(sql: string, open: number, quote: string): number {
+function skipQuoted(sql: string, open: number, quote: string, backslashEscapes: boolean): number {
   let i = open + 1;
   while (i < sql.length) {
-    if (sql[i] === quote) {
+    const ch = sql[i];
+    if (backslashEscapes && ch === '\\') {
+      i += 2;
+      continue;
+    }
+    if (ch === quote) {
       if (sql[i + 1] === quote) {
         i += 2;
         continue;

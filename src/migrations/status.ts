@@ -12,11 +12,12 @@ export interface PendingMigration {
   readonly transactional: boolean;
 }
 
-/** An applied migration whose file in this package no longer matches what was applied. */
+/** An applied migration whose files in this package no longer match what was applied. */
 export interface MismatchedMigration {
+  /** The migration's name. */
   readonly name: string;
-  readonly appliedChecksum: string;
-  readonly fileChecksum: string;
+  /** The changed files, e.g. `20261121090000_create_organizations.up.sql`. */
+  readonly changedFiles: readonly string[];
 }
 
 /** Where a database stands against the migrations shipped in this package. */
@@ -65,14 +66,16 @@ export function compareMigrations(
   const unknown: AppliedMigration[] = [];
   for (const row of appliedRows) {
     const migration = byName.get(row.name);
-    if (!migration) unknown.push(row);
-    else if (migration.checksum !== row.checksum) {
-      mismatched.push({
-        name: row.name,
-        appliedChecksum: row.checksum,
-        fileChecksum: migration.checksum,
-      });
-    } else applied.push(row);
+    if (!migration) {
+      unknown.push(row);
+      continue;
+    }
+    const changedFiles = [
+      ...(migration.checksum === row.checksum ? [] : [`${row.name}.up.sql`]),
+      ...(migration.downChecksum === row.downChecksum ? [] : [`${row.name}.down.sql`]),
+    ];
+    if (changedFiles.length > 0) mismatched.push({ name: row.name, changedFiles });
+    else applied.push(row);
   }
   const pending = migrations
     .filter((migration) => !appliedNames.has(migration.name))

@@ -1,4 +1,5 @@
 import { sql, type Kysely } from 'kysely';
+import type { Migration } from './migration.js';
 
 /** The table that records applied migrations, in the connection's current schema. */
 export const TRACKING_TABLE = 'org_data_migrations';
@@ -8,6 +9,8 @@ export interface AppliedMigration {
   readonly name: string;
   /** sha256 of the forward file as it was when applied. */
   readonly checksum: string;
+  /** sha256 of the rollback file as it was when applied. */
+  readonly downChecksum: string;
   readonly appliedAt: Date;
   readonly durationMs: number;
 }
@@ -18,6 +21,7 @@ export async function ensureTrackingTable(db: Kysely<any>): Promise<void> {
     CREATE TABLE IF NOT EXISTS ${sql.table(TRACKING_TABLE)} (
       name text PRIMARY KEY,
       checksum text NOT NULL CHECK (checksum ~ '^[0-9a-f]{64}$'),
+      down_checksum text NOT NULL CHECK (down_checksum ~ '^[0-9a-f]{64}$'),
       applied_at timestamptz NOT NULL DEFAULT now(),
       duration_ms integer NOT NULL CHECK (duration_ms >= 0)
     )`.execute(db);
@@ -29,7 +33,8 @@ export async function readApplied(db: Kysely<any>): Promise<AppliedMigration[]> 
     SELECT to_regclass(${TRACKING_TABLE}) IS NOT NULL AS exists`.execute(db);
   if (!exists.rows[0]?.exists) return [];
   const result = await sql<AppliedMigration>`
-    SELECT name, checksum, applied_at AS "appliedAt", duration_ms AS "durationMs"
+    SELECT name, checksum, down_checksum AS "downChecksum", applied_at AS "appliedAt",
+           duration_ms AS "durationMs"
     FROM ${sql.table(TRACKING_TABLE)} ORDER BY name`.execute(db);
   return result.rows;
 }
@@ -37,12 +42,11 @@ export async function readApplied(db: Kysely<any>): Promise<AppliedMigration[]> 
 /** Records a migration as applied. */
 export async function recordApplied(
   db: Kysely<any>,
-  name: string,
-  checksum: string,
+  migration: Migration,
   durationMs: number,
 ): Promise<void> {
-  await sql`INSERT INTO ${sql.table(TRACKING_TABLE)} (name, checksum, duration_ms)
-    VALUES (${name}, ${checksum}, ${Math.round(durationMs)})`.execute(db);
+  await sql`INSERT INTO ${sql.table(TRACKING_TABLE)} (name, checksum, down_checksum, duration_ms)
+    VALUES (${migration.name}, ${migration.checksum}, ${migration.downChecksum}, ${Math.round(durationMs)})`.execute(db);
 }
 
 /** Removes a migration's record after its rollback ran. */

@@ -5,6 +5,9 @@ import { migrate } from '../migrations/migrate.js';
 import type { Migration } from '../migrations/migration.js';
 import { sortedMigrations } from '../migrations/status.js';
 
+/** Bump when the runner's tracking table changes shape, so old templates are not reused. */
+const TEMPLATE_FORMAT = 'tracking-v2';
+
 /** Serializes template creation across processes sharing one server. */
 const TEMPLATE_LOCK_KEY = '4207311958340118';
 
@@ -36,7 +39,8 @@ export async function withAdminClient<T>(adminUrl: string, fn: (client: pg.Clien
 export async function ensureTemplate(adminUrl: string, migrations?: readonly Migration[]): Promise<string> {
   const list = sortedMigrations({ migrations });
   const hash = createHash('sha256')
-    .update(list.map((m) => `${m.name}:${m.checksum}`).join('\n'))
+    .update(TEMPLATE_FORMAT)
+    .update(list.map((m) => `${m.name}:${m.checksum}:${m.downChecksum}`).join('\n'))
     .digest('hex')
     .slice(0, 16);
   const template = `org_data_tpl_${hash}`;

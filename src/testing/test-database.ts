@@ -92,17 +92,36 @@ export async function createTestDatabase(options: CreateTestDatabaseOptions = {}
       async dispose() {
         if (disposed) return;
         disposed = true;
-        await db.destroy();
-        await withAdminClient(server.adminUrl, (admin) =>
-          admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`),
-        );
-        await release();
+        try {
+          await db.destroy();
+          await withAdminClient(server.adminUrl, (admin) =>
+            admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`),
+          );
+        } finally {
+          await release();
+        }
       },
     });
   } catch (error) {
     await release();
     throw error;
   }
+}
+
+/**
+ * Drops templates left by earlier migration sets on a long-lived server (DATABASE_URL), best
+ * effort: a template another run is cloning right now is skipped.
+ */
+async function dropStaleTemplates(adminUrl: string, current: string): Promise<void> {
+  await withAdminClient(adminUrl, async (admin) => {
+    const { rows } = await admin.query<{ datname: string }>(
+      "SELECT datname FROM pg_database WHERE datname LIKE 'org\\_data\\_tpl\\_%' AND datname <> $1",
+      [current],
+    );
+    for (const { datname } of rows) {
+      await admin.query(`DROP DATABASE IF EXISTS "${datname}"`).catch(() => undefined);
+    }
+  });
 }
 
 /**
@@ -116,7 +135,8 @@ export async function createTestDatabase(options: CreateTestDatabaseOptions = {}
  */
 export async function startTestServer(): Promise<() => Promise<void>> {
   const server = await startPostgresServer();
-  await ensureTemplate(server.adminUrl);
+  const template = await ensureTemplate(server.adminUrl);
+  await dropStaleTemplates(server.adminUrl, template);
   process.env[TEST_SERVER_ENV] = server.adminUrl;
   return async () => {
     delete process.env[TEST_SERVER_ENV];

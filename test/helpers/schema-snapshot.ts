@@ -1,14 +1,14 @@
 import { sql, type Kysely } from 'kysely';
 
 /**
- * A normalised description of the public schema from the catalog: tables, columns, constraints,
- * indexes, triggers and functions, each as a sorted line. Two databases with the same schema
+ * A normalised description of the public schema from the catalog: tables, columns (in order),
+ * constraints, indexes, triggers, functions, views, sequences, extensions, policies and enums, each as a sorted line. Two databases with the same schema
  * give identical snapshots regardless of OIDs or creation order. (pg_dump is not shipped with
  * the embedded server, so the catalog is read directly.)
  */
 export async function schemaSnapshot(db: Kysely<any>): Promise<string[]> {
   const { rows } = await sql<{ line: string }>`
-    SELECT 'column ' || c.relname || '.' || a.attname || ' ' || format_type(a.atttypid, a.atttypmod)
+    SELECT 'column ' || c.relname || '.' || a.attnum || '.' || a.attname || ' ' || format_type(a.atttypid, a.atttypmod)
            || CASE WHEN a.attnotnull THEN ' not null' ELSE '' END
            || coalesce(' default ' || pg_get_expr(d.adbin, d.adrelid), '') AS line
     FROM pg_attribute a
@@ -39,6 +39,19 @@ export async function schemaSnapshot(db: Kysely<any>): Promise<string[]> {
     FROM pg_proc p
     JOIN pg_namespace n ON n.oid = p.pronamespace
     WHERE n.nspname = 'public'
+    UNION ALL
+    SELECT 'view ' || c.relname || ' ' || pg_get_viewdef(c.oid)
+    FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+    WHERE n.nspname = 'public' AND c.relkind IN ('v', 'm')
+    UNION ALL
+    SELECT 'sequence ' || c.relname
+    FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+    WHERE n.nspname = 'public' AND c.relkind = 'S'
+    UNION ALL
+    SELECT 'extension ' || extname FROM pg_extension
+    UNION ALL
+    SELECT 'policy ' || tablename || ' ' || policyname || ' ' || coalesce(qual, '') || ' ' || coalesce(with_check, '')
+    FROM pg_policies WHERE schemaname = 'public'
     UNION ALL
     SELECT 'type ' || t.typname || ' ' || coalesce(string_agg(e.enumlabel, ',' ORDER BY e.enumsortorder), '')
     FROM pg_type t

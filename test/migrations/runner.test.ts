@@ -17,7 +17,7 @@ afterEach(async () => {
 });
 
 async function emptyDatabase(): Promise<TestDatabase> {
-  const testDb = await createTestDatabase({ migrated: false });
+  const testDb = await createTestDatabase({ migrated: false, max: 1 });
   disposables.push(testDb);
   return testDb;
 }
@@ -69,13 +69,22 @@ describe('migrate', () => {
     const edited = defineMigration(m1.name, 'CREATE TABLE things (id bigint PRIMARY KEY);', m1.down.sql);
     const error = await migrate(db, { migrations: [edited, m2] }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(MigrationChecksumError);
-    expect((error as MigrationChecksumError).migrations).toEqual([m1.name]);
-    expect((error as Error).message).toContain(m1.name);
+    expect((error as MigrationChecksumError).files).toEqual([`${m1.name}.up.sql`]);
+    expect((error as Error).message).toContain(`${m1.name}.up.sql`);
     expect(await tables(db)).not.toContain('runs');
     const status = await migrationStatus(db, { migrations: [edited, m2] });
-    expect(status.mismatched).toEqual([
-      { name: m1.name, appliedChecksum: m1.checksum, fileChecksum: edited.checksum },
-    ]);
+    expect(status.mismatched).toEqual([{ name: m1.name, changedFiles: [`${m1.name}.up.sql`] }]);
+  });
+
+  it('refuses migrate and rollback when an applied rollback file changed', async () => {
+    const { db } = await emptyDatabase();
+    await migrate(db, { migrations: [m1] });
+    const edited = defineMigration(m1.name, m1.up.sql, 'SELECT 1;');
+    await expect(migrate(db, { migrations: [edited, m2] })).rejects.toMatchObject({
+      files: [`${m1.name}.down.sql`],
+    });
+    await expect(rollback(db, { steps: 1 }, { migrations: [edited] })).rejects.toBeInstanceOf(MigrationChecksumError);
+    expect(await tables(db)).toContain('things');
   });
 
   it('serializes 20 concurrent runners: each migration is applied exactly once', async () => {
@@ -159,6 +168,39 @@ describe('migrate', () => {
       await holder.destroy();
     }
     await expect(migrate(db, { migrations: [m1, alter] })).resolves.toEqual({ applied: [alter.name] });
+  });
+
+  it('sets both timeouts while a script runs, in and outside a transaction', async () => {
+    const { db } = await emptyDatabase();
+    const assertSettings = `DO $$ BEGIN
+      IF current_setting('lock_timeout') <> '1234ms' OR current_setting('statement_timeout') <> '5678ms'
+      THEN RAISE EXCEPTION 'timeouts not set'; END IF; END $$`;
+    const inTx = defineMigration('20200101000600_check_tx', `${assertSettings};`, 'SELECT 1;');
+    const noTx = defineMigration(
+      '20200101000700_check_no_tx',
+      `-- org-data:no-transaction\n${assertSettings};\nSELECT 1;`,
+      'SELECT 1;',
+    );
+    await expect(
+      migrate(db, { migrations: [inTx, noTx], lockTimeoutMs: 1234, statementTimeoutMs: 5678 }),
+    ).resolves.toEqual({ applied: [inTx.name, noTx.name] });
+  });
+
+  it('reports which statement of a no-transaction file failed, and does not record the file', async () => {
+    const { db } = await emptyDatabase();
+    const partial = defineMigration(
+      '20200101000800_partial',
+      '-- org-data:no-transaction\nCREATE TABLE first_part (id int);\nSELECT 1 / 0;\nCREATE TABLE never (id int);',
+      'DROP TABLE IF EXISTS first_part;',
+    );
+    const error = await migrate(db, { migrations: [partial] }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(MigrationError);
+    expect((error as Error).message).toContain('statement 2 of 3');
+    expect((error as MigrationError).sqlState).toBe('22012');
+    expect(await tables(db)).toEqual(['first_part', 'org_data_migrations']);
+    expect((await migrationStatus(db, { migrations: [partial] })).pending.map((p) => p.name)).toEqual([partial.name]);
+    const timeout = await sql<{ lock_timeout: string }>`SHOW lock_timeout`.execute(db);
+    expect(timeout.rows[0]?.lock_timeout).toBe('0');
   });
 
   it('refuses a pending migration that sorts before the last applied one', async () => {

@@ -125,6 +125,13 @@ describe('roles and access repositories', () => {
     expect(await repos.access.hasPermission(user.id, 'profile:update')).toBe(true);
     await repos.users.softDelete(user.id);
     expect(await repos.access.hasPermission(user.id, 'profile:update')).toBe(false);
+    // Users of a soft-deleted organization lose access too.
+    const org = await anOrganization(repos);
+    const { user: member } = await aUser(repos, org.id);
+    expect(await repos.access.hasPermission(member.id, 'profile:read')).toBe(true);
+    await repos.organizations.softDelete(org.id);
+    expect(await repos.access.hasPermission(member.id, 'profile:read')).toBe(false);
+    expect(await repos.access.listEffectivePermissions(member.id)).toEqual([]);
     await expect(repos.access.hasPermission(user.id, 'bad')).rejects.toBeInstanceOf(ValidationError);
 
     // One statement: count the queries Kysely executes.

@@ -111,6 +111,13 @@ describe('users repository', () => {
       await sql`UPDATE roles SET name = 'user' WHERE name = 'user-renamed'`.execute(testDb.current.db);
     }
     expect(await counts()).toEqual(before);
+    // Inside a caller's transaction that catches the error and commits: nothing half-written.
+    await testDb.current.db.transaction().execute(async (trx) => {
+      await sql`UPDATE roles SET name = 'user-renamed' WHERE name = 'user'`.execute(trx);
+      await expect(aUser(createRepositories(trx), organizationId)).rejects.toMatchObject({ entity: 'role' });
+      await sql`UPDATE roles SET name = 'user' WHERE name = 'user-renamed'`.execute(trx);
+    });
+    expect(await counts()).toEqual(before);
   });
 
   it('bad input lists every invalid field and writes nothing', async () => {

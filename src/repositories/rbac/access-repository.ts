@@ -27,12 +27,12 @@ export interface AccessRepository {
   listUserRoles(userId: string): Promise<string[]>;
   /**
    * Every permission the user holds through any role, sorted and distinct. Empty for
-   * inactive or soft-deleted users.
+   * inactive or soft-deleted users and for users of a soft-deleted organization.
    */
   listEffectivePermissions(userId: string): Promise<string[]>;
   /**
-   * Whether a live, active user holds `permission` (`resource:action`) through any role.
-   * One query, answered from indexes.
+   * Whether a live, active user of a live organization holds `permission`
+   * (`resource:action`) through any role. One query, answered from indexes.
    */
   hasPermission(userId: string, permission: string): Promise<boolean>;
 }
@@ -43,11 +43,13 @@ export function createAccessRepository(db: Kysely<DB>): AccessRepository {
     db
       .selectFrom('user_roles')
       .innerJoin('users', 'users.id', 'user_roles.user_id')
+      .innerJoin('organizations', 'organizations.id', 'user_roles.organization_id')
       .innerJoin('role_permissions', 'role_permissions.role_id', 'user_roles.role_id')
       .innerJoin('permissions', 'permissions.id', 'role_permissions.permission_id')
       .where('user_roles.user_id', '=', userId)
       .where('users.is_active', '=', true)
-      .where('users.deleted_at', 'is', null);
+      .where('users.deleted_at', 'is', null)
+      .where('organizations.deleted_at', 'is', null);
 
   const permissionCheck = preparedQuery(db, (p: { user: string; permission: string }) =>
     db.selectNoFrom((eb) =>

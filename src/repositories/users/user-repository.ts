@@ -112,6 +112,14 @@ export function createUserRepository(db: Kysely<DB>): UserRepository {
     async register(input: RegisterUserInput) {
       const data = parseInput(RegisterUserInputSchema, input);
       return inTransaction(db, async (trx) => {
+        // Everything that can fail without a database error is checked before the first
+        // write: inside a caller's transaction a thrown error must not leave half a user.
+        const role = await trx
+          .selectFrom('roles')
+          .select('id')
+          .where('name', '=', DEFAULT_USER_ROLE)
+          .executeTakeFirst();
+        if (!role) throw new NotFoundError('role');
         // INSERT … SELECT from the live organization: a missing or deleted organization
         // inserts nothing, which is reported as NotFound rather than an FK error.
         const user = await trx
@@ -143,18 +151,10 @@ export function createUserRepository(db: Kysely<DB>): UserRepository {
           })
           .returning(userProfileColumns)
           .executeTakeFirstOrThrow();
-        const role = await trx
+        await trx
           .insertInto('user_roles')
-          .columns(['user_id', 'role_id', 'organization_id'])
-          .expression(
-            trx
-              .selectFrom('roles')
-              .select([sql.val(user.id).as('user_id'), 'roles.id', sql.val(user.organizationId).as('organization_id')])
-              .where('roles.name', '=', DEFAULT_USER_ROLE),
-          )
-          .returning('role_id')
-          .executeTakeFirst();
-        if (!role) throw new NotFoundError('role');
+          .values({ user_id: user.id, role_id: role.id, organization_id: user.organizationId })
+          .execute();
         return { user, profile, roles: [DEFAULT_USER_ROLE] };
       });
     },
