@@ -2,8 +2,9 @@ import { sql, type Kysely } from 'kysely';
 
 /**
  * A normalised description of the public schema from the catalog: tables, columns (in order),
- * constraints, indexes, triggers, functions, views, sequences, extensions, policies and enums, each as a sorted line. Two databases with the same schema
- * give identical snapshots regardless of OIDs or creation order. (pg_dump is not shipped with
+ * constraints, indexes, triggers, functions, views, sequences, extensions, policies and enums,
+ * each as a sorted line. Two databases with the same schema give identical snapshots
+ * regardless of OIDs or creation order. (pg_dump is not shipped with
  * the embedded server, so the catalog is read directly.)
  */
 export async function schemaSnapshot(db: Kysely<any>): Promise<string[]> {
@@ -48,7 +49,7 @@ export async function schemaSnapshot(db: Kysely<any>): Promise<string[]> {
     FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
     WHERE n.nspname = 'public' AND c.relkind = 'S'
     UNION ALL
-    SELECT 'extension ' || extname FROM pg_extension
+    SELECT 'extension ' || extname FROM pg_extension WHERE extname <> 'plpgsql'
     UNION ALL
     SELECT 'policy ' || tablename || ' ' || policyname || ' ' || coalesce(qual, '') || ' ' || coalesce(with_check, '')
     FROM pg_policies WHERE schemaname = 'public'
