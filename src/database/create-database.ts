@@ -9,10 +9,15 @@ const DATE_OID = 1082;
 export interface DatabaseConfig {
   /** A `postgres://` connection string. Prefer discrete fields for secrets from a vault. */
   readonly connectionString?: string;
+  /** Server host, when not in `connectionString`. */
   readonly host?: string;
+  /** Server port. */
   readonly port?: number;
+  /** Login role. */
   readonly user?: string;
+  /** Password. */
   readonly password?: string;
+  /** Database name. */
   readonly database?: string;
   /** Pool size. (Default: `10`) */
   readonly max?: number;

@@ -19,8 +19,11 @@ export type DataErrorCode =
 export interface DataErrorOrigin {
   /** The PostgreSQL SQLSTATE, e.g. `23505`. */
   readonly sqlState?: string;
+  /** The table involved. */
   readonly table?: string;
+  /** The column involved. */
   readonly column?: string;
+  /** The constraint involved. */
   readonly constraint?: string;
 }
 

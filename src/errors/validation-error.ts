@@ -2,7 +2,9 @@ import { DataError } from './data-error.js';
 
 /** One invalid field: its path in the input and why it was rejected (never its value). */
 export interface ValidationIssue {
+  /** Dotted path of the field in the input, e.g. `settings.branding.primaryColor`. */
   readonly path: string;
+  /** Why it was rejected. */
   readonly message: string;
 }
 

@@ -18,8 +18,11 @@ export interface MigrationScript {
 
 /** A forward and rollback pair, named `<UTC timestamp YYYYMMDDHHMMSS>_<description>`. */
 export interface Migration {
+  /** `<YYYYMMDDHHMMSS>_<description>`, also the files' base name. */
   readonly name: string;
+  /** The forward script (`.up.sql`). */
   readonly up: MigrationScript;
+  /** The rollback script (`.down.sql`). */
   readonly down: MigrationScript;
   /** sha256 (hex) of the forward file; recorded when applied and checked on every run. */
   readonly checksum: string;

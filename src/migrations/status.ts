@@ -5,6 +5,7 @@ import { readApplied, type AppliedMigration } from './tracking-table.js';
 
 /** A migration of this package that the database has not applied yet. */
 export interface PendingMigration {
+  /** The migration's name. */
   readonly name: string;
   /** The forward SQL that `migrate` would run, for review before it runs. */
   readonly sql: string;

@@ -6,12 +6,15 @@ export const TRACKING_TABLE = 'org_data_migrations';
 
 /** A row of the tracking table. */
 export interface AppliedMigration {
+  /** The migration's name. */
   readonly name: string;
   /** sha256 of the forward file as it was when applied. */
   readonly checksum: string;
   /** sha256 of the rollback file as it was when applied. */
   readonly downChecksum: string;
+  /** When it was applied. */
   readonly appliedAt: Date;
+  /** How long it took, in milliseconds. */
   readonly durationMs: number;
 }
 

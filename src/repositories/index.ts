@@ -8,9 +8,13 @@ import { createUserRepository, type UserRepository } from './users/user-reposito
 
 /** Every repository over one Kysely instance or transaction. */
 export interface Repositories {
+  /** Organizations (tenants). */
   readonly organizations: OrganizationRepository;
+  /** Users and profiles. */
   readonly users: UserRepository;
+  /** Roles, permissions and grants. */
   readonly roles: RoleRepository;
+  /** Role assignments and permission checks. */
   readonly access: AccessRepository;
   /**
    * Runs `fn` with repositories bound to one transaction (a unit of work): everything commits

@@ -23,8 +23,11 @@ export const USER_ROLE_PERMISSIONS: readonly string[] = Object.freeze(['profile:
 
 /** How many rows {@link seedDefaults} created (all zero on a second run). */
 export interface SeedDefaultsResult {
+  /** Roles created. */
   readonly roles: number;
+  /** Permissions created. */
   readonly permissions: number;
+  /** Role–permission grants created. */
   readonly grants: number;
 }
 

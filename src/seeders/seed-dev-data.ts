@@ -20,7 +20,9 @@ export interface SeedDevDataOptions {
 
 /** What {@link seedDevData} wrote (existing rows are skipped, so a second run writes 0). */
 export interface SeedDevDataResult {
+  /** Ids of the seeded organizations, created now or earlier. */
   readonly organizationIds: readonly string[];
+  /** Users created by this call. */
   readonly usersCreated: number;
 }
 

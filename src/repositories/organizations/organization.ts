@@ -2,12 +2,19 @@ import type { OrganizationSettings } from '../../schema/inputs/organization-inpu
 
 /** An organization (tenant), as returned by the repository. */
 export interface Organization {
+  /** Primary key (uuid). */
   readonly id: string;
+  /** URL-safe unique name among live organizations. */
   readonly slug: string;
+  /** Display name. */
   readonly name: string;
+  /** Validated settings document. */
   readonly settings: OrganizationSettings;
+  /** When the row was created. */
   readonly createdAt: Date;
+  /** When the row last changed (kept by the database). */
   readonly updatedAt: Date;
+  /** When it was soft-deleted; `null` while live. */
   readonly deletedAt: Date | null;
 }
 

@@ -1,18 +1,28 @@
 /** A role (global: shared by every organization). */
 export interface Role {
+  /** Primary key (uuid). */
   readonly id: string;
+  /** Unique name, e.g. `admin`. */
   readonly name: string;
+  /** Free text, or `null`. */
   readonly description: string | null;
+  /** When the row was created. */
   readonly createdAt: Date;
+  /** When the row last changed. */
   readonly updatedAt: Date;
 }
 
 /** A permission `resource:action` (global). */
 export interface Permission {
+  /** Primary key (uuid). */
   readonly id: string;
+  /** Unique `resource:action`. */
   readonly name: string;
+  /** Free text, or `null`. */
   readonly description: string | null;
+  /** When the row was created. */
   readonly createdAt: Date;
+  /** When the row last changed. */
   readonly updatedAt: Date;
 }
 

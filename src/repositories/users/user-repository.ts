@@ -18,8 +18,11 @@ import { userColumns, userProfileColumns, type User, type UserProfile } from './
 
 /** A newly registered user with their profile and granted role names. */
 export interface RegisteredUser {
+  /** The new user. */
   readonly user: User;
+  /** Their profile. */
   readonly profile: UserProfile;
+  /** Role names granted at registration (the default `user`). */
   readonly roles: readonly string[];
 }
 

@@ -2,27 +2,41 @@ import { sql } from 'kysely';
 
 /** A user: the narrow identity row. Profile data lives in {@link UserProfile}. */
 export interface User {
+  /** Primary key (uuid). */
   readonly id: string;
+  /** The organization (tenant) the user belongs to. */
   readonly organizationId: string;
   /** The identity provider's subject (e.g. Cognito `sub`). */
   readonly authSubject: string;
+  /** Email as given; unique per organization, case-insensitively. */
   readonly email: string;
+  /** `false` after `deactivate`: the user keeps roles but holds no permissions. */
   readonly isActive: boolean;
+  /** When the row was created. */
   readonly createdAt: Date;
+  /** When the row last changed (kept by the database). */
   readonly updatedAt: Date;
+  /** When it was soft-deleted; `null` while live. */
   readonly deletedAt: Date | null;
 }
 
 /** A user's profile (1:1 with the user). */
 export interface UserProfile {
+  /** The user (1:1). */
   readonly userId: string;
+  /** The user's organization. */
   readonly organizationId: string;
+  /** Full name, 1–200 characters. */
   readonly fullName: string;
   /** `YYYY-MM-DD`, or `null` when unknown. */
   readonly birthdate: string | null;
+  /** BCP 47 locale tag, e.g. `vi-VN`. */
   readonly locale: string;
+  /** IANA time zone, e.g. `Asia/Ho_Chi_Minh`. */
   readonly timeZone: string;
+  /** When the row was created. */
   readonly createdAt: Date;
+  /** When the row last changed (kept by the database). */
   readonly updatedAt: Date;
 }
 
