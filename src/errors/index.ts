@@ -1,6 +1,8 @@
 export { DataError, type DataErrorCode, type DataErrorOrigin } from './data-error.js';
 export { ValidationError, type ValidationIssue } from './validation-error.js';
 export { NotFoundError } from './not-found-error.js';
+export { TransitionConflictError } from './transition-conflict-error.js';
+export { ForbiddenError } from './forbidden-error.js';
 export {
   ConstraintError,
   UniqueViolationError,

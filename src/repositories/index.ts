@@ -1,12 +1,18 @@
 import type { Kysely, Transaction } from 'kysely';
+import { AuditContextSchema, type AuditContext, type ResolvedAuditContext } from '../audit/audit-context.js';
+import { createAuditRepository, type AuditRepository } from '../audit/audit-repository.js';
 import type { DB } from '../schema/db.js';
+import { parseInput } from '../schema/inputs/parse-input.js';
 import { createOrganizationRepository, type OrganizationRepository } from './organizations/organization-repository.js';
 import { createAccessRepository, type AccessRepository } from './rbac/access-repository.js';
 import { createRoleRepository, type RoleRepository } from './rbac/role-repository.js';
 import { inTransaction } from './shared/in-transaction.js';
+import { createStaffProfileQueries, type StaffProfileQueries } from './staff-profiles/staff-profile-queries.js';
+import { createStaffProfileRepository, type StaffProfileRepository } from './staff-profiles/staff-profile-repository.js';
+import { createUnitRepository, type UnitRepository } from './units/unit-repository.js';
 import { createUserRepository, type UserRepository } from './users/user-repository.js';
 
-/** Every repository over one Kysely instance or transaction. */
+/** Every repository over one Kysely instance or transaction, with one audit context. */
 export interface Repositories {
   /** Organizations (tenants). */
   readonly organizations: OrganizationRepository;
@@ -16,6 +22,14 @@ export interface Repositories {
   readonly roles: RoleRepository;
   /** Role assignments and permission checks. */
   readonly access: AccessRepository;
+  /** Units (where people work). */
+  readonly units: UnitRepository;
+  /** Staff profiles and their verification. */
+  readonly staffProfiles: StaffProfileRepository;
+  /** Admin queries over staff profiles (pending queue, verified by, expiring). */
+  readonly staffProfileQueries: StaffProfileQueries;
+  /** The audit trail: entity history and actor activity. */
+  readonly audit: AuditRepository;
   /**
    * Runs `fn` with repositories bound to one transaction (a unit of work): everything commits
    * when `fn` resolves and rolls back when it throws. Inside a transaction already, it joins it.
@@ -29,17 +43,28 @@ export interface Repositories {
   transaction<T>(fn: (tx: Repositories, trx: Transaction<DB>) => Promise<T>): Promise<T>;
 }
 
+function create(db: Kysely<DB>, context: ResolvedAuditContext): Repositories {
+  return Object.freeze({
+    organizations: createOrganizationRepository(db, context),
+    users: createUserRepository(db, context),
+    roles: createRoleRepository(db, context),
+    access: createAccessRepository(db, context),
+    units: createUnitRepository(db, context),
+    staffProfiles: createStaffProfileRepository(db, context),
+    staffProfileQueries: createStaffProfileQueries(db),
+    audit: createAuditRepository(db),
+    transaction: <T>(fn: (tx: Repositories, trx: Transaction<DB>) => Promise<T>) =>
+      inTransaction(db, (trx) => fn(create(trx, context), trx)),
+  });
+}
+
 /**
  * Creates every repository over `db`. Pass a Kysely transaction to compose the repositories
- * into a transaction the caller owns.
+ * into a transaction the caller owns. `context` (who acts, request id, IP, user agent) is
+ * recorded on every audit row the mutations write; create request-scoped repositories with it.
+ *
+ * @throws ValidationError for a malformed context.
  */
-export function createRepositories(db: Kysely<DB>): Repositories {
-  return Object.freeze({
-    organizations: createOrganizationRepository(db),
-    users: createUserRepository(db),
-    roles: createRoleRepository(db),
-    access: createAccessRepository(db),
-    transaction: <T>(fn: (tx: Repositories, trx: Transaction<DB>) => Promise<T>) =>
-      inTransaction(db, (trx) => fn(createRepositories(trx), trx)),
-  });
+export function createRepositories(db: Kysely<DB>, context: AuditContext = {}): Repositories {
+  return create(db, parseInput(AuditContextSchema, context));
 }

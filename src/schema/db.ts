@@ -9,6 +9,8 @@ export type Generated<T> = T extends ColumnType<infer S, infer I, infer U>
   ? ColumnType<S, I | undefined, U>
   : ColumnType<T, T | undefined, T>;
 
+export type Int8 = ColumnType<string, bigint | number | string, bigint | number | string>;
+
 export type Json = JsonValue;
 
 export type JsonArray = JsonValue[];
@@ -21,7 +23,35 @@ export type JsonPrimitive = boolean | number | string | null;
 
 export type JsonValue = JsonArray | JsonObject | JsonPrimitive;
 
+export type ProfileVerificationStatus = "draft" | "pending" | "rejected" | "verified";
+
 export type Timestamp = ColumnType<Date, Date | string, Date | string>;
+
+export interface AcademicTitles {
+  code: string;
+  created_at: Generated<Timestamp>;
+  is_active: Generated<boolean>;
+  label_en: string;
+  label_vi: string;
+  sort_order: Generated<number>;
+  updated_at: Generated<Timestamp>;
+}
+
+export interface AuditLogs {
+  action: string;
+  actor_user_id: string | null;
+  after: Json | null;
+  before: Json | null;
+  created_at: Generated<Timestamp>;
+  entity_id: string;
+  entity_type: string;
+  event_id: Generated<Int8>;
+  ip: string | null;
+  organization_id: string | null;
+  request_id: string | null;
+  updated_at: Generated<Timestamp>;
+  user_agent: string | null;
+}
 
 export interface Organizations {
   created_at: Generated<Timestamp>;
@@ -53,6 +83,17 @@ export interface Roles {
   description: string | null;
   id: Generated<string>;
   name: string;
+  updated_at: Generated<Timestamp>;
+}
+
+export interface Units {
+  code: string;
+  created_at: Generated<Timestamp>;
+  id: Generated<string>;
+  is_active: Generated<boolean>;
+  name: string;
+  organization_id: string;
+  parent_unit_id: string | null;
   updated_at: Generated<Timestamp>;
 }
 
@@ -88,12 +129,35 @@ export interface Users {
   updated_at: Generated<Timestamp>;
 }
 
+export interface UserStaffProfiles {
+  academic_title_code: string | null;
+  academic_title_other: string | null;
+  created_at: Generated<Timestamp>;
+  employee_id: string | null;
+  job_title: string | null;
+  organization_id: string;
+  profile_verification_status: Generated<ProfileVerificationStatus>;
+  rejection_reason: string | null;
+  unit_id: string | null;
+  updated_at: Generated<Timestamp>;
+  user_id: string;
+  verification_expires_at: Timestamp | null;
+  verification_submitted_at: Timestamp | null;
+  verified_at: Timestamp | null;
+  verified_by_user_id: string | null;
+  version: Generated<number>;
+}
+
 export interface DB {
+  academic_titles: AcademicTitles;
+  audit_logs: AuditLogs;
   organizations: Organizations;
   permissions: Permissions;
   role_permissions: RolePermissions;
   roles: Roles;
+  units: Units;
   user_profiles: UserProfiles;
   user_roles: UserRoles;
+  user_staff_profiles: UserStaffProfiles;
   users: Users;
 }

@@ -37,8 +37,9 @@ describe('schema conventions', () => {
     );
   });
 
-  // Supporting: a non-partial index whose leading columns are exactly the FK's columns (in
-  // any order), or a unique index whose columns all belong to the FK (one row per key).
+  // Supporting: an index whose leading columns are exactly the FK's columns (in any order), or
+  // a unique index whose columns all belong to the FK (one row per key). The index may be
+  // partial only as `WHERE <fk column> IS NOT NULL`, which every FK lookup satisfies.
   const foreignKeysWithoutIndex = () =>
     query(sql<{ constraint: string }>`
       SELECT con.conname AS constraint
@@ -47,7 +48,12 @@ describe('schema conventions', () => {
       WHERE con.contype = 'f' AND n.nspname = 'public'
         AND NOT EXISTS (
           SELECT 1 FROM pg_index i
-          WHERE i.indrelid = con.conrelid AND i.indpred IS NULL
+          WHERE i.indrelid = con.conrelid
+            AND (
+              i.indpred IS NULL
+              OR (cardinality(con.conkey) = 1 AND pg_get_expr(i.indpred, i.indrelid) =
+                    '(' || (SELECT attname FROM pg_attribute WHERE attrelid = con.conrelid AND attnum = con.conkey[1]) || ' IS NOT NULL)')
+            )
             AND (
               (SELECT array_agg(k ORDER BY k) FROM unnest((i.indkey::int2[])[0:cardinality(con.conkey) - 1]) k)
                 = (SELECT array_agg(k ORDER BY k) FROM unnest(con.conkey) k)
@@ -99,10 +105,11 @@ describe('schema conventions', () => {
         }
       }
     }
+    // Append-only tables (a trigger rejects every UPDATE) need no set_updated_at trigger.
     const triggers = await query(sql<{ table: string }>`
       SELECT c.relname AS table FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid
       JOIN pg_proc p ON p.oid = t.tgfoid
-      WHERE p.proname = 'set_updated_at' AND NOT t.tgisinternal`);
+      WHERE (p.proname = 'set_updated_at' OR p.proname LIKE '%\_reject\_change') AND NOT t.tgisinternal`);
     const withTrigger = new Set(triggers.map((t) => t.table));
     for (const table of tables) if (!withTrigger.has(table)) problems.push(`${table} has no set_updated_at trigger`);
     expect(problems).toEqual([]);
@@ -118,7 +125,7 @@ describe('schema conventions', () => {
     expect(arrays).toEqual([]);
   });
 
-  it('names: snake_case plural tables, snake_case columns, is_* booleans, *_id/*_by foreign keys', async () => {
+  it('names: snake_case plural tables, snake_case columns, is_* booleans, *_id/*_by/*_code foreign keys', async () => {
     const all = await columns();
     const problems: string[] = [];
     for (const table of new Set(all.map((c) => c.table))) {
@@ -135,12 +142,13 @@ describe('schema conventions', () => {
       JOIN pg_attribute a ON a.attrelid = con.conrelid AND a.attnum = ANY (con.conkey)
       WHERE con.contype = 'f'`);
     for (const fk of fkColumns) {
-      if (!/(_id|_by)$/.test(fk.column) && !(fk.column === 'organization_id')) problems.push(`fk ${fk.table}.${fk.column}`);
+      // *_code references a lookup table's natural key (academic_titles.code).
+      if (!/(_id|_by|_code)$/.test(fk.column)) problems.push(`fk ${fk.table}.${fk.column}`);
     }
     expect(problems).toEqual([]);
   });
 
-  it('primary keys are uuid with gen_random_uuid(), external ids, or composite junction keys', async () => {
+  it('primary keys: uuid with gen_random_uuid(), a lookup code, a parent id, junction keys, or identity + partition key', async () => {
     const pks = await query(sql<{ table: string; columns: string[]; types: string[]; defaults: (string | null)[] }>`
       SELECT c.relname AS table,
              array_agg(a.attname::text ORDER BY a.attnum) AS columns,
@@ -154,9 +162,14 @@ describe('schema conventions', () => {
       WHERE con.contype = 'p' AND n.nspname = 'public' AND c.relname <> ${TRACKING_TABLE}
       GROUP BY c.relname`);
     const problems = pks.filter((pk) => {
-      if (pk.columns.length > 1) return !pk.columns.every((col) => col.endsWith('_id'));
+      if (pk.columns.length > 1) {
+        // Partitioned append-only tables: a bigint identity plus the partition key.
+        if (pk.columns.join() === 'event_id,created_at') return pk.types[0] !== 'bigint';
+        return !pk.columns.every((col) => col.endsWith('_id'));
+      }
       const [column, type, def] = [pk.columns[0], pk.types[0], pk.defaults[0]];
       if (column === 'id') return type !== 'uuid' || def !== 'gen_random_uuid()';
+      if (column === 'code') return type !== 'text'; // lookup tables: the code is the key
       return !column?.endsWith('_id'); // 1:1 child keyed by its parent, e.g. user_profiles.user_id
     });
     expect(problems).toEqual([]);

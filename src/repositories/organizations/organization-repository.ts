@@ -12,6 +12,9 @@ import {
 import { parseInput } from '../../schema/inputs/parse-input.js';
 import { preparedQuery } from '../shared/prepared-query.js';
 import { withErrorMapping } from '../shared/with-error-mapping.js';
+import { inTransaction } from '../shared/in-transaction.js';
+import type { ResolvedAuditContext } from '../../audit/audit-context.js';
+import { writeAudit } from '../../audit/write-audit.js';
 import { organizationColumns, type Organization } from './organization.js';
 
 /** Organizations: the tenants. Reads skip soft-deleted organizations. */
@@ -44,21 +47,45 @@ export interface OrganizationRepository {
  * @example
  * const org = await createOrganizationRepository(db).create({ slug: 'acme', name: 'Acme' });
  */
-export function createOrganizationRepository(db: Kysely<DB>): OrganizationRepository {
+export function createOrganizationRepository(
+  db: Kysely<DB>,
+  context: ResolvedAuditContext = {},
+): OrganizationRepository {
   const live = () =>
     db.selectFrom('organizations').select(organizationColumns).where('organizations.deleted_at', 'is', null);
   const byId = preparedQuery(db, (p: { id: string }) => live().where('organizations.id', '=', p.id));
   const bySlug = preparedQuery(db, (p: { slug: string }) => live().where('organizations.slug', '=', p.slug));
+  /** The live organization, locked until the transaction ends; NotFound otherwise. */
+  const lockLive = async (trx: Kysely<DB>, key: string): Promise<Organization> => {
+    const row = await trx
+      .selectFrom('organizations')
+      .select(organizationColumns)
+      .where('id', '=', key)
+      .where('deleted_at', 'is', null)
+      .forUpdate()
+      .executeTakeFirst();
+    if (!row) throw new NotFoundError('organization');
+    return row as Organization;
+  };
 
   return withErrorMapping({
     async create(input: CreateOrganizationInput) {
       const data = parseInput(CreateOrganizationInputSchema, input);
-      const row = await db
-        .insertInto('organizations')
-        .values({ slug: data.slug, name: data.name, settings: JSON.stringify(data.settings) })
-        .returning(organizationColumns)
-        .executeTakeFirstOrThrow();
-      return row as Organization;
+      return inTransaction(db, async (trx) => {
+        const row = (await trx
+          .insertInto('organizations')
+          .values({ slug: data.slug, name: data.name, settings: JSON.stringify(data.settings) })
+          .returning(organizationColumns)
+          .executeTakeFirstOrThrow()) as Organization;
+        await writeAudit(trx, context, {
+          action: 'organization.create',
+          entityType: 'organization',
+          entityId: row.id,
+          organizationId: row.id,
+          after: row,
+        });
+        return row;
+      });
     },
     async findById(id: string) {
       return (await byId({ id: parseInput(UuidSchema, id) }))[0] as Organization | undefined;
@@ -69,25 +96,44 @@ export function createOrganizationRepository(db: Kysely<DB>): OrganizationReposi
     async updateSettings(id: string, settings: OrganizationSettings) {
       const key = parseInput(UuidSchema, id);
       const data = parseInput(OrganizationSettingsSchema, settings);
-      const row = await db
-        .updateTable('organizations')
-        .set({ settings: JSON.stringify(data) })
-        .where('id', '=', key)
-        .where('deleted_at', 'is', null)
-        .returning(organizationColumns)
-        .executeTakeFirst();
-      if (!row) throw new NotFoundError('organization');
-      return row as Organization;
+      return inTransaction(db, async (trx) => {
+        const before = await lockLive(trx, key);
+        const row = (await trx
+          .updateTable('organizations')
+          .set({ settings: JSON.stringify(data) })
+          .where('id', '=', key)
+          .returning(organizationColumns)
+          .executeTakeFirstOrThrow()) as Organization;
+        await writeAudit(trx, context, {
+          action: 'organization.update_settings',
+          entityType: 'organization',
+          entityId: key,
+          organizationId: key,
+          before,
+          after: row,
+        });
+        return row;
+      });
     },
     async softDelete(id: string) {
       const key = parseInput(UuidSchema, id);
-      const result = await db
-        .updateTable('organizations')
-        .set({ deleted_at: sql`now()` })
-        .where('id', '=', key)
-        .where('deleted_at', 'is', null)
-        .executeTakeFirst();
-      if (result.numUpdatedRows === 0n) throw new NotFoundError('organization');
+      await inTransaction(db, async (trx) => {
+        const before = await lockLive(trx, key);
+        const after = await trx
+          .updateTable('organizations')
+          .set({ deleted_at: sql`now()` })
+          .where('id', '=', key)
+          .returning(organizationColumns)
+          .executeTakeFirstOrThrow();
+        await writeAudit(trx, context, {
+          action: 'organization.delete',
+          entityType: 'organization',
+          entityId: key,
+          organizationId: key,
+          before,
+          after,
+        });
+      });
     },
   });
 }

@@ -7,6 +7,9 @@ import { PermissionNameSchema } from '../../schema/inputs/rbac-inputs.js';
 import { foreignKeyAsNotFound } from '../shared/foreign-key-as-not-found.js';
 import { preparedQuery } from '../shared/prepared-query.js';
 import { withErrorMapping } from '../shared/with-error-mapping.js';
+import { inTransaction } from '../shared/in-transaction.js';
+import type { ResolvedAuditContext } from '../../audit/audit-context.js';
+import { writeAudit } from '../../audit/write-audit.js';
 
 /** Options of {@link AccessRepository.assignRole}. */
 export interface AssignRoleOptions {
@@ -38,7 +41,7 @@ export interface AccessRepository {
 }
 
 /** Creates the access repository over `db` (a Kysely instance or a transaction). */
-export function createAccessRepository(db: Kysely<DB>): AccessRepository {
+export function createAccessRepository(db: Kysely<DB>, context: ResolvedAuditContext = {}): AccessRepository {
   const effectivePermissions = (userId: string) =>
     db
       .selectFrom('user_roles')
@@ -69,12 +72,12 @@ export function createAccessRepository(db: Kysely<DB>): AccessRepository {
         options.grantedBy === undefined || options.grantedBy === null
           ? null
           : parseInput(UuidSchema, options.grantedBy);
-      try {
-        const inserted = await db
+      return inTransaction(db, async (trx) => {
+        const inserted = await trx
           .insertInto('user_roles')
           .columns(['user_id', 'role_id', 'organization_id', 'granted_by'])
           .expression(
-            db
+            trx
               .selectFrom('users')
               .select([
                 'users.id',
@@ -86,33 +89,54 @@ export function createAccessRepository(db: Kysely<DB>): AccessRepository {
               .where('users.deleted_at', 'is', null),
           )
           .onConflict((oc) => oc.columns(['user_id', 'role_id']).doNothing())
-          .returning('user_roles.user_id')
+          .returning(['user_roles.organization_id'])
+          .executeTakeFirst()
+          .catch((error: unknown) =>
+            foreignKeyAsNotFound(error, {
+              user_roles_role_id_fkey: 'role',
+              user_roles_granted_by_fkey: 'granting user',
+            }),
+          );
+        if (inserted) {
+          await writeAudit(trx, context, {
+            action: 'user_role.assign',
+            entityType: 'user_role',
+            entityId: user,
+            organizationId: inserted.organization_id,
+            after: { userId: user, roleId: role, grantedBy },
+          });
+          return true;
+        }
+        const exists = await trx
+          .selectFrom('users')
+          .select('id')
+          .where('id', '=', user)
+          .where('deleted_at', 'is', null)
           .executeTakeFirst();
-        if (inserted) return true;
-      } catch (error) {
-        return foreignKeyAsNotFound(error, {
-          user_roles_role_id_fkey: 'role',
-          user_roles_granted_by_fkey: 'granting user',
-        });
-      }
-      const exists = await db
-        .selectFrom('users')
-        .select('id')
-        .where('id', '=', user)
-        .where('deleted_at', 'is', null)
-        .executeTakeFirst();
-      if (!exists) throw new NotFoundError('user');
-      return false;
+        if (!exists) throw new NotFoundError('user');
+        return false;
+      });
     },
     async unassignRole(userId: string, roleId: string) {
       const user = parseInput(UuidSchema, userId);
       const role = parseInput(UuidSchema, roleId);
-      const result = await db
-        .deleteFrom('user_roles')
-        .where('user_id', '=', user)
-        .where('role_id', '=', role)
-        .executeTakeFirst();
-      return result.numDeletedRows > 0n;
+      return inTransaction(db, async (trx) => {
+        const removed = await trx
+          .deleteFrom('user_roles')
+          .where('user_id', '=', user)
+          .where('role_id', '=', role)
+          .returning(['organization_id', 'granted_by'])
+          .executeTakeFirst();
+        if (!removed) return false;
+        await writeAudit(trx, context, {
+          action: 'user_role.unassign',
+          entityType: 'user_role',
+          entityId: user,
+          organizationId: removed.organization_id,
+          before: { userId: user, roleId: role, grantedBy: removed.granted_by },
+        });
+        return true;
+      });
     },
     async listUserRoles(userId: string) {
       const user = parseInput(UuidSchema, userId);

@@ -13,8 +13,9 @@ import {
 } from '../../schema/inputs/rbac-inputs.js';
 import { ADMIN_ROLE } from './default-role.js';
 import { inTransaction } from '../shared/in-transaction.js';
-import { foreignKeyAsNotFound } from '../shared/foreign-key-as-not-found.js';
 import { withErrorMapping } from '../shared/with-error-mapping.js';
+import type { ResolvedAuditContext } from '../../audit/audit-context.js';
+import { writeAudit, type AuditEvent } from '../../audit/write-audit.js';
 import { permissionColumns, roleColumns, type Permission, type Role } from './role.js';
 
 /** Roles, permissions, and which permissions each role grants. */
@@ -61,15 +62,29 @@ export interface RoleRepository {
 }
 
 /** Creates the role repository over `db` (a Kysely instance or a transaction). */
-export function createRoleRepository(db: Kysely<DB>): RoleRepository {
+export function createRoleRepository(db: Kysely<DB>, context: ResolvedAuditContext = {}): RoleRepository {
+  /** The role, locked until the transaction ends; NotFound otherwise. */
+  const lockRole = async (trx: Kysely<DB>, key: string): Promise<Role> => {
+    const row = await trx.selectFrom('roles').select(roleColumns).where('id', '=', key).forUpdate().executeTakeFirst();
+    if (!row) throw new NotFoundError('role');
+    return row;
+  };
+  const audit = (trx: Kysely<DB>, event: Omit<AuditEvent, 'organizationId'>) =>
+    // Roles and permissions are global: their audit rows belong to no organization.
+    writeAudit(trx, context, { ...event, organizationId: null });
+
   return withErrorMapping({
     async create(input: CreateRoleInput) {
       const data = parseInput(CreateRoleInputSchema, input);
-      return db
-        .insertInto('roles')
-        .values({ name: data.name, description: data.description ?? null })
-        .returning(roleColumns)
-        .executeTakeFirstOrThrow();
+      return inTransaction(db, async (trx) => {
+        const role = await trx
+          .insertInto('roles')
+          .values({ name: data.name, description: data.description ?? null })
+          .returning(roleColumns)
+          .executeTakeFirstOrThrow();
+        await audit(trx, { action: 'role.create', entityType: 'role', entityId: role.id, after: role });
+        return role;
+      });
     },
     async findById(id: string) {
       const key = parseInput(UuidSchema, id);
@@ -85,19 +100,25 @@ export function createRoleRepository(db: Kysely<DB>): RoleRepository {
     async rename(id: string, name: string) {
       const key = parseInput(UuidSchema, id);
       const newName = parseInput(RoleNameSchema, name);
-      const row = await db
-        .updateTable('roles')
-        .set({ name: newName })
-        .where('id', '=', key)
-        .returning(roleColumns)
-        .executeTakeFirst();
-      if (!row) throw new NotFoundError('role');
-      return row;
+      return inTransaction(db, async (trx) => {
+        const before = await lockRole(trx, key);
+        const after = await trx
+          .updateTable('roles')
+          .set({ name: newName })
+          .where('id', '=', key)
+          .returning(roleColumns)
+          .executeTakeFirstOrThrow();
+        await audit(trx, { action: 'role.rename', entityType: 'role', entityId: key, before, after });
+        return after;
+      });
     },
     async delete(id: string) {
       const key = parseInput(UuidSchema, id);
-      const result = await db.deleteFrom('roles').where('id', '=', key).executeTakeFirst();
-      if (result.numDeletedRows === 0n) throw new NotFoundError('role');
+      await inTransaction(db, async (trx) => {
+        const before = await lockRole(trx, key);
+        await trx.deleteFrom('roles').where('id', '=', key).execute();
+        await audit(trx, { action: 'role.delete', entityType: 'role', entityId: key, before });
+      });
     },
     async createPermission(input: CreatePermissionInput) {
       const data = parseInput(CreatePermissionInputSchema, input);
@@ -107,7 +128,7 @@ export function createRoleRepository(db: Kysely<DB>): RoleRepository {
           .values({ name: data.name, description: data.description ?? null })
           .returning(permissionColumns)
           .executeTakeFirstOrThrow();
-        await trx
+        const admin = await trx
           .insertInto('role_permissions')
           .columns(['role_id', 'permission_id'])
           .expression(
@@ -116,7 +137,17 @@ export function createRoleRepository(db: Kysely<DB>): RoleRepository {
               .select(['roles.id', sql.val(permission.id).as('permission_id')])
               .where('roles.name', '=', ADMIN_ROLE),
           )
-          .execute();
+          .returning('role_id')
+          .executeTakeFirst();
+        await audit(trx, { action: 'permission.create', entityType: 'permission', entityId: permission.id, after: permission });
+        if (admin) {
+          await audit(trx, {
+            action: 'role_permission.grant',
+            entityType: 'role_permission',
+            entityId: admin.role_id,
+            after: { roleId: admin.role_id, permissionId: permission.id, permission: permission.name },
+          });
+        }
         return permission;
       });
     },
@@ -137,37 +168,44 @@ export function createRoleRepository(db: Kysely<DB>): RoleRepository {
     async grantPermission(roleId: string, permission: string) {
       const key = parseInput(UuidSchema, roleId);
       const name = parseInput(PermissionNameSchema, permission);
-      const found = await db
-        .selectFrom('permissions')
-        .select('id')
-        .where('name', '=', name)
-        .executeTakeFirst();
-      if (!found) throw new NotFoundError('permission');
-      try {
-        const inserted = await db
+      return inTransaction(db, async (trx) => {
+        const found = await trx.selectFrom('permissions').select('id').where('name', '=', name).executeTakeFirst();
+        if (!found) throw new NotFoundError('permission');
+        await lockRole(trx, key);
+        const inserted = await trx
           .insertInto('role_permissions')
           .values({ role_id: key, permission_id: found.id })
           .onConflict((oc) => oc.doNothing())
           .executeTakeFirst();
-        return inserted.numInsertedOrUpdatedRows === 1n;
-      } catch (error) {
-        return foreignKeyAsNotFound(error, {
-          role_permissions_role_id_fkey: 'role',
-          role_permissions_permission_id_fkey: 'permission',
+        if (inserted.numInsertedOrUpdatedRows !== 1n) return false;
+        await audit(trx, {
+          action: 'role_permission.grant',
+          entityType: 'role_permission',
+          entityId: key,
+          after: { roleId: key, permissionId: found.id, permission: name },
         });
-      }
+        return true;
+      });
     },
     async revokePermission(roleId: string, permission: string) {
       const key = parseInput(UuidSchema, roleId);
       const name = parseInput(PermissionNameSchema, permission);
-      const result = await db
-        .deleteFrom('role_permissions')
-        .where('role_id', '=', key)
-        .where('permission_id', 'in', (eb) =>
-          eb.selectFrom('permissions').select('id').where('name', '=', name),
-        )
-        .executeTakeFirst();
-      return result.numDeletedRows > 0n;
+      return inTransaction(db, async (trx) => {
+        const removed = await trx
+          .deleteFrom('role_permissions')
+          .where('role_id', '=', key)
+          .where('permission_id', 'in', (eb) => eb.selectFrom('permissions').select('id').where('name', '=', name))
+          .returning('permission_id')
+          .executeTakeFirst();
+        if (!removed) return false;
+        await audit(trx, {
+          action: 'role_permission.revoke',
+          entityType: 'role_permission',
+          entityId: key,
+          before: { roleId: key, permissionId: removed.permission_id, permission: name },
+        });
+        return true;
+      });
     },
   });
 }

@@ -1,4 +1,7 @@
-import { sql, type Kysely } from 'kysely';
+import { sql, type Kysely, type UpdateObject } from 'kysely';
+import type { ResolvedAuditContext } from '../../audit/audit-context.js';
+import { writeAudit } from '../../audit/write-audit.js';
+import { staffProfileColumns } from '../staff-profiles/staff-profile.js';
 import { NotFoundError } from '../../errors/not-found-error.js';
 import type { DB } from '../../schema/db.js';
 import { EmailSchema, UuidSchema } from '../../schema/inputs/common.js';
@@ -75,7 +78,7 @@ export interface UserRepository {
  * Creates the user repository over `db` (a Kysely instance or a transaction: pass a
  * transaction to make `register` part of the caller's unit of work).
  */
-export function createUserRepository(db: Kysely<DB>): UserRepository {
+export function createUserRepository(db: Kysely<DB>, context: ResolvedAuditContext = {}): UserRepository {
   const liveUsers = () =>
     db.selectFrom('users').select(userColumns).where('users.deleted_at', 'is', null);
   // Hot reads: compiled once, then executed with new parameters.
@@ -98,17 +101,40 @@ export function createUserRepository(db: Kysely<DB>): UserRepository {
       .where('users.deleted_at', 'is', null),
   );
 
-  const setActive = async (userId: string, isActive: boolean): Promise<User> => {
-    const key = parseInput(UuidSchema, userId);
-    const row = await db
-      .updateTable('users')
-      .set({ is_active: isActive })
+  /** The live user, locked until the transaction ends; NotFound otherwise. */
+  const lockLiveUser = async (trx: Kysely<DB>, key: string): Promise<User> => {
+    const row = await trx
+      .selectFrom('users')
+      .select(userColumns)
       .where('id', '=', key)
       .where('deleted_at', 'is', null)
-      .returning(userColumns)
+      .forUpdate()
       .executeTakeFirst();
     if (!row) throw new NotFoundError('user');
     return row;
+  };
+
+  /** Updates the live user's row and records `action` with before and after. */
+  const updateUser = (userId: string, action: string, changes: UpdateObject<DB, 'users', 'users'>) => {
+    const key = parseInput(UuidSchema, userId);
+    return inTransaction(db, async (trx) => {
+      const before = await lockLiveUser(trx, key);
+      const after = await trx
+        .updateTable('users')
+        .set(changes)
+        .where('id', '=', key)
+        .returning(userColumns)
+        .executeTakeFirstOrThrow();
+      await writeAudit(trx, context, {
+        action,
+        entityType: 'user',
+        entityId: key,
+        organizationId: after.organizationId,
+        before,
+        after,
+      });
+      return after;
+    });
   };
 
   return withErrorMapping({
@@ -158,6 +184,20 @@ export function createUserRepository(db: Kysely<DB>): UserRepository {
           .insertInto('user_roles')
           .values({ user_id: user.id, role_id: role.id, organization_id: user.organizationId })
           .execute();
+        const staff = await trx
+          .insertInto('user_staff_profiles')
+          .values({ user_id: user.id, organization_id: user.organizationId })
+          .returning(staffProfileColumns)
+          .executeTakeFirstOrThrow();
+        const common = { entityId: user.id, organizationId: user.organizationId } as const;
+        await writeAudit(
+          trx,
+          context,
+          { ...common, action: 'user.register', entityType: 'user', after: user },
+          { ...common, action: 'user_profile.create', entityType: 'user_profile', after: profile },
+          { ...common, action: 'user_role.assign', entityType: 'user_role', after: { userId: user.id, roleId: role.id } },
+          { ...common, action: 'staff_profile.create', entityType: 'staff_profile', after: staff },
+        );
         return { user, profile, roles: [DEFAULT_USER_ROLE] };
       });
     },
@@ -182,40 +222,41 @@ export function createUserRepository(db: Kysely<DB>): UserRepository {
     async updateProfile(userId: string, patch: UpdateProfileInput) {
       const key = parseInput(UuidSchema, userId);
       const data = parseInput(UpdateProfileInputSchema, patch);
-      const row = await db
-        .updateTable('user_profiles')
-        .set({
-          ...(data.fullName === undefined ? {} : { full_name: data.fullName }),
-          ...(data.birthdate === undefined ? {} : { birthdate: data.birthdate }),
-          ...(data.locale === undefined ? {} : { locale: data.locale }),
-          ...(data.timeZone === undefined ? {} : { time_zone: data.timeZone }),
-        })
-        .where('user_profiles.user_id', '=', key)
-        .where((eb) =>
-          eb.exists(
-            eb
-              .selectFrom('users')
-              .select('users.id')
-              .where('users.id', '=', key)
-              .where('users.deleted_at', 'is', null),
-          ),
-        )
-        .returning(userProfileColumns)
-        .executeTakeFirst();
-      if (!row) throw new NotFoundError('user');
-      return row;
+      return inTransaction(db, async (trx) => {
+        await lockLiveUser(trx, key);
+        const before = await trx
+          .selectFrom('user_profiles')
+          .select(userProfileColumns)
+          .where('user_profiles.user_id', '=', key)
+          .forUpdate()
+          .executeTakeFirst();
+        if (!before) throw new NotFoundError('user profile');
+        const after = await trx
+          .updateTable('user_profiles')
+          .set({
+            ...(data.fullName === undefined ? {} : { full_name: data.fullName }),
+            ...(data.birthdate === undefined ? {} : { birthdate: data.birthdate }),
+            ...(data.locale === undefined ? {} : { locale: data.locale }),
+            ...(data.timeZone === undefined ? {} : { time_zone: data.timeZone }),
+          })
+          .where('user_profiles.user_id', '=', key)
+          .returning(userProfileColumns)
+          .executeTakeFirstOrThrow();
+        await writeAudit(trx, context, {
+          action: 'user_profile.update',
+          entityType: 'user_profile',
+          entityId: key,
+          organizationId: after.organizationId,
+          before,
+          after,
+        });
+        return after;
+      });
     },
-    deactivate: (userId: string) => setActive(userId, false),
-    reactivate: (userId: string) => setActive(userId, true),
+    deactivate: (userId: string) => updateUser(userId, 'user.deactivate', { is_active: false }),
+    reactivate: (userId: string) => updateUser(userId, 'user.reactivate', { is_active: true }),
     async softDelete(userId: string) {
-      const key = parseInput(UuidSchema, userId);
-      const result = await db
-        .updateTable('users')
-        .set({ deleted_at: sql`now()`, is_active: false })
-        .where('id', '=', key)
-        .where('deleted_at', 'is', null)
-        .executeTakeFirst();
-      if (result.numUpdatedRows === 0n) throw new NotFoundError('user');
+      await updateUser(userId, 'user.delete', { deleted_at: sql<Date>`now()`, is_active: false });
     },
   });
 }

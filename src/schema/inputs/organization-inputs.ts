@@ -31,6 +31,14 @@ export const OrganizationSettingsSchema = z
       })
       .strict()
       .optional(),
+    /** Staff-profile verification policy. */
+    verification: z
+      .object({
+        /** A verification lapses this many days after it was given; absent: never. */
+        validityDays: z.int().min(1).max(3650).optional(),
+      })
+      .strict()
+      .optional(),
   })
   .strict();
 
