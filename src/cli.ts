@@ -6,6 +6,7 @@ import { migrate } from './migrations/migrate.js';
 import { rollback } from './migrations/rollback.js';
 import { migrationStatus } from './migrations/status.js';
 import { seedDefaults } from './seeders/seed-defaults.js';
+import { createAuditPartitions, dropAuditPartitionsBefore } from './audit/audit-partitions.js';
 
 const USAGE = `Usage: org-data <command> [options]   (connects to DATABASE_URL)
 
@@ -16,6 +17,10 @@ Commands:
                                   --sql prints the SQL of pending ones. Exit code 0 when up
                                   to date, 3 when migrations are pending, 4 when mismatched
   seed                            create the default roles and permissions (idempotent)
+  audit-partitions [--months-ahead N] [--drop-before YYYY-MM-DD]
+                                  create monthly audit_logs partitions for this month and
+                                  N more (default 3); with --drop-before, also drop whole
+                                  months that end on or before that date (retention)
 
 Options:
   --lock-timeout MS               lock_timeout for each migration (default 5000)
@@ -47,6 +52,8 @@ async function main(): Promise<number> {
         sql: { type: 'boolean', default: false },
         'lock-timeout': { type: 'string' },
         'statement-timeout': { type: 'string' },
+        'months-ahead': { type: 'string' },
+        'drop-before': { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
       },
     });
@@ -59,10 +66,14 @@ async function main(): Promise<number> {
     process.stdout.write(`${USAGE}\n`);
     return values.help ? EXIT.ok : EXIT.usage;
   }
-  if (!['migrate', 'rollback', 'status', 'seed'].includes(command)) {
+  if (!['migrate', 'rollback', 'status', 'seed', 'audit-partitions'].includes(command)) {
     fail(`unknown command "${command}"\n\n${USAGE}`, EXIT.usage);
   }
   if (values.to !== undefined && values.to.trim() === '') fail('--to needs a migration name', EXIT.usage);
+  const dropBefore = values['drop-before'];
+  if (dropBefore !== undefined && (!/^\d{4}-\d{2}-\d{2}$/.test(dropBefore) || Number.isNaN(Date.parse(dropBefore)))) {
+    fail('--drop-before must be a date YYYY-MM-DD', EXIT.usage);
+  }
   const connectionString = process.env.DATABASE_URL;
   if (!connectionString) fail('DATABASE_URL is not set', EXIT.usage);
   const timeouts = {
@@ -99,6 +110,19 @@ async function main(): Promise<number> {
         }
         if (status.mismatched.length) return EXIT.mismatched;
         return status.pending.length ? EXIT.pending : EXIT.ok;
+      }
+      case 'audit-partitions': {
+        const monthsAhead = integer(values['months-ahead'], '--months-ahead') ?? 3;
+        const { created, movedRows } = await createAuditPartitions(db, { monthsAhead });
+        process.stdout.write(
+          created.length ? created.map((n) => `created ${n}\n`).join('') : 'all partitions exist\n',
+        );
+        if (movedRows > 0) process.stdout.write(`moved ${movedRows} rows out of audit_logs_default\n`);
+        if (dropBefore !== undefined) {
+          const dropped = await dropAuditPartitionsBefore(db, new Date(`${dropBefore}T00:00:00Z`));
+          process.stdout.write(dropped.length ? dropped.map((n) => `dropped ${n}\n`).join('') : 'nothing to drop\n');
+        }
+        return EXIT.ok;
       }
       default: {
         const result = await seedDefaults(db);

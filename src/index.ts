@@ -30,6 +30,49 @@ export * from './errors/index.js';
 export * from './schema/inputs/index.js';
 
 export { createRepositories, type Repositories } from './repositories/index.js';
+export type { Page, PageOptions } from './repositories/shared/page.js';
+export {
+  AuditContextSchema,
+  type AuditContext,
+} from './audit/audit-context.js';
+export { AUDITED_FIELDS, auditSnapshot, type AuditEntityType } from './audit/audit-snapshots.js';
+export type { AuditEntry } from './audit/audit-entry.js';
+export {
+  createAuditRepository,
+  type AuditRepository,
+  type EntityHistoryOptions,
+} from './audit/audit-repository.js';
+export {
+  createAuditPartitions,
+  dropAuditPartitionsBefore,
+  listAuditPartitions,
+  type AuditPartition,
+  type CreateAuditPartitionsOptions,
+  type CreateAuditPartitionsResult,
+} from './audit/audit-partitions.js';
+export {
+  createStaffProfileRepository,
+  type StaffProfileRepository,
+} from './repositories/staff-profiles/staff-profile-repository.js';
+export {
+  createStaffProfileQueries,
+  type StaffProfileQueries,
+  type PendingQueueOptions,
+  type ExpiringOptions,
+} from './repositories/staff-profiles/staff-profile-queries.js';
+export type { StaffProfile } from './repositories/staff-profiles/staff-profile.js';
+export {
+  VERIFICATION_STATES,
+  VERIFICATION_EVENTS,
+  VERIFICATION_TRANSITIONS,
+  nextState,
+  transitionRule,
+  type VerificationStatus,
+  type VerificationEvent,
+  type TransitionRule,
+} from './repositories/staff-profiles/verification-machine.js';
+export { createUnitRepository, type UnitRepository } from './repositories/units/unit-repository.js';
+export type { Unit } from './repositories/units/unit.js';
 export {
   createOrganizationRepository,
   type OrganizationRepository,

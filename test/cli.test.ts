@@ -78,3 +78,18 @@ describe('org-data CLI', () => {
     expect(rejected.out).not.toContain(secret);
   });
 });
+
+describe('org-data audit-partitions', () => {
+  const testDb = useTestDatabase();
+
+  it('creates this month and the next ones, is idempotent, and validates --drop-before', async () => {
+    const first = await cli(testDb.current.connectionString, 'audit-partitions', '--months-ahead', '1');
+    expect(first.code).toBe(0);
+    expect(first.out.match(/^created audit_logs_y\d{4}m\d{2}$/gm)).toHaveLength(2);
+    const again = await cli(testDb.current.connectionString, 'audit-partitions', '--months-ahead', '1');
+    expect(again.out).toContain('all partitions exist');
+    const dropped = await cli(testDb.current.connectionString, 'audit-partitions', '--months-ahead', '0', '--drop-before', '2000-01-01');
+    expect(dropped.out).toContain('nothing to drop');
+    expect((await cli(testDb.current.connectionString, 'audit-partitions', '--drop-before', 'yesterday')).code).toBe(64);
+  });
+});

@@ -16,6 +16,7 @@ export const BASELINE_PERMISSIONS: Readonly<Record<string, string>> = Object.fre
   'role:manage': 'Create, rename and delete roles; grant and revoke permissions; assign roles',
   'profile:read': 'Read one’s own profile',
   'profile:update': 'Change one’s own profile',
+  'profile:verify': 'Verify or reject other users’ staff profiles',
 });
 
 /** Permissions the default `user` role grants. */

@@ -21,6 +21,17 @@ export {
   type UpdateProfileInput,
 } from './user-inputs.js';
 export {
+  EmployeeIdSchema,
+  AcademicTitleCodeSchema,
+  EditStaffProfileInputSchema,
+  VerifyStaffProfileInputSchema,
+  RejectStaffProfileInputSchema,
+  type EditStaffProfileInput,
+  type VerifyStaffProfileInput,
+  type RejectStaffProfileInput,
+} from './staff-profile-inputs.js';
+export { UnitCodeSchema, CreateUnitInputSchema, type CreateUnitInput } from './unit-inputs.js';
+export {
   RoleNameSchema,
   PermissionNameSchema,
   CreateRoleInputSchema,

@@ -1,0 +1,11 @@
+import { Kysely, PostgresDialect } from 'kysely';
+import pg from 'pg';
+import { transitionStatement } from '../../src/repositories/staff-profiles/transition-statement.js';
+import type { DB } from '../../src/schema/db.js';
+const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool: new pg.Pool() }) });
+const q = transitionStatement('verify', { userId: '11111111-1111-1111-1111-111111111111', actorUserId: '22222222-2222-2222-2222-222222222222', expectedVersion: 3 }).compile(db);
+console.log(JSON.stringify(q.sql));
+console.log(q.parameters);
+const a = db.insertInto('audit_logs').values({organization_id: 'x', actor_user_id: null, action: 'a', entity_type: 'b', entity_id: 'c', before: null, after: null, request_id: null, ip: null, user_agent: null}).compile();
+console.log(a.sql, a.parameters);
+await db.destroy();
