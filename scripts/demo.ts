@@ -3,6 +3,7 @@
 import pg from 'pg';
 import { createDatabase } from '../src/database/create-database.js';
 import { UniqueViolationError } from '../src/errors/constraint-errors.js';
+import { TransitionConflictError } from '../src/errors/transition-conflict-error.js';
 import { migrate } from '../src/migrations/migrate.js';
 import { migrationStatus } from '../src/migrations/status.js';
 import { createRepositories } from '../src/repositories/index.js';
@@ -88,6 +89,39 @@ try {
     say(`\nRegistering Alice's email again (other case) → ${duplicate.name} ${duplicate.code} on ${duplicate.constraint}`);
   } else {
     throw new Error('duplicate email was accepted');
+  }
+  await repos.users.reactivate(bob.user.id);
+
+  // Staff profiles: Bob fills in and submits his; Alice (admin, so she holds profile:verify)
+  // verifies exactly the version she reviewed. Request-scoped repositories carry the actor.
+  await repos.organizations.updateSettings(org.id, { verification: { validityDays: 365 } });
+  const unit = await repos.units.create({ organizationId: org.id, code: 'FIT', name: 'Faculty of IT' });
+  const asBob = createRepositories(db, { actorUserId: bob.user.id, requestId: 'demo-1' });
+  const asAlice = createRepositories(db, { actorUserId: alice.user.id, requestId: 'demo-2' });
+  await asBob.staffProfiles.edit(bob.user.id, {
+    employeeId: 'LU-0042',
+    academicTitleCode: 'master',
+    unitId: unit.id,
+    jobTitle: 'Lecturer',
+  });
+  const submitted = await asBob.staffProfiles.submit(bob.user.id);
+  say(`\nBob's staff profile: ${submitted.status} at version ${submitted.version} (unit ${unit.code}).`);
+  const queue = await asAlice.staffProfileQueries.listPendingQueue(org.id, { limit: 10 });
+  say(`Pending queue of ${org.slug}: ${queue.items.map((p) => p.employeeId).join(', ')}`);
+  const verified = await asAlice.staffProfiles.verify(bob.user.id, { expectedVersion: submitted.version });
+  say(
+    `Alice verified version ${submitted.version} → ${verified.status}, expires ${verified.verificationExpiresAt?.toISOString().slice(0, 10)}.`,
+  );
+  const secondVerify = await asAlice.staffProfiles
+    .verify(bob.user.id, { expectedVersion: submitted.version })
+    .then(() => undefined, (error: unknown) => error);
+  if (!(secondVerify instanceof TransitionConflictError)) throw new Error("a second verify succeeded");
+  say(`Verifying again → ${secondVerify.name}: it is ${secondVerify.currentStatus} at version ${secondVerify.currentVersion}.`);
+
+  const history = await repos.audit.listEntityHistory('staff_profile', bob.user.id);
+  say('\nAudit trail of Bob\'s staff profile (same transaction as each change):');
+  for (const entry of history.items) {
+    say(`  #${entry.eventId} ${entry.action.padEnd(22)} actor=${entry.actorUserId === bob.user.id ? 'Bob' : entry.actorUserId === alice.user.id ? 'Alice' : 'system'} ${String(entry.before?.status ?? '-')} → ${String(entry.after?.status ?? '-')}`);
   }
 } finally {
   await db.destroy();
