@@ -1,0 +1,64 @@
+// Interleaved latency measurement: every side runs once per iteration on the same input,
+// rotating which side goes first, after unrecorded warm-up iterations. Calls run one at a time,
+// so each sample is one call's latency (process.hrtime.bigint around the await).
+
+/** Latencies in nanoseconds, one entry per measured call. */
+export type Latencies = Float64Array;
+
+async function timed(run: () => Promise<unknown>): Promise<number> {
+  const start = process.hrtime.bigint();
+  await run();
+  return Number(process.hrtime.bigint() - start);
+}
+
+/**
+ * Runs every side once per iteration on the same iteration index, rotating which side goes
+ * first, for `iterations` iterations after `warmup` unrecorded ones (which get negative
+ * indexes); returns each side's latencies. With two sides this alternates which goes first.
+ */
+export async function measureInterleaved<K extends string>(
+  label: string,
+  iterations: number,
+  warmup: number,
+  sides: Record<K, (i: number) => Promise<unknown>>,
+): Promise<Record<K, Latencies>> {
+  const names = Object.keys(sides) as K[];
+  const latencies = Object.fromEntries(names.map((name) => [name, new Float64Array(iterations)])) as Record<K, Latencies>;
+  const every = Math.max(1, Math.round(iterations / 10));
+  for (let i = -warmup; i < iterations; i += 1) {
+    for (let k = 0; k < names.length; k += 1) {
+      const name = names[(i + warmup + k) % names.length]!;
+      const latency = await timed(() => sides[name](i));
+      if (i >= 0) latencies[name][i] = latency;
+    }
+    if (i % every === 0) process.stderr.write(`\r${label} ${Math.max(i, 0)}/${iterations}   `);
+  }
+  process.stderr.write(`\r${label} ${iterations}/${iterations}   \n`);
+  return latencies;
+}
+
+/** The `p`-quantile (0..1) of sorted values, nearest rank. */
+function quantile(sorted: Float64Array, p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.ceil(p * sorted.length) - 1)]!;
+}
+
+/** Median and p99 of latencies in ns, returned in µs. */
+export function summarize(latencies: Latencies): { median: number; p99: number } {
+  const sorted = Float64Array.from(latencies).sort();
+  return { median: quantile(sorted, 0.5) / 1000, p99: quantile(sorted, 0.99) / 1000 };
+}
+
+/** µs with one decimal. */
+export function us(value: number): string {
+  return value.toFixed(1);
+}
+
+/** A ratio with three decimals. */
+export function ratio(a: number, b: number): string {
+  return (a / b).toFixed(3);
+}
+
+/** Element `i` of `list`, wrapping around (warm-up iterations have negative indexes). */
+export function cyclic<T>(list: readonly T[], i: number): T {
+  return list[((i % list.length) + list.length) % list.length]!;
+}

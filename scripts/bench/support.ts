@@ -1,0 +1,164 @@
+// Shared plumbing of `npm run bench`: configuration from the environment, progress on stderr,
+// the benchmark database and the raw side's pool, SQL capture, and markdown output.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Kysely, PostgresDialect } from 'kysely';
+import pg from 'pg';
+import { createPool } from '../../src/database/create-database.js';
+import type { DB } from '../../src/schema/db.js';
+
+/** Connections per pool; calls run one at a time, so one would do. */
+export const POOL_SIZE = 4;
+
+/** The sections of the benchmark, in the order they run. */
+export const SECTIONS = ['identity', 'verify', 'queue', 'history'] as const;
+export type Section = (typeof SECTIONS)[number];
+
+/** Sizes and switches, from the environment (defaults: the issue's sizes, every section). */
+export interface BenchConfig {
+  /** Staff profiles generated for the pending queue (10% pending), BENCH_PROFILES. */
+  readonly profiles: number;
+  /** Audit rows generated for the entity history, BENCH_AUDIT_ROWS. */
+  readonly auditRows: number;
+  /** Distinct entities the audit rows are spread over, BENCH_AUDIT_ENTITIES. */
+  readonly auditEntities: number;
+  /** Monthly partitions the audit rows are spread over, BENCH_AUDIT_MONTHS. */
+  readonly auditMonths: number;
+  /** The deep page of the pending queue, BENCH_QUEUE_PAGE. */
+  readonly queuePage: number;
+  /** Sections to run, BENCH_SECTIONS (comma-separated; default all). */
+  readonly sections: ReadonlySet<Section>;
+}
+
+function intFromEnv(name: string, fallback: number, min: number): number {
+  const text = process.env[name];
+  if (text === undefined || text === '') return fallback;
+  const value = Number(text.replace(/_/g, ''));
+  if (!Number.isInteger(value) || value < min) throw new Error(`${name} must be an integer >= ${min}, got ${text}`);
+  return value;
+}
+
+export function readConfig(): BenchConfig {
+  const requested = (process.env.BENCH_SECTIONS ?? SECTIONS.join(','))
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  for (const name of requested) {
+    if (!(SECTIONS as readonly string[]).includes(name)) {
+      throw new Error(`BENCH_SECTIONS: unknown section ${name} (known: ${SECTIONS.join(', ')})`);
+    }
+  }
+  return {
+    profiles: intFromEnv('BENCH_PROFILES', 1_000_000, 1000),
+    auditRows: intFromEnv('BENCH_AUDIT_ROWS', 10_000_000, 10_000),
+    auditEntities: intFromEnv('BENCH_AUDIT_ENTITIES', 100_000, 100),
+    auditMonths: intFromEnv('BENCH_AUDIT_MONTHS', 24, 2),
+    queuePage: intFromEnv('BENCH_QUEUE_PAGE', 500, 2),
+    sections: new Set(requested as Section[]),
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Progress (stderr).
+
+const started = process.hrtime.bigint();
+
+/** Seconds since the script started. */
+export function elapsedSeconds(): number {
+  return Number(process.hrtime.bigint() - started) / 1e9;
+}
+
+/** One progress line on stderr, prefixed with the elapsed time. */
+export function progress(message: string): void {
+  process.stderr.write(`[${elapsedSeconds().toFixed(0).padStart(4)}s] ${message}\n`);
+}
+
+/** Runs `fn`, reporting on stderr how long it took. */
+export async function step<T>(message: string, fn: () => Promise<T>): Promise<T> {
+  const start = process.hrtime.bigint();
+  progress(`${message} …`);
+  const result = await fn();
+  progress(`${message}: done in ${(Number(process.hrtime.bigint() - start) / 1e9).toFixed(1)}s`);
+  return result;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Database.
+
+/** Creates the database `name` on the server and returns its connection string. */
+export async function createBenchDatabase(adminUrl: string, name: string): Promise<string> {
+  const admin = new pg.Client({ connectionString: adminUrl });
+  await admin.connect();
+  try {
+    await admin.query(`CREATE DATABASE ${name}`);
+  } finally {
+    await admin.end();
+  }
+  const url = new URL(adminUrl);
+  url.pathname = `/${name}`;
+  return url.toString();
+}
+
+/**
+ * The raw side's pool. pg-pool's `end()` resolves before its connections have closed; when
+ * `server.stop()` then terminates them (57P01) an idle client emits 'error', which crashes the
+ * process unless the pool has a listener (`createPool` has one too).
+ */
+export function createRawPool(url: string): pg.Pool {
+  const pool = new pg.Pool({ connectionString: url, max: POOL_SIZE, options: '-c TimeZone=UTC' });
+  pool.on('error', () => undefined);
+  return pool;
+}
+
+/** One statement a Kysely instance sent: its text and parameters. */
+export interface SentQuery {
+  readonly sql: string;
+  readonly parameters: readonly unknown[];
+}
+
+/**
+ * A Kysely instance (one connection) that records every statement it sends, including the
+ * `begin`/`commit` of transactions. `sent` is the record; empty it between checks.
+ */
+export function createLoggingDatabase(url: string): { db: Kysely<DB>; sent: SentQuery[] } {
+  const sent: SentQuery[] = [];
+  const db = new Kysely<DB>({
+    dialect: new PostgresDialect({ pool: createPool({ connectionString: url, max: 1 }) }),
+    log: (event) => {
+      if (event.level === 'query') sent.push({ sql: event.query.sql, parameters: [...event.query.parameters] });
+    },
+  });
+  return { db, sent };
+}
+
+/** Collapses the whitespace of a multi-line SQL literal, so the text is what Kysely sends. */
+export function oneLine(text: string): string {
+  return text.replace(/\s+/g, ' ').replace(/\( /g, '(').replace(/ \)/g, ')').trim();
+}
+
+/** Exact row count of `table`. */
+export async function countRows(pool: pg.Pool, table: string, where = 'true'): Promise<number> {
+  return (await pool.query(`select count(*)::bigint as n from ${table} where ${where}`)).rows[0].n * 1;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Output (stdout).
+
+export function packageVersion(name: string): string {
+  const path = join(import.meta.dirname, '..', '..', 'node_modules', name, 'package.json');
+  return (JSON.parse(readFileSync(path, 'utf8')) as { version: string }).version;
+}
+
+/** A markdown table; columns after the first are right-aligned. */
+export function markdownTable(header: readonly string[], rows: readonly (readonly string[])[]): string {
+  return [
+    `| ${header.join(' | ')} |`,
+    `|${header.map((_, i) => (i === 0 ? '---' : '---:')).join('|')}|`,
+    ...rows.map((row) => `| ${row.join(' | ')} |`),
+  ].join('\n');
+}
+
+/** A number with thousands separators: 1,000,000. */
+export function count(n: number): string {
+  return n.toLocaleString('en-US');
+}
