@@ -33,8 +33,8 @@ const ZONES = ['Asia/Ho_Chi_Minh', 'Europe/Berlin', 'America/New_York', 'UTC', '
 const LOCALES = ['vi-VN', 'en-US', 'de-DE', 'en-GB', 'ja-JP'];
 
 /**
- * Fills a migrated database with realistic fake organizations and users (with profiles and
- * the `user` role) for local work and benchmarks. Deterministic for a given seed and
+ * Fills a migrated database with realistic fake organizations and users (with profiles, draft
+ * staff profiles and the `user` role) for local work and benchmarks. Deterministic for a given seed and
  * idempotent: rows that exist (by slug or auth subject) are skipped. Runs `seedDefaults` first.
  */
 export async function seedDevData(db: Kysely<DB>, options: SeedDevDataOptions = {}): Promise<SeedDevDataResult> {
@@ -111,6 +111,10 @@ export async function seedDevData(db: Kysely<DB>, options: SeedDevDataOptions = 
         await trx
           .insertInto('user_roles')
           .values(users.map((u) => ({ user_id: u.id, role_id: role.id, organization_id: org.id })))
+          .execute();
+        await trx
+          .insertInto('user_staff_profiles')
+          .values(users.map((u) => ({ user_id: u.id, organization_id: org.id })))
           .execute();
         usersCreated += users.length;
       });
