@@ -41,8 +41,9 @@ CREATE TABLE user_staff_profiles (
     profile_verification_status = 'verified'
       OR (verified_at IS NULL AND verified_by_user_id IS NULL AND verification_expires_at IS NULL)
   ),
+  -- coalesce: a NULL reason must fail the CHECK (a CHECK that evaluates to NULL passes).
   CONSTRAINT user_staff_profiles_rejected_requires_reason CHECK (
-    profile_verification_status <> 'rejected' OR rejection_reason ~ '[^[:space:]]'
+    profile_verification_status <> 'rejected' OR coalesce(rejection_reason, '') ~ '[^[:space:]]'
   ),
   CONSTRAINT user_staff_profiles_reason_only_when_rejected CHECK (
     profile_verification_status = 'rejected' OR rejection_reason IS NULL

@@ -7,7 +7,8 @@
 CREATE TABLE audit_logs (
   event_id bigint GENERATED ALWAYS AS IDENTITY,
   created_at timestamptz NOT NULL DEFAULT now(),
-  -- Always equal to created_at (rows are never updated); kept for the every-table convention.
+  -- Set when the row is written and never changed (rows are never updated); kept for the
+  -- every-table convention.
   updated_at timestamptz NOT NULL DEFAULT now(),
   organization_id uuid,
   actor_user_id uuid,
@@ -54,4 +55,8 @@ $$;
 CREATE TRIGGER audit_logs_append_only BEFORE UPDATE OR DELETE ON audit_logs
   FOR EACH ROW EXECUTE FUNCTION audit_logs_reject_change();
 CREATE TRIGGER audit_logs_no_truncate BEFORE TRUNCATE ON audit_logs
+  FOR EACH STATEMENT EXECUTE FUNCTION audit_logs_reject_change();
+-- Statement triggers are not cloned to partitions, so each partition gets its own TRUNCATE
+-- guard (createAuditPartitions adds it to the monthly partitions it creates).
+CREATE TRIGGER audit_logs_default_no_truncate BEFORE TRUNCATE ON audit_logs_default
   FOR EACH STATEMENT EXECUTE FUNCTION audit_logs_reject_change();
