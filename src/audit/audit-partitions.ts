@@ -1,10 +1,11 @@
-import { sql, type Kysely } from 'kysely';
+import { sql, type Kysely, type RawBuilder } from 'kysely';
 import { z } from 'zod';
 import { parseInput } from '../schema/inputs/parse-input.js';
 import { inTransaction } from '../repositories/shared/in-transaction.js';
 import { withErrorMapping } from '../repositories/shared/with-error-mapping.js';
 
 const PARTITION_NAME = /^audit_logs_y(\d{4})m(\d{2})$/;
+const DateSchema = z.date().refine((d) => !Number.isNaN(d.getTime()), 'must be a valid date');
 
 /** A monthly partition of `audit_logs`: rows with `from <= created_at < to` (UTC months). */
 export interface AuditPartition {
@@ -72,7 +73,7 @@ export async function createAuditPartitions(
   options: CreateAuditPartitionsOptions = {},
 ): Promise<CreateAuditPartitionsResult> {
   const monthsAhead = parseInput(z.int().min(0).max(120), options.monthsAhead ?? 3);
-  const from = options.from ?? new Date();
+  const from = parseInput(DateSchema, options.from ?? new Date());
   const existing = new Set((await listAuditPartitions(db)).map((p) => p.name));
   const created: string[] = [];
   let movedRows = 0;
@@ -81,7 +82,10 @@ export async function createAuditPartitions(
       for (let offset = 0; offset <= monthsAhead; offset += 1) {
         const partition = partitionOf(monthStart(from.getUTCFullYear(), from.getUTCMonth() + offset));
         if (existing.has(partition.name)) continue;
-        movedRows += await inTransaction(db, (trx) => createPartition(trx, partition));
+        const moved = await inTransaction(db, (trx) => createPartition(trx, partition));
+        // `null`: another run created it since the list above was read.
+        if (moved === null) continue;
+        movedRows += moved;
         created.push(partition.name);
       }
     },
@@ -90,32 +94,48 @@ export async function createAuditPartitions(
   return Object.freeze({ created, movedRows });
 }
 
-async function createPartition(trx: Kysely<any>, partition: AuditPartition): Promise<number> {
-  const name = sql.table(partition.name);
+/**
+ * Creates one month's partition (moving its rows out of DEFAULT) and returns how many rows were
+ * moved, or `null` when the partition exists already (a concurrent run created it).
+ */
+async function createPartition(trx: Kysely<any>, partition: AuditPartition): Promise<number | null> {
   const from = partition.from.toISOString();
   const to = partition.to.toISOString();
   // Serializes concurrent maintenance and keeps writers out while the DEFAULT partition moves.
   await sql`LOCK TABLE audit_logs IN ACCESS EXCLUSIVE MODE`.execute(trx);
   const exists = await sql`SELECT 1 FROM pg_class WHERE relname = ${partition.name}`.execute(trx);
-  if (exists.rows.length > 0) return 0;
+  if (exists.rows.length > 0) return null;
   const { rows } = await sql<{ n: string }>`
     SELECT count(*) AS n FROM audit_logs_default WHERE created_at >= ${from} AND created_at < ${to}`.execute(trx);
   const stranded = Number(rows[0]?.n ?? 0);
   const bounds = sql`FOR VALUES FROM (${sql.lit(from)}) TO (${sql.lit(to)})`;
   if (stranded === 0) {
-    await sql`CREATE TABLE ${name} PARTITION OF audit_logs ${bounds}`.execute(trx);
+    await createMonth(trx, partition, bounds);
     return 0;
   }
   // PostgreSQL refuses a new partition while the DEFAULT one holds rows of its range:
   // detach DEFAULT, create the month, move its rows through the parent, re-attach.
   await sql`ALTER TABLE audit_logs DETACH PARTITION audit_logs_default`.execute(trx);
-  await sql`CREATE TABLE ${name} PARTITION OF audit_logs ${bounds}`.execute(trx);
+  await createMonth(trx, partition, bounds);
   await sql`INSERT INTO audit_logs OVERRIDING SYSTEM VALUE
     SELECT * FROM audit_logs_default WHERE created_at >= ${from} AND created_at < ${to}`.execute(trx);
-  // The detached table no longer carries the append-only trigger of the parent.
+  // DETACH removes the row triggers cloned from the parent (PostgreSQL 15 and later alike), so
+  // the append-only trigger does not block this DELETE; ATTACH clones it back.
   await sql`DELETE FROM audit_logs_default WHERE created_at >= ${from} AND created_at < ${to}`.execute(trx);
   await sql`ALTER TABLE audit_logs ATTACH PARTITION audit_logs_default DEFAULT`.execute(trx);
   return stranded;
+}
+
+/**
+ * Creates the month's partition with its TRUNCATE guard: the parent's row triggers
+ * (UPDATE/DELETE) are cloned to every partition, but a statement-level TRUNCATE trigger is not,
+ * so `TRUNCATE audit_logs_yYYYYmMM` would otherwise empty the month.
+ */
+async function createMonth(trx: Kysely<any>, partition: AuditPartition, bounds: RawBuilder<unknown>): Promise<void> {
+  const name = sql.table(partition.name);
+  await sql`CREATE TABLE ${name} PARTITION OF audit_logs ${bounds}`.execute(trx);
+  await sql`CREATE TRIGGER ${sql.id(`${partition.name}_no_truncate`)} BEFORE TRUNCATE ON ${name}
+    FOR EACH STATEMENT EXECUTE FUNCTION audit_logs_reject_change()`.execute(trx);
 }
 
 /**
@@ -123,23 +143,29 @@ async function createPartition(trx: Kysely<any>, partition: AuditPartition): Pro
  * months older than the retention date go; the month containing it is kept. Rows in the
  * DEFAULT partition are never dropped.
  *
- * @returns the names of the dropped partitions, oldest first.
+ * Safe to run concurrently: a month another run dropped meanwhile is skipped.
+ *
+ * @returns the names of the partitions this call dropped, oldest first.
  */
 export async function dropAuditPartitionsBefore(db: Kysely<any>, retainFrom: Date): Promise<string[]> {
-  const cutoff = parseInput(
-    z.date().refine((d) => !Number.isNaN(d.getTime()), 'must be a valid date'),
-    retainFrom,
-  );
+  const cutoff = parseInput(DateSchema, retainFrom);
   const dropped: string[] = [];
   const { run } = withErrorMapping({
     run: async () => {
       for (const partition of await listAuditPartitions(db)) {
         if (partition.to.getTime() > cutoff.getTime()) continue;
-        await inTransaction(db, async (trx) => {
+        const gone = await inTransaction(db, async (trx) => {
+          // Serializes with other maintenance runs; one may have dropped it since the list.
+          await sql`LOCK TABLE audit_logs IN ACCESS EXCLUSIVE MODE`.execute(trx);
+          const { rows } = await sql`
+            SELECT 1 FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
+            WHERE i.inhparent = 'audit_logs'::regclass AND c.relname = ${partition.name}`.execute(trx);
+          if (rows.length === 0) return false;
           await sql`ALTER TABLE audit_logs DETACH PARTITION ${sql.table(partition.name)}`.execute(trx);
           await sql`DROP TABLE ${sql.table(partition.name)}`.execute(trx);
+          return true;
         });
-        dropped.push(partition.name);
+        if (gone) dropped.push(partition.name);
       }
     },
   });

@@ -25,7 +25,11 @@ export interface AuditRepository {
 }
 
 const EntityTypeSchema = z.enum(Object.keys(AUDITED_FIELDS) as [string, ...string[]]);
-const EventCursorSchema = z.string().regex(/^\d{1,19}$/, 'is not a cursor returned by this list');
+const MAX_BIGINT = 9223372036854775807n;
+const EventCursorSchema = z
+  .string()
+  .regex(/^\d{1,19}$/, 'is not a cursor returned by this list')
+  .refine((value) => /^\d{1,19}$/.test(value) && BigInt(value) <= MAX_BIGINT, 'is not a cursor returned by this list');
 const DateSchema = z.date().refine((d) => !Number.isNaN(d.getTime()), 'must be a valid date');
 
 function page(rows: AuditEntry[], limit: number): Page<AuditEntry> {

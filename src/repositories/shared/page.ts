@@ -32,18 +32,28 @@ export function encodeCursor(position: readonly string[]): string {
   return Buffer.from(JSON.stringify(position), 'utf8').toString('base64url');
 }
 
+/** A cursor part holding a timestamptz as PostgreSQL prints it in UTC (microseconds kept). */
+export const TIMESTAMP_PART = /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}(?:\.\d{1,6})?\+00$/;
+/** A cursor part holding a uuid. */
+export const UUID_PART = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 /**
- * Decodes a cursor made by {@link encodeCursor} with `size` parts.
+ * Decodes a cursor made by {@link encodeCursor}; each part must match its pattern.
  * @throws ValidationError for a cursor that was not made by this package.
  */
-export function decodeCursor(cursor: string, size: number): string[] {
+export function decodeCursor(cursor: string, parts: readonly RegExp[]): string[] {
+  const size = parts.length;
   const CursorSchema = z
     .string()
     .max(400)
     .transform((value, ctx) => {
       try {
         const parsed: unknown = JSON.parse(Buffer.from(value, 'base64url').toString('utf8'));
-        if (Array.isArray(parsed) && parsed.length === size && parsed.every((p) => typeof p === 'string')) {
+        if (
+          Array.isArray(parsed) &&
+          parsed.length === size &&
+          parsed.every((part, i) => typeof part === 'string' && parts[i]!.test(part))
+        ) {
           return parsed as string[];
         }
       } catch {

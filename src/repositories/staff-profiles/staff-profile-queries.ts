@@ -2,7 +2,7 @@ import { sql, type Kysely } from 'kysely';
 import type { DB } from '../../schema/db.js';
 import { UuidSchema } from '../../schema/inputs/common.js';
 import { parseInput } from '../../schema/inputs/parse-input.js';
-import { decodeCursor, pageLimit, toPage, type Page, type PageOptions } from '../shared/page.js';
+import { decodeCursor, pageLimit, TIMESTAMP_PART, toPage, UUID_PART, type Page, type PageOptions } from '../shared/page.js';
 import { withErrorMapping } from '../shared/with-error-mapping.js';
 import { staffProfileColumns, type StaffProfile } from './staff-profile.js';
 import { z } from 'zod';
@@ -47,7 +47,7 @@ export function createStaffProfileQueries(db: Kysely<DB>): StaffProfileQueries {
       const org = parseInput(UuidSchema, organizationId);
       const unit = options.unitId == null ? null : parseInput(UuidSchema, options.unitId);
       const limit = pageLimit(options);
-      const after = options.after ? decodeCursor(options.after, 2) : null;
+      const after = options.after ? decodeCursor(options.after, [TIMESTAMP_PART, UUID_PART]) : null;
       let query = profiles()
         .select([...staffProfileColumns, sql<string>`user_staff_profiles.verification_submitted_at::text`.as('cursorAt')])
         .where('user_staff_profiles.organization_id', '=', org)
@@ -70,7 +70,7 @@ export function createStaffProfileQueries(db: Kysely<DB>): StaffProfileQueries {
     async listVerifiedBy(verifierUserId: string, options: PageOptions = {}) {
       const verifier = parseInput(UuidSchema, verifierUserId);
       const limit = pageLimit(options);
-      const after = options.after ? decodeCursor(options.after, 2) : null;
+      const after = options.after ? decodeCursor(options.after, [TIMESTAMP_PART, UUID_PART]) : null;
       let query = profiles()
         .select([...staffProfileColumns, sql<string>`user_staff_profiles.verified_at::text`.as('cursorAt')])
         .where('user_staff_profiles.verified_by_user_id', '=', verifier);
@@ -92,7 +92,7 @@ export function createStaffProfileQueries(db: Kysely<DB>): StaffProfileQueries {
       const before = parseInput(DateSchema, date);
       const org = options.organizationId == null ? null : parseInput(UuidSchema, options.organizationId);
       const limit = pageLimit(options);
-      const after = options.after ? decodeCursor(options.after, 2) : null;
+      const after = options.after ? decodeCursor(options.after, [TIMESTAMP_PART, UUID_PART]) : null;
       let query = profiles()
         .select([...staffProfileColumns, sql<string>`user_staff_profiles.verification_expires_at::text`.as('cursorAt')])
         .where('user_staff_profiles.verification_expires_at', '<', before);
