@@ -74,6 +74,20 @@ export {
 export { createUnitRepository, type UnitRepository } from './repositories/units/unit-repository.js';
 export type { Unit } from './repositories/units/unit.js';
 export {
+  createClientRepository,
+  type ClientRepository,
+  type ListClientsOptions,
+} from './repositories/clients/client-repository.js';
+export type { Client } from './repositories/clients/client.js';
+export {
+  createDocumentRepository,
+  type DocumentRepository,
+  type DocumentMatch,
+  type PurgeOptions,
+  type PurgeResult,
+} from './repositories/documents/document-repository.js';
+export type { Document, DocumentVersion } from './repositories/documents/document.js';
+export {
   createOrganizationRepository,
   type OrganizationRepository,
 } from './repositories/organizations/organization-repository.js';

@@ -3,6 +3,7 @@ export { ValidationError, type ValidationIssue } from './validation-error.js';
 export { NotFoundError } from './not-found-error.js';
 export { TransitionConflictError } from './transition-conflict-error.js';
 export { ForbiddenError } from './forbidden-error.js';
+export { VersionConflictError } from './version-conflict-error.js';
 export {
   ConstraintError,
   UniqueViolationError,

@@ -3,6 +3,8 @@ import { AuditContextSchema, type AuditContext, type ResolvedAuditContext } from
 import { createAuditRepository, type AuditRepository } from '../audit/audit-repository.js';
 import type { DB } from '../schema/db.js';
 import { parseInput } from '../schema/inputs/parse-input.js';
+import { createClientRepository, type ClientRepository } from './clients/client-repository.js';
+import { createDocumentRepository, type DocumentRepository } from './documents/document-repository.js';
 import { createOrganizationRepository, type OrganizationRepository } from './organizations/organization-repository.js';
 import { createAccessRepository, type AccessRepository } from './rbac/access-repository.js';
 import { createRoleRepository, type RoleRepository } from './rbac/role-repository.js';
@@ -30,6 +32,10 @@ export interface Repositories {
   readonly staffProfileQueries: StaffProfileQueries;
   /** The audit trail: entity history and actor activity. */
   readonly audit: AuditRepository;
+  /** Clients of organizations. */
+  readonly clients: ClientRepository;
+  /** Documents and their immutable versions. */
+  readonly documents: DocumentRepository;
   /**
    * Runs `fn` with repositories bound to one transaction (a unit of work): everything commits
    * when `fn` resolves and rolls back when it throws. Inside a transaction already, it joins it.
@@ -53,6 +59,8 @@ function create(db: Kysely<DB>, context: ResolvedAuditContext): Repositories {
     staffProfiles: createStaffProfileRepository(db, context),
     staffProfileQueries: createStaffProfileQueries(db),
     audit: createAuditRepository(db),
+    clients: createClientRepository(db, context),
+    documents: createDocumentRepository(db, context),
     transaction: <T>(fn: (tx: Repositories, trx: Transaction<DB>) => Promise<T>) =>
       inTransaction(db, (trx) => fn(create(trx, context), trx)),
   });

@@ -5,6 +5,8 @@
 
 import type { ColumnType } from "kysely";
 
+export type ClientStatus = "active" | "inactive" | "suspended";
+
 export type Generated<T> = T extends ColumnType<infer S, infer I, infer U>
   ? ColumnType<S, I | undefined, U>
   : ColumnType<T, T | undefined, T>;
@@ -51,6 +53,50 @@ export interface AuditLogs {
   request_id: string | null;
   updated_at: Generated<Timestamp>;
   user_agent: string | null;
+}
+
+export interface Clients {
+  code: string;
+  created_at: Generated<Timestamp>;
+  created_by: string | null;
+  deleted_at: Timestamp | null;
+  id: Generated<string>;
+  manager_user_id: string | null;
+  metadata: Generated<Json>;
+  name: string;
+  organization_id: string;
+  status: Generated<ClientStatus>;
+  updated_at: Generated<Timestamp>;
+  updated_by: string | null;
+}
+
+export interface Documents {
+  client_id: string;
+  created_at: Generated<Timestamp>;
+  created_by: string | null;
+  current_version: Generated<number>;
+  deleted_at: Timestamp | null;
+  id: Generated<string>;
+  metadata: Generated<Json>;
+  mime_type: string;
+  organization_id: string;
+  original_name: string;
+  storage_key: string;
+  updated_at: Generated<Timestamp>;
+  updated_by: string | null;
+}
+
+export interface DocumentVersions {
+  checksum_sha256: string;
+  created_at: Generated<Timestamp>;
+  created_by: string | null;
+  document_id: string;
+  id: Generated<string>;
+  organization_id: string;
+  size_bytes: Int8;
+  storage_key: string;
+  updated_at: Generated<Timestamp>;
+  version_number: number;
 }
 
 export interface Organizations {
@@ -151,6 +197,9 @@ export interface UserStaffProfiles {
 export interface DB {
   academic_titles: AcademicTitles;
   audit_logs: AuditLogs;
+  clients: Clients;
+  document_versions: DocumentVersions;
+  documents: Documents;
   organizations: Organizations;
   permissions: Permissions;
   role_permissions: RolePermissions;

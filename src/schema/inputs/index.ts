@@ -31,6 +31,27 @@ export {
   type RejectStaffProfileInput,
 } from './staff-profile-inputs.js';
 export { UnitCodeSchema, CreateUnitInputSchema, type CreateUnitInput } from './unit-inputs.js';
+export { MetadataSchema, MAX_METADATA_BYTES, type Metadata } from './metadata.js';
+export {
+  CLIENT_STATUSES,
+  ClientStatusSchema,
+  ClientCodeSchema,
+  CreateClientInputSchema,
+  UpdateClientInputSchema,
+  type CreateClientInput,
+  type UpdateClientInput,
+} from './client-inputs.js';
+export {
+  StorageKeySchema,
+  Sha256Schema,
+  MimeTypeSchema,
+  SizeBytesSchema,
+  CreateDocumentInputSchema,
+  AddVersionInputSchema,
+  NameQuerySchema,
+  type CreateDocumentInput,
+  type AddVersionInput,
+} from './document-inputs.js';
 export {
   RoleNameSchema,
   PermissionNameSchema,
