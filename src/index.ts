@@ -83,6 +83,7 @@ export {
   createDocumentRepository,
   type DocumentRepository,
   type DocumentMatch,
+  type NameSearchOptions,
   type PurgeOptions,
   type PurgeResult,
 } from './repositories/documents/document-repository.js';

@@ -61,9 +61,13 @@ CREATE TABLE documents (
   CONSTRAINT documents_organization_id_id_key UNIQUE (organization_id, id),
   CONSTRAINT documents_client_id_fkey FOREIGN KEY (organization_id, client_id)
     REFERENCES clients (organization_id, id),
-  -- No 255 cap: names are as long as the uploader's file system allows, within reason.
-  CONSTRAINT documents_original_name_length CHECK (length(original_name) <= 1024 AND original_name ~ '[^[:space:]]'),
-  CONSTRAINT documents_storage_key_length CHECK (length(storage_key) BETWEEN 1 AND 1024),
+  -- No 255 cap: up to 1024 characters. The 2048-byte bound keeps every name within what the
+  -- btree of documents_client_name_key can hold (2704 bytes), whatever the script.
+  CONSTRAINT documents_original_name_length CHECK (
+    length(original_name) <= 1024 AND octet_length(original_name) <= 2048 AND original_name ~ '[^[:space:]]'
+  ),
+  -- Object stores limit keys to 1024 bytes (S3).
+  CONSTRAINT documents_storage_key_length CHECK (octet_length(storage_key) BETWEEN 1 AND 1024),
   -- type/subtype; '/' separates two classes that cannot contain it, so no backtracking.
   CONSTRAINT documents_mime_type_format CHECK (
     length(mime_type) <= 255 AND mime_type ~ '^[a-z0-9][a-z0-9!#$&^_.+-]*/[a-z0-9][a-z0-9!#$&^_.+-]*$'
@@ -104,18 +108,21 @@ CREATE TABLE document_versions (
   CONSTRAINT document_versions_document_id_fkey FOREIGN KEY (organization_id, document_id)
     REFERENCES documents (organization_id, id),
   CONSTRAINT document_versions_version_number_positive CHECK (version_number >= 1),
-  CONSTRAINT document_versions_storage_key_length CHECK (length(storage_key) BETWEEN 1 AND 1024),
+  CONSTRAINT document_versions_storage_key_length CHECK (octet_length(storage_key) BETWEEN 1 AND 1024),
   CONSTRAINT document_versions_checksum_format CHECK (checksum_sha256 ~ '^[0-9a-f]{64}$'),
   CONSTRAINT document_versions_size_non_negative CHECK (size_bytes >= 0)
 );
 
 CREATE INDEX document_versions_organization_id_document_id_idx ON document_versions (organization_id, document_id);
 
--- Versions are immutable: UPDATE is always rejected, DELETE only inside purge_deleted_documents.
+-- Versions are immutable: UPDATE is always rejected, DELETE only inside purge_deleted_documents,
+-- which opens the gate for its own transaction id only (a session-level SET cannot keep it
+-- open). This guards against mistakes; the privilege to delete is the role's (see the README).
 CREATE FUNCTION document_versions_reject_change() RETURNS trigger
 LANGUAGE plpgsql AS $$
 BEGIN
-  IF TG_OP = 'DELETE' AND current_setting('org_data.purging_documents', true) = 'on' THEN
+  IF TG_OP = 'DELETE'
+     AND current_setting('org_data.purging_documents', true) = txid_current()::text THEN
     RETURN OLD;
   END IF;
   RAISE EXCEPTION 'document_versions is immutable: % is not allowed', TG_OP
@@ -145,11 +152,11 @@ BEGIN
     LIMIT p_limit
     FOR UPDATE SKIP LOCKED
   ) AS d;
-  PERFORM set_config('org_data.purging_documents', 'on', true);
+  PERFORM set_config('org_data.purging_documents', txid_current()::text, true);
   RETURN QUERY
     DELETE FROM document_versions v WHERE v.document_id = ANY (doomed)
     RETURNING v.document_id, v.organization_id, v.storage_key;
-  PERFORM set_config('org_data.purging_documents', 'off', true);
+  PERFORM set_config('org_data.purging_documents', '', true);
   DELETE FROM documents d WHERE d.id = ANY (doomed);
 END
 $$;

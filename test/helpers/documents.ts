@@ -2,7 +2,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import type { Repositories } from '../../src/repositories/index.js';
 
 /** The object fields of a fake upload: a unique storage key and the sha256 of some bytes. */
-export function anObject(content = randomUUID()) {
+export function anObject(content: string = randomUUID()) {
   return {
     storageKey: `objects/${randomUUID()}`,
     checksumSha256: createHash('sha256').update(content).digest('hex'),

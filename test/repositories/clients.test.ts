@@ -92,6 +92,21 @@ describe('clients repository', () => {
     expect(actions).toEqual(['client.create', 'client.delete', 'client.restore']);
   });
 
+  it('the metadata limit of the schema and of the database agree (jsonb text, 16 384 bytes)', async () => {
+    const { jsonbTextBytes } = await import('../../src/schema/inputs/metadata.js');
+    const shaped = (filler: number) => ({ a: 'x'.repeat(filler), list: [1, 2, 3], nested: { b: true, c: null } });
+    let filler = 16_384 - jsonbTextBytes(shaped(0));
+    expect(jsonbTextBytes(shaped(filler))).toBe(16_384);
+    const atLimit = await repos.clients.create({ organizationId, code: 'BIG', name: 'Big', metadata: shaped(filler) });
+    const { rows } = await (await import('kysely')).sql<{ n: number }>`
+      SELECT octet_length(metadata::text) AS n FROM clients WHERE id = ${atLimit.id}`.execute(testDb.current.db);
+    expect(rows[0]?.n).toBe(16_384);
+    filler += 1;
+    await expect(
+      repos.clients.create({ organizationId, code: 'BIG2', name: 'Big', metadata: shaped(filler) }),
+    ).rejects.toBeInstanceOf(ValidationError);
+  });
+
   it('searches metadata by containment', async () => {
     const org = (await anOrganization(createRepositories(testDb.current.db))).id;
     await repos.clients.create({ organizationId: org, code: 'M1', name: 'm1', metadata: { industry: 'retail', region: 'north' } });

@@ -5,8 +5,8 @@
 // constraint that is too loose or too strict fails the test. The last describe reads the
 // catalog and fails when the schema gains a constraint, NOT NULL column or trigger that no test
 // here exercised. A test marked `it.fails` documents a limit that deliberately exists (it
-// passes while the limit is there).
-import { randomUUID } from 'node:crypto';
+// passes while the limit is there), or one marked SUSPECTED BUG that has been reported.
+import { createHash, randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -21,6 +21,10 @@ const UNIQUE = '23505';
 const CHECK = '23514';
 /** Raised by the append-only trigger of audit_logs (insufficient_privilege). */
 const APPEND_ONLY = '42501';
+/** Raised by the immutability trigger of document_versions (insufficient_privilege, as APPEND_ONLY). */
+const IMMUTABLE = '42501';
+/** A value that is not a label of an enum type (invalid_text_representation); no constraint. */
+const INVALID_ENUM = '22P02';
 /** An explicit value for a GENERATED ALWAYS identity column without OVERRIDING SYSTEM VALUE. */
 const GENERATED_ALWAYS = '428C9';
 
@@ -151,6 +155,40 @@ const auditRow = (overrides: Row = {}): Row => ({
   ...overrides,
 });
 
+interface ClientKey {
+  id: string;
+  organization_id: string;
+}
+/** A document: its id and organization_id, the key of document_versions_document_id_fkey. */
+type DocumentKey = ClientKey;
+const clientRow = (organizationId: string, overrides: Row = {}): Row => ({
+  organization_id: organizationId,
+  code: `CL-${next()}`,
+  name: 'Contoso Ltd',
+  ...overrides,
+});
+const documentRow = (client: ClientKey, overrides: Row = {}): Row => ({
+  organization_id: client.organization_id,
+  client_id: client.id,
+  original_name: `Document ${next()}.pdf`,
+  storage_key: `objects/${randomUUID()}`,
+  mime_type: 'application/pdf',
+  ...overrides,
+});
+const versionRow = (document: DocumentKey, overrides: Row = {}): Row => {
+  const n = next();
+  return {
+    organization_id: document.organization_id,
+    document_id: document.id,
+    // Unique in the whole file, so never a duplicate (document_id, version_number) by accident.
+    version_number: n,
+    storage_key: `objects/${randomUUID()}`,
+    checksum_sha256: createHash('sha256').update(`content ${n}`).digest('hex'),
+    size_bytes: 1024,
+    ...overrides,
+  };
+};
+
 const createOrganization = async (overrides: Row = {}): Promise<string> =>
   (await create('organizations', organizationRow(overrides))).id as string;
 const createUser = async (organizationId?: string, overrides: Row = {}): Promise<UserKey> => {
@@ -163,6 +201,12 @@ const createPermission = async (overrides: Row = {}): Promise<string> =>
   (await create('permissions', permissionRow(overrides))).id as string;
 const createUnit = async (organizationId: string, overrides: Row = {}): Promise<string> =>
   (await create('units', unitRow(organizationId, overrides))).id as string;
+
+const keyOf = (row: Row): ClientKey => ({ id: row.id as string, organization_id: row.organization_id as string });
+const createClient = async (organizationId?: string, overrides: Row = {}): Promise<ClientKey> =>
+  keyOf(await create('clients', clientRow(organizationId ?? (await createOrganization()), overrides)));
+const createDocument = async (client?: ClientKey, overrides: Row = {}): Promise<DocumentKey> =>
+  keyOf(await create('documents', documentRow(client ?? (await createClient()), overrides)));
 
 async function count(text: string, values: unknown[]): Promise<number> {
   const { rows } = await client.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${text}`, values);
@@ -343,8 +387,8 @@ describe('users', () => {
   it('users_organization_id_id_key is UNIQUE (organization_id, id), the key of the composite foreign keys', async () => {
     // It cannot be violated on its own: a duplicate (organization_id, id) is a duplicate id, and
     // users_pkey (the older index) reports it first. Its behaviour as the referenced key is
-    // covered by user_profiles_user_id_fkey, user_roles_user_id_fkey and
-    // user_staff_profiles_user_id_fkey below.
+    // covered by user_profiles_user_id_fkey, user_roles_user_id_fkey,
+    // user_staff_profiles_user_id_fkey and clients_manager_user_id_fkey below.
     const user = await createUser(organizationId);
     await expectRejected(insert('users', userRow(organizationId, { id: user.id })), UNIQUE, 'users_pkey');
     const { rows } = await client.query(`
@@ -355,7 +399,12 @@ describe('users', () => {
     expect(rows).toEqual([
       {
         definition: 'UNIQUE (organization_id, id)',
-        referenced_by: ['user_profiles_user_id_fkey', 'user_roles_user_id_fkey', 'user_staff_profiles_user_id_fkey'],
+        referenced_by: [
+          'clients_manager_user_id_fkey',
+          'user_profiles_user_id_fkey',
+          'user_roles_user_id_fkey',
+          'user_staff_profiles_user_id_fkey',
+        ],
       },
     ]);
     violated.add('users_organization_id_id_key');
@@ -2092,6 +2141,984 @@ describe('audit_logs', () => {
         await client.query(`DROP TABLE ${MONTHLY_PARTITION}`);
         expect(await snapshotOf(targets)).toHaveLength(1);
       }));
+  });
+});
+
+/** The largest metadata document, in bytes of jsonb's own text (`*_metadata_size`). */
+const METADATA_MAX_BYTES = 16_384;
+
+/** Bytes of `json` as PostgreSQL prints it back from jsonb: what `*_metadata_size` measures. */
+async function jsonbTextBytes(json: string): Promise<number> {
+  const { rows } = await client.query<{ n: number }>({ text: 'SELECT octet_length($1::jsonb::text) AS n', values: [json] });
+  return rows[0]!.n;
+}
+
+/**
+ * `<table>_metadata_is_object` and `<table>_metadata_size`, the same on clients and documents.
+ * `row(metadata)` makes a valid new row of the table; `existing()` one already inserted.
+ */
+function metadataChecks(table: 'clients' | 'documents', row: (metadata: string) => Row, existing: () => Promise<string>) {
+  it.each([
+    ['an array', '[]'],
+    ['a string', '"x"'],
+    ['a number', '1'],
+    ['a boolean', 'true'],
+    ['a JSON null', 'null'],
+  ])(`${table}_metadata_is_object rejects %s`, (_, metadata) =>
+    expectRejected(insert(table, row(metadata)), CHECK, `${table}_metadata_is_object`),
+  );
+
+  it.each([
+    ['an empty object', '{}'],
+    ['a nested object', '{"industry": "retail", "tags": ["vip", 2026], "contact": {"email": "a@b.io"}}'],
+  ])(`${table}_metadata_is_object accepts %s`, async (_, metadata) => {
+    await create(table, row(metadata));
+  });
+
+  /** `{"k": "<value>"}`: jsonb prints it with a space after the colon, 9 bytes around the value. */
+  const withValue = (value: string): string => JSON.stringify({ k: value });
+
+  it(`${table}_metadata_size: at most ${METADATA_MAX_BYTES} bytes of jsonb text, bytes not characters`, async () => {
+    const atLimit = withValue('x'.repeat(METADATA_MAX_BYTES - 9));
+    const overLimit = withValue('x'.repeat(METADATA_MAX_BYTES - 8));
+    expect(await jsonbTextBytes(atLimit)).toBe(METADATA_MAX_BYTES);
+    expect(await jsonbTextBytes(overLimit)).toBe(METADATA_MAX_BYTES + 1);
+    await create(table, row(atLimit));
+    await expectRejected(insert(table, row(overLimit)), CHECK, `${table}_metadata_size`);
+
+    // Two-byte characters: 8 188 of them are 16 385 bytes, though far fewer than 16 384 characters.
+    const twoByteAtLimit = withValue(`${'é'.repeat((METADATA_MAX_BYTES - 10) / 2)}x`);
+    const twoByteOver = withValue('é'.repeat((METADATA_MAX_BYTES - 8) / 2));
+    expect(await jsonbTextBytes(twoByteAtLimit)).toBe(METADATA_MAX_BYTES);
+    expect(await jsonbTextBytes(twoByteOver)).toBe(METADATA_MAX_BYTES + 1);
+    await create(table, row(twoByteAtLimit));
+    await expectRejected(insert(table, row(twoByteOver)), CHECK, `${table}_metadata_size`);
+
+    // UPDATE path: growing the metadata of an existing row past the limit.
+    const id = await existing();
+    await expectRejected(
+      { text: `UPDATE ${table} SET metadata = $1 WHERE id = $2`, values: [overLimit, id] },
+      CHECK,
+      `${table}_metadata_size`,
+    );
+    await client.query({ text: `UPDATE ${table} SET metadata = $1 WHERE id = $2`, values: [atLimit, id] });
+  });
+
+  // The size is that of jsonb's text, which has a space after every ':' and ',': a document
+  // whose compact JSON (JSON.stringify) is exactly at the limit is one byte over here.
+  it(`${table}_metadata_size measures jsonb's text, not the compact JSON the client sent`, async () => {
+    const compactAtLimit = withValue('x'.repeat(METADATA_MAX_BYTES - 8));
+    expect(Buffer.byteLength(compactAtLimit)).toBe(METADATA_MAX_BYTES);
+    await expectRejected(insert(table, row(compactAtLimit)), CHECK, `${table}_metadata_size`);
+    // Keys are stored once and in jsonb's order: a duplicate key does not count twice.
+    const duplicateKey = `{"k": "${'x'.repeat(METADATA_MAX_BYTES - 9)}", "k": "${'x'.repeat(METADATA_MAX_BYTES - 9)}"}`;
+    expect(await jsonbTextBytes(duplicateKey)).toBe(METADATA_MAX_BYTES);
+    await create(table, row(duplicateKey));
+  });
+}
+
+describe('clients', () => {
+  let organizationId: string;
+  beforeAll(async () => {
+    organizationId = await createOrganization();
+  });
+
+  it('accepts a row with only the required columns; defaults fill the rest', async () => {
+    const row = await create('clients', { organization_id: organizationId, code: 'ONLY-REQUIRED', name: 'Only' });
+    expect(row).toMatchObject({
+      status: 'active',
+      metadata: {},
+      manager_user_id: null,
+      created_by: null,
+      updated_by: null,
+      deleted_at: null,
+    });
+    expect(row.id).toEqual(expect.any(String));
+    expect(row.created_at).toEqual(row.updated_at);
+  });
+
+  it.each(['id', 'organization_id', 'code', 'name', 'status', 'metadata', 'created_at', 'updated_at'])(
+    'NOT NULL %s',
+    (column) =>
+      expectRejected(insert('clients', clientRow(organizationId, { [column]: null })), NOT_NULL, `clients.${column}`),
+  );
+
+  it('clients_pkey rejects a duplicate id', async () => {
+    const { id } = await createClient(organizationId);
+    await expectRejected(insert('clients', clientRow(organizationId, { id })), UNIQUE, 'clients_pkey');
+    await createClient(organizationId, { id: randomUUID() });
+  });
+
+  it('clients_organization_id_id_key is UNIQUE (organization_id, id), the key of documents_client_id_fkey', async () => {
+    // As users_organization_id_id_key: a duplicate (organization_id, id) is a duplicate id,
+    // which clients_pkey reports first. Its behaviour as the referenced key is covered by
+    // documents_client_id_fkey.
+    const { id } = await createClient(organizationId);
+    await expectRejected(insert('clients', clientRow(organizationId, { id })), UNIQUE, 'clients_pkey');
+    const { rows } = await client.query(`
+      SELECT pg_get_constraintdef(k.oid) AS definition,
+             array(SELECT f.conname::text FROM pg_constraint f
+                   WHERE f.contype = 'f' AND f.conindid = k.conindid ORDER BY 1) AS referenced_by
+      FROM pg_constraint k WHERE k.conname = 'clients_organization_id_id_key'`);
+    expect(rows).toEqual([{ definition: 'UNIQUE (organization_id, id)', referenced_by: ['documents_client_id_fkey'] }]);
+    violated.add('clients_organization_id_id_key');
+  });
+
+  it('clients_organization_id_fkey rejects an unknown organization, and deleting an organization that has clients', async () => {
+    await expectRejected(insert('clients', clientRow(randomUUID())), FOREIGN_KEY, 'clients_organization_id_fkey');
+    const withClient = await createOrganization();
+    await createClient(withClient);
+    await expectRejected(
+      { text: 'DELETE FROM organizations WHERE id = $1', values: [withClient] },
+      FOREIGN_KEY,
+      'clients_organization_id_fkey',
+    );
+    const empty = await createOrganization();
+    await client.query({ text: 'DELETE FROM organizations WHERE id = $1', values: [empty] });
+  });
+
+  it('clients_organization_code_key: one live client per code and organization, case-sensitively; soft-deleted ones free it', async () => {
+    const org = await createOrganization();
+    const code = `ACME-${next()}`;
+    const first = await createClient(org, { code });
+    await expectRejected(insert('clients', clientRow(org, { code })), UNIQUE, 'clients_organization_code_key');
+    // Near misses: the same code in another organization, another case in the same one.
+    await createClient(await createOrganization(), { code });
+    await createClient(org, { code: code.toLowerCase() });
+    // UPDATE path: renaming another client onto the code.
+    const other = await createClient(org);
+    await expectRejected(
+      { text: 'UPDATE clients SET code = $1 WHERE id = $2', values: [code, other.id] },
+      UNIQUE,
+      'clients_organization_code_key',
+    );
+
+    // A soft-deleted client's code can be reused …
+    await client.query({ text: 'UPDATE clients SET deleted_at = now() WHERE id = $1', values: [first.id] });
+    const second = await createClient(org, { code });
+    await expectRejected(insert('clients', clientRow(org, { code })), UNIQUE, 'clients_organization_code_key');
+    // … and restoring the old one while the new one is live is a duplicate (UPDATE path).
+    await expectRejected(
+      { text: 'UPDATE clients SET deleted_at = NULL WHERE id = $1', values: [first.id] },
+      UNIQUE,
+      'clients_organization_code_key',
+    );
+    // Several soft-deleted clients may share the code; with none live, the old one comes back.
+    await client.query({ text: 'UPDATE clients SET deleted_at = now() WHERE id = $1', values: [second.id] });
+    await createClient(org, { code, deleted_at: OLD });
+    await client.query({ text: 'UPDATE clients SET deleted_at = NULL WHERE id = $1', values: [first.id] });
+  });
+
+  it('clients_manager_user_id_fkey accepts a manager of the same organization, or none', async () => {
+    const manager = await createUser(organizationId);
+    await createClient(organizationId, { manager_user_id: manager.id });
+    await createClient(organizationId, { manager_user_id: manager.id });
+    await createClient(organizationId, { manager_user_id: null });
+  });
+
+  it('clients_manager_user_id_fkey rejects an unknown manager', () =>
+    expectRejected(
+      insert('clients', clientRow(organizationId, { manager_user_id: randomUUID() })),
+      FOREIGN_KEY,
+      'clients_manager_user_id_fkey',
+    ));
+
+  it('clients_manager_user_id_fkey rejects a manager of another organization', async () => {
+    const outsider = await createUser(await createOrganization());
+    await expectRejected(
+      insert('clients', clientRow(organizationId, { manager_user_id: outsider.id })),
+      FOREIGN_KEY,
+      'clients_manager_user_id_fkey',
+    );
+    // UPDATE path: handing an existing client to another organization's user.
+    const managed = await createClient(organizationId, { manager_user_id: (await createUser(organizationId)).id });
+    await expectRejected(
+      { text: 'UPDATE clients SET manager_user_id = $1 WHERE id = $2', values: [outsider.id, managed.id] },
+      FOREIGN_KEY,
+      'clients_manager_user_id_fkey',
+    );
+    // Near miss: the same user managing a client of their own organization.
+    await createClient(outsider.organization_id, { manager_user_id: outsider.id });
+  });
+
+  it('clients_manager_user_id_fkey keeps a manager from being deleted or moved to another organization', async () => {
+    const manager = await createUser(organizationId);
+    await createClient(organizationId, { manager_user_id: manager.id, deleted_at: OLD });
+    // Even a soft-deleted client holds on to its manager: the key does not know soft delete.
+    await expectRejected(
+      { text: 'DELETE FROM users WHERE id = $1', values: [manager.id] },
+      FOREIGN_KEY,
+      'clients_manager_user_id_fkey',
+    );
+    await expectRejected(
+      { text: 'UPDATE users SET organization_id = $1 WHERE id = $2', values: [await createOrganization(), manager.id] },
+      FOREIGN_KEY,
+      'clients_manager_user_id_fkey',
+    );
+    // Near miss: a user who manages no client can be deleted.
+    const bystander = await createUser(organizationId);
+    await client.query({ text: 'DELETE FROM users WHERE id = $1', values: [bystander.id] });
+  });
+
+  it.each([
+    ['an empty string', ''],
+    ['a leading hyphen', '-ACME'],
+    ['a leading dot', '.ACME'],
+    ['a leading underscore', '_ACME'],
+    ['a space', 'ACME 1'],
+    ['a slash', 'ACME/1'],
+    ['a trailing newline', 'ACME\n'],
+    ['a non-ASCII letter', 'KHÁCH-01'],
+    ['65 characters', 'C'.repeat(65)],
+    ['100 000 × a then ! (catastrophic backtracking)', HUGE],
+  ])('clients_code_format rejects %s', (_, code) =>
+    expectRejected(insert('clients', clientRow(organizationId, { code })), CHECK, 'clients_code_format'),
+  );
+
+  it.each([
+    ['one letter', 'A'],
+    ['one digit', '7'],
+    ['mixed case, digits, dots, hyphens and underscores', 'Acme-Corp.hn_2'],
+    ['64 characters', 'C'.repeat(64)],
+  ])('clients_code_format accepts %s', async (_, code) => {
+    await createClient(organizationId, { code });
+  });
+
+  it.each([
+    ['an empty string', ''],
+    ['only spaces', '   '],
+    ['only a tab and a newline', '\t\n'],
+    ['201 characters', 'n'.repeat(201)],
+  ])('clients_name_length rejects %s', (_, name) =>
+    expectRejected(insert('clients', clientRow(organizationId, { name })), CHECK, 'clients_name_length'),
+  );
+
+  it.each([
+    ['one character', 'X'],
+    ['200 characters', 'n'.repeat(200)],
+    ['200 Vietnamese characters (more than 200 bytes)', '\u1ebf'.repeat(200)],
+    ['surrounding spaces', '  Công ty TNHH Ánh Dương  '],
+  ])('clients_name_length accepts %s', async (_, name) => {
+    await createClient(organizationId, { name });
+  });
+
+  metadataChecks(
+    'clients',
+    (metadata) => clientRow(organizationId, { metadata }),
+    async () => (await createClient(organizationId)).id,
+  );
+
+  it.each(['active', 'inactive', 'suspended'])('status accepts %s', async (status) => {
+    await createClient(organizationId, { status });
+  });
+
+  it.each([
+    ['an unknown status', 'deleted'],
+    ['another case', 'Active'],
+    ['an empty string', ''],
+  ])('status (the client_status enum, no constraint) rejects %s', async (_, status) => {
+    await expect(client.query(insert('clients', clientRow(organizationId, { status })))).rejects.toMatchObject({
+      code: INVALID_ENUM,
+    });
+  });
+
+  it('clients_set_updated_at sets updated_at on UPDATE', async () => {
+    const { id } = await createClient(organizationId, { created_at: OLD, updated_at: OLD });
+    await expectUpdatedAtTrigger('clients', { id });
+  });
+});
+
+describe('documents', () => {
+  let organizationId: string;
+  let owner: ClientKey;
+  beforeAll(async () => {
+    organizationId = await createOrganization();
+    owner = await createClient(organizationId);
+  });
+
+  it('accepts a row with only the required columns; defaults fill the rest', async () => {
+    const row = await create('documents', {
+      organization_id: organizationId,
+      client_id: owner.id,
+      original_name: 'only-required.pdf',
+      storage_key: 'objects/only-required',
+      mime_type: 'application/pdf',
+    });
+    expect(row).toMatchObject({ current_version: 1, metadata: {}, created_by: null, updated_by: null, deleted_at: null });
+    expect(row.id).toEqual(expect.any(String));
+    expect(row.created_at).toEqual(row.updated_at);
+  });
+
+  it.each([
+    'id',
+    'organization_id',
+    'client_id',
+    'original_name',
+    'storage_key',
+    'mime_type',
+    'current_version',
+    'metadata',
+    'created_at',
+    'updated_at',
+  ])('NOT NULL %s', (column) =>
+    expectRejected(insert('documents', documentRow(owner, { [column]: null })), NOT_NULL, `documents.${column}`),
+  );
+
+  it('documents_pkey rejects a duplicate id', async () => {
+    const { id } = await createDocument(owner);
+    await expectRejected(insert('documents', documentRow(owner, { id })), UNIQUE, 'documents_pkey');
+    await createDocument(owner, { id: randomUUID() });
+  });
+
+  it('documents_organization_id_id_key is UNIQUE (organization_id, id), the key of document_versions_document_id_fkey', async () => {
+    // As users_organization_id_id_key: documents_pkey reports a duplicate first. Its behaviour
+    // as the referenced key is covered by document_versions_document_id_fkey.
+    const { id } = await createDocument(owner);
+    await expectRejected(insert('documents', documentRow(owner, { id })), UNIQUE, 'documents_pkey');
+    const { rows } = await client.query(`
+      SELECT pg_get_constraintdef(k.oid) AS definition,
+             array(SELECT f.conname::text FROM pg_constraint f
+                   WHERE f.contype = 'f' AND f.conindid = k.conindid ORDER BY 1) AS referenced_by
+      FROM pg_constraint k WHERE k.conname = 'documents_organization_id_id_key'`);
+    expect(rows).toEqual([
+      { definition: 'UNIQUE (organization_id, id)', referenced_by: ['document_versions_document_id_fkey'] },
+    ]);
+    violated.add('documents_organization_id_id_key');
+  });
+
+  it('documents_client_id_fkey rejects an unknown client', () =>
+    expectRejected(
+      insert('documents', documentRow({ ...owner, id: randomUUID() })),
+      FOREIGN_KEY,
+      'documents_client_id_fkey',
+    ));
+
+  it('documents_client_id_fkey rejects a client of another organization', async () => {
+    const foreign = await createClient(await createOrganization());
+    // The client of another organization, under this organization's id …
+    await expectRejected(
+      insert('documents', documentRow({ id: foreign.id, organization_id: organizationId })),
+      FOREIGN_KEY,
+      'documents_client_id_fkey',
+    );
+    // … and this organization's client under another organization's id.
+    await expectRejected(
+      insert('documents', documentRow({ id: owner.id, organization_id: foreign.organization_id })),
+      FOREIGN_KEY,
+      'documents_client_id_fkey',
+    );
+    // UPDATE path: moving a document to another organization's client.
+    const document = await createDocument(owner);
+    await expectRejected(
+      { text: 'UPDATE documents SET client_id = $1 WHERE id = $2', values: [foreign.id, document.id] },
+      FOREIGN_KEY,
+      'documents_client_id_fkey',
+    );
+    // Near misses: each client with its own organization; moving to another client of the same one.
+    await createDocument(foreign);
+    await client.query({
+      text: 'UPDATE documents SET client_id = $1 WHERE id = $2',
+      values: [(await createClient(organizationId)).id, document.id],
+    });
+  });
+
+  it('documents_client_id_fkey does not know soft delete: a deleted client still satisfies it', async () => {
+    // The repository refuses documents for a deleted client (INSERT … SELECT from live clients);
+    // the database does not.
+    const deleted = await createClient(organizationId, { deleted_at: OLD });
+    await createDocument(deleted);
+  });
+
+  it('documents_client_id_fkey keeps a client with documents from being deleted or moved to another organization', async () => {
+    const holder = await createClient(organizationId);
+    await createDocument(holder, { deleted_at: OLD });
+    await expectRejected(
+      { text: 'DELETE FROM clients WHERE id = $1', values: [holder.id] },
+      FOREIGN_KEY,
+      'documents_client_id_fkey',
+    );
+    await expectRejected(
+      { text: 'UPDATE clients SET organization_id = $1 WHERE id = $2', values: [await createOrganization(), holder.id] },
+      FOREIGN_KEY,
+      'documents_client_id_fkey',
+    );
+    // Near misses: a client without documents can be moved, and deleted.
+    const empty = await createClient(organizationId);
+    await client.query({
+      text: 'UPDATE clients SET organization_id = $1 WHERE id = $2',
+      values: [await createOrganization(), empty.id],
+    });
+    await client.query({ text: 'DELETE FROM clients WHERE id = $1', values: [empty.id] });
+  });
+
+  it('documents_client_name_key: one live document per name and client, case-sensitively; soft-deleted ones free it', async () => {
+    const holder = await createClient(organizationId);
+    const original_name = `Annual Report ${next()}.pdf`;
+    const first = await createDocument(holder, { original_name });
+    await expectRejected(insert('documents', documentRow(holder, { original_name })), UNIQUE, 'documents_client_name_key');
+    // Near misses: the same name at another client (of the same organization), another case.
+    await createDocument(await createClient(organizationId), { original_name });
+    await createDocument(holder, { original_name: original_name.toLowerCase() });
+    await createDocument(holder, { original_name: ` ${original_name}` });
+    // UPDATE path: renaming another document onto the name.
+    const other = await createDocument(holder);
+    await expectRejected(
+      { text: 'UPDATE documents SET original_name = $1 WHERE id = $2', values: [original_name, other.id] },
+      UNIQUE,
+      'documents_client_name_key',
+    );
+
+    await client.query({ text: 'UPDATE documents SET deleted_at = now() WHERE id = $1', values: [first.id] });
+    const second = await createDocument(holder, { original_name });
+    await expectRejected(insert('documents', documentRow(holder, { original_name })), UNIQUE, 'documents_client_name_key');
+    // Restoring the first while the second is live is a duplicate.
+    await expectRejected(
+      { text: 'UPDATE documents SET deleted_at = NULL WHERE id = $1', values: [first.id] },
+      UNIQUE,
+      'documents_client_name_key',
+    );
+    await client.query({ text: 'UPDATE documents SET deleted_at = now() WHERE id = $1', values: [second.id] });
+    await createDocument(holder, { original_name, deleted_at: OLD });
+    await client.query({ text: 'UPDATE documents SET deleted_at = NULL WHERE id = $1', values: [first.id] });
+  });
+
+  it.each([
+    ['an empty string', ''],
+    ['only spaces', '   '],
+    ['only a tab and a newline', '\t\n'],
+    ['1025 characters', 'n'.repeat(1025)],
+    ['1025 Vietnamese characters', '\u1ebf'.repeat(1025)],
+    ['683 three-byte characters (2049 bytes)', '\u1ebf'.repeat(683)],
+  ])('documents_original_name_length rejects %s', (_, original_name) =>
+    expectRejected(
+      insert('documents', documentRow(owner, { original_name })),
+      CHECK,
+      'documents_original_name_length',
+    ),
+  );
+
+  it.each([
+    ['one character', 'X'],
+    ['256 characters (no 255 cap)', `${'n'.repeat(252)}.pdf`],
+    ['1024 characters', 'n'.repeat(1024)],
+    ['682 three-byte characters (2046 bytes)', '\u1ebf'.repeat(682)],
+    ['1024 two-byte characters (2048 bytes)', '\u00e9'.repeat(1024)],
+    ['surrounding spaces and Vietnamese', '  Hợp đồng thuê nhà 2026 (bản ký).pdf  '],
+  ])('documents_original_name_length accepts %s', async (_, original_name) => {
+    await createDocument(owner, { original_name });
+  });
+
+  // The name is also a key of the btree documents_client_name_key, whose entries hold at most
+  // 2704 bytes: 1024 CJK characters (3072 bytes of UTF-8) must be refused by the CHECK's byte
+  // bound, not fail in the index (54000).
+  it('documents_original_name_length rejects 1024 CJK characters (3072 bytes)', async () => {
+    let seed = 7;
+    const name = Array.from({ length: 1024 }, () => {
+      seed = (seed * 1_103_515_245 + 12_345) % 2_147_483_648;
+      return String.fromCodePoint(0x4e00 + (seed % 20_000));
+    }).join('');
+    expect(Buffer.byteLength(name)).toBe(3072);
+    await expectRejected(insert('documents', documentRow(owner, { original_name: name })), CHECK, 'documents_original_name_length');
+    await createDocument(owner, { original_name: name.slice(0, 682) });
+  });
+
+  it.each([
+    ['an empty string', ''],
+    ['1025 characters', `objects/${'k'.repeat(1017)}`],
+  ])('documents_storage_key_length rejects %s', (_, storage_key) =>
+    expectRejected(insert('documents', documentRow(owner, { storage_key })), CHECK, 'documents_storage_key_length'),
+  );
+
+  it.each([
+    ['one character', 'k'],
+    ['1024 characters', `objects/${'k'.repeat(1016)}`],
+  ])('documents_storage_key_length accepts %s', async (_, storage_key) => {
+    await createDocument(owner, { storage_key });
+  });
+
+  it.each([
+    ['an empty string', ''],
+    ['no slash', 'text'],
+    ['an empty subtype', 'text/'],
+    ['an empty type', '/plain'],
+    ['only a slash', '/'],
+    ['capitalised words (the CHECK is lower case only)', 'Text/Plain'],
+    ['an uppercase subtype', 'application/PDF'],
+    ['all upper case', 'TEXT/PLAIN'],
+    ['two slashes', 'application/pdf/x'],
+    ['parameters', 'text/plain; charset=utf-8'],
+    ['a space', 'text/ plain'],
+    ['a leading space', ' text/plain'],
+    ['a trailing newline', 'text/plain\n'],
+    ['a type starting with punctuation', '-text/plain'],
+    ['a subtype starting with punctuation', 'text/.plain'],
+    ['a non-ASCII letter', 'text/plaín'],
+    ['256 characters', `application/${'x'.repeat(244)}`],
+    ['100 000 × a then ! (catastrophic backtracking)', HUGE],
+    ['50 000 × a, a slash, 50 000 × a then !', `${'a'.repeat(50_000)}/${'a'.repeat(50_000)}!`],
+  ])('documents_mime_type_format rejects %s', (_, mime_type) =>
+    expectRejected(insert('documents', documentRow(owner, { mime_type })), CHECK, 'documents_mime_type_format'),
+  );
+
+  it.each([
+    ['text/plain', 'text/plain'],
+    ['application/pdf', 'application/pdf'],
+    ['a vendor tree with dots and hyphens', 'application/vnd.openxmlformats-officedocument.wordprocessingml.document'],
+    ['a structured-syntax suffix', 'image/svg+xml'],
+    ['an x- subtype with a leading digit', 'application/x-7z-compressed'],
+    ['the shortest', 'a/b'],
+    ['every allowed punctuation mark', 'a!#$&^_.+-/b!#$&^_.+-'],
+    ['255 characters', `application/${'x'.repeat(243)}`],
+  ])('documents_mime_type_format accepts %s', async (_, mime_type) => {
+    await createDocument(owner, { mime_type });
+  });
+
+  it('documents_mime_type_format also guards UPDATE', async () => {
+    const { id } = await createDocument(owner);
+    await expectRejected(
+      { text: 'UPDATE documents SET mime_type = $1 WHERE id = $2', values: ['Text/Plain', id] },
+      CHECK,
+      'documents_mime_type_format',
+    );
+    await client.query({ text: 'UPDATE documents SET mime_type = $1 WHERE id = $2', values: ['text/plain', id] });
+  });
+
+  it.each([
+    ['0', 0],
+    ['-1', -1],
+  ])('documents_current_version_positive rejects current_version %s', (_, current_version) =>
+    expectRejected(
+      insert('documents', documentRow(owner, { current_version })),
+      CHECK,
+      'documents_current_version_positive',
+    ),
+  );
+
+  it.each([
+    ['1', 1],
+    ['2147483647', 2_147_483_647],
+  ])('documents_current_version_positive accepts current_version %s', async (_, current_version) => {
+    await createDocument(owner, { current_version });
+  });
+
+  metadataChecks(
+    'documents',
+    (metadata) => documentRow(owner, { metadata }),
+    async () => (await createDocument(owner)).id,
+  );
+
+  it('documents_set_updated_at sets updated_at on UPDATE', async () => {
+    const { id } = await createDocument(owner, { created_at: OLD, updated_at: OLD });
+    await expectUpdatedAtTrigger('documents', { id });
+  });
+});
+
+describe('document_versions', () => {
+  let organizationId: string;
+  let owner: ClientKey;
+  let document: DocumentKey;
+  beforeAll(async () => {
+    organizationId = await createOrganization();
+    owner = await createClient(organizationId);
+    document = await createDocument(owner);
+  });
+
+  const createVersion = (of: DocumentKey = document, overrides: Row = {}): Promise<Row> =>
+    create('document_versions', versionRow(of, overrides));
+
+  /** Asserts the immutability trigger function rejects `statement` for `operation`. */
+  const expectImmutable = (statement: pg.QueryConfig, operation: 'UPDATE' | 'DELETE' | 'TRUNCATE') =>
+    expect(client.query(statement)).rejects.toMatchObject({
+      code: IMMUTABLE,
+      message: `document_versions is immutable: ${operation} is not allowed`,
+    });
+
+  it('accepts a row with only the required columns; defaults fill the rest', async () => {
+    const row = await create('document_versions', {
+      organization_id: organizationId,
+      document_id: (await createDocument(owner)).id,
+      version_number: 1,
+      storage_key: 'objects/only-required',
+      checksum_sha256: 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855',
+      size_bytes: 0,
+    });
+    expect(row).toMatchObject({ created_by: null });
+    expect(row.id).toEqual(expect.any(String));
+    expect(row.created_at).toEqual(row.updated_at);
+  });
+
+  it.each([
+    'id',
+    'organization_id',
+    'document_id',
+    'version_number',
+    'storage_key',
+    'checksum_sha256',
+    'size_bytes',
+    'created_at',
+    'updated_at',
+  ])('NOT NULL %s', (column) =>
+    expectRejected(
+      insert('document_versions', versionRow(document, { [column]: null })),
+      NOT_NULL,
+      `document_versions.${column}`,
+    ),
+  );
+
+  it('document_versions_pkey rejects a duplicate id', async () => {
+    const { id } = await createVersion();
+    await expectRejected(insert('document_versions', versionRow(document, { id })), UNIQUE, 'document_versions_pkey');
+    await createVersion(document, { id: randomUUID() });
+  });
+
+  it('document_versions_document_id_version_number_key: a version number once per document', async () => {
+    const of = await createDocument(owner);
+    await createVersion(of, { version_number: 1 });
+    await expectRejected(
+      insert('document_versions', versionRow(of, { version_number: 1 })),
+      UNIQUE,
+      'document_versions_document_id_version_number_key',
+    );
+    // Near misses: the next number of the same document, the same number of another document.
+    await createVersion(of, { version_number: 2 });
+    await createVersion(await createDocument(owner), { version_number: 1 });
+  });
+
+  it('document_versions_storage_key_key: an object belongs to one version, across documents and organizations', async () => {
+    const storage_key = `objects/${randomUUID()}`;
+    const of = await createDocument(owner);
+    await createVersion(of, { storage_key, version_number: 1 });
+    await expectRejected(
+      insert('document_versions', versionRow(of, { storage_key, version_number: 2 })),
+      UNIQUE,
+      'document_versions_storage_key_key',
+    );
+    await expectRejected(
+      insert('document_versions', versionRow(await createDocument(await createClient()), { storage_key })),
+      UNIQUE,
+      'document_versions_storage_key_key',
+    );
+    // Near misses: another case of the key (object keys are case-sensitive), and the document
+    // row's own storage_key, which repeats its current version's key.
+    await createVersion(of, { storage_key: storage_key.toUpperCase(), version_number: 2 });
+    await createDocument(owner, { storage_key });
+  });
+
+  it('document_versions_document_id_fkey rejects an unknown document', () =>
+    expectRejected(
+      insert('document_versions', versionRow({ ...document, id: randomUUID() })),
+      FOREIGN_KEY,
+      'document_versions_document_id_fkey',
+    ));
+
+  it('document_versions_document_id_fkey rejects a version of a document of another organization', async () => {
+    const foreign = await createDocument(await createClient(await createOrganization()));
+    await expectRejected(
+      insert('document_versions', versionRow({ id: foreign.id, organization_id: organizationId })),
+      FOREIGN_KEY,
+      'document_versions_document_id_fkey',
+    );
+    await expectRejected(
+      insert('document_versions', versionRow({ id: document.id, organization_id: foreign.organization_id })),
+      FOREIGN_KEY,
+      'document_versions_document_id_fkey',
+    );
+    // Near miss: each document with its own organization.
+    await createVersion(foreign);
+  });
+
+  it('document_versions_document_id_fkey keeps a document with versions from being deleted, even soft-deleted', async () => {
+    const of = await createDocument(owner, { deleted_at: OLD });
+    await createVersion(of);
+    await expectRejected(
+      { text: 'DELETE FROM documents WHERE id = $1', values: [of.id] },
+      FOREIGN_KEY,
+      'document_versions_document_id_fkey',
+    );
+    // Near miss: a document without versions can be deleted.
+    const bare = await createDocument(owner);
+    await client.query({ text: 'DELETE FROM documents WHERE id = $1', values: [bare.id] });
+  });
+
+  it.each([
+    ['0', 0],
+    ['-1', -1],
+  ])('document_versions_version_number_positive rejects version_number %s', (_, version_number) =>
+    expectRejected(
+      insert('document_versions', versionRow(document, { version_number })),
+      CHECK,
+      'document_versions_version_number_positive',
+    ),
+  );
+
+  it.each([
+    ['1', 1],
+    ['2147483647', 2_147_483_647],
+  ])('document_versions_version_number_positive accepts version_number %s', async (_, version_number) => {
+    await createVersion(await createDocument(owner), { version_number });
+  });
+
+  it.each([
+    ['an empty string', ''],
+    ['1025 characters', `objects/${'k'.repeat(1017)}`],
+  ])('document_versions_storage_key_length rejects %s', (_, storage_key) =>
+    expectRejected(
+      insert('document_versions', versionRow(document, { storage_key })),
+      CHECK,
+      'document_versions_storage_key_length',
+    ),
+  );
+
+  it.each([
+    ['one character', 'k'],
+    ['1024 characters', `objects/${'k'.repeat(1016)}`],
+  ])('document_versions_storage_key_length accepts %s', async (_, storage_key) => {
+    await createVersion(document, { storage_key });
+  });
+
+  const HEX64 = createHash('sha256').update('hello').digest('hex');
+
+  it.each([
+    ['an empty string', ''],
+    ['63 hex digits', HEX64.slice(1)],
+    ['65 hex digits', `${HEX64}0`],
+    ['upper-case hex', HEX64.toUpperCase()],
+    ['one upper-case digit', `A${'a'.repeat(63)}`],
+    ['a non-hex letter', `g${HEX64.slice(1)}`],
+    ['a 0x prefix', `0x${HEX64.slice(2)}`],
+    ['a leading space', ` ${HEX64.slice(1)}`],
+    ['a trailing newline', `${HEX64}\n`],
+    ['base64 instead of hex', createHash('sha256').update('hello').digest('base64')],
+    ['100 000 × a then ! (catastrophic backtracking)', HUGE],
+  ])('document_versions_checksum_format rejects %s', (_, checksum_sha256) =>
+    expectRejected(
+      insert('document_versions', versionRow(document, { checksum_sha256 })),
+      CHECK,
+      'document_versions_checksum_format',
+    ),
+  );
+
+  it.each([
+    ['the sha256 of nothing', 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855'],
+    ['64 zeros', '0'.repeat(64)],
+    ['64 × f', 'f'.repeat(64)],
+  ])('document_versions_checksum_format accepts %s', async (_, checksum_sha256) => {
+    await createVersion(document, { checksum_sha256 });
+  });
+
+  it.each([
+    ['-1', -1],
+    ['the smallest bigint', '-9223372036854775808'],
+  ])('document_versions_size_non_negative rejects size_bytes %s', (_, size_bytes) =>
+    expectRejected(
+      insert('document_versions', versionRow(document, { size_bytes })),
+      CHECK,
+      'document_versions_size_non_negative',
+    ),
+  );
+
+  it.each([
+    ['0 (an empty file)', 0],
+    ['5 TiB', 5 * 2 ** 40],
+    ['the largest bigint', '9223372036854775807'],
+  ])('document_versions_size_non_negative accepts size_bytes %s', async (_, size_bytes) => {
+    await createVersion(document, { size_bytes });
+  });
+
+  describe('immutability', () => {
+    /** A version of a live document: what the rejected statements aim at. */
+    let target: Row;
+    beforeAll(async () => {
+      target = await createVersion(await createDocument(owner));
+    });
+    const snapshot = async (): Promise<Row[]> =>
+      (await client.query<Row>({ text: 'SELECT * FROM document_versions WHERE id = $1', values: [target.id] })).rows;
+    const remove = (): pg.QueryConfig => ({ text: 'DELETE FROM document_versions WHERE id = $1', values: [target.id] });
+    const purgingFlag = (value: string): pg.QueryConfig => ({
+      text: `SELECT set_config('org_data.purging_documents', $1, true)`,
+      values: [value],
+    });
+    /** What purge_deleted_documents sets: the gate holds the current transaction's id. */
+    const purgingGate: pg.QueryConfig = {
+      text: `SELECT set_config('org_data.purging_documents', txid_current()::text, true)`,
+    };
+
+    it('document_versions_immutable rejects UPDATE of any column, even a no-op', async () => {
+      const before = await snapshot();
+      for (const set of [
+        `storage_key = 'objects/tampered'`,
+        `checksum_sha256 = repeat('0', 64)`,
+        'size_bytes = size_bytes + 1',
+        'version_number = version_number',
+        'updated_at = now()',
+      ]) {
+        await expectImmutable({ text: `UPDATE document_versions SET ${set} WHERE id = $1`, values: [target.id] }, 'UPDATE');
+      }
+      expect(await snapshot()).toEqual(before);
+      triggersChecked.add('document_versions_immutable');
+    });
+
+    it("document_versions_immutable rejects DELETE, also of a soft-deleted document's versions", async () => {
+      const before = await snapshot();
+      await expectImmutable(remove(), 'DELETE');
+      const deleted = await createDocument(owner, { deleted_at: OLD });
+      await createVersion(deleted);
+      await expectImmutable(
+        { text: 'DELETE FROM document_versions WHERE document_id = $1', values: [deleted.id] },
+        'DELETE',
+      );
+      expect(await snapshot()).toEqual(before);
+      expect(await count('document_versions WHERE document_id = $1', [deleted.id])).toBe(1);
+    });
+
+    it('document_versions_no_truncate rejects TRUNCATE, also through TRUNCATE documents CASCADE', async () => {
+      const rows = await count('document_versions', []);
+      await inRolledBackTransaction(() => expectImmutable({ text: 'TRUNCATE document_versions' }, 'TRUNCATE'));
+      await inRolledBackTransaction(() => expectImmutable({ text: 'TRUNCATE documents CASCADE' }, 'TRUNCATE'));
+      await inRolledBackTransaction(() => expectImmutable({ text: 'TRUNCATE clients CASCADE' }, 'TRUNCATE'));
+      expect(await count('document_versions', [])).toBe(rows);
+      triggersChecked.add('document_versions_no_truncate');
+    });
+
+    it('the purging gate opens DELETE only for the transaction whose id it holds', async () => {
+      // In the transaction that sets it, DELETE goes through (rolled back here).
+      await inRolledBackTransaction(async () => {
+        await client.query(purgingGate);
+        expect((await client.query(remove())).rowCount).toBe(1);
+        expect(await snapshot()).toEqual([]);
+      });
+      expect(await snapshot()).toHaveLength(1);
+      // A committed transaction takes the gate with it …
+      await client.query('BEGIN');
+      await client.query(purgingGate);
+      await client.query('COMMIT');
+      await expectImmutable(remove(), 'DELETE');
+      // … and so does an implicit one: outside BEGIN, the SELECT is a transaction of its own.
+      await client.query(purgingGate);
+      await expectImmutable(remove(), 'DELETE');
+      expect(await snapshot()).toHaveLength(1);
+    });
+
+    it("only the transaction's own id opens DELETE, and nothing opens UPDATE or TRUNCATE", async () => {
+      for (const value of ['on', 'true', '1', '', '12345']) {
+        await inRolledBackTransaction(async () => {
+          await client.query(purgingFlag(value));
+          await expectImmutable(remove(), 'DELETE');
+        });
+      }
+      await inRolledBackTransaction(async () => {
+        await client.query(purgingGate);
+        await client.query('SAVEPOINT before_update');
+        await expectImmutable(
+          { text: `UPDATE document_versions SET storage_key = 'objects/tampered' WHERE id = $1`, values: [target.id] },
+          'UPDATE',
+        );
+        await client.query('ROLLBACK TO SAVEPOINT before_update');
+        await expectImmutable({ text: 'TRUNCATE document_versions' }, 'TRUNCATE');
+      });
+      expect(await snapshot()).toHaveLength(1);
+    });
+
+    // The gate holds the purging transaction's id, so a session-level SET cannot keep it open
+    // for later transactions.
+    it('a session-level SET does not open the gate for later transactions', async () => {
+      const session = new pg.Client({ connectionString: testDb.current.connectionString });
+      await session.connect();
+      try {
+        // Even the id of the transaction that set it does not carry over to the next one.
+        const { rows } = await session.query<{ id: string }>('SELECT txid_current()::text AS id');
+        await session.query(`SET org_data.purging_documents = '${rows[0]!.id}'`);
+        await session.query('BEGIN');
+        try {
+          await expect(session.query(remove())).rejects.toMatchObject({ code: IMMUTABLE });
+        } finally {
+          await session.query('ROLLBACK');
+        }
+      } finally {
+        await session.end();
+      }
+    });
+
+    describe('purge_deleted_documents, the one way to delete versions', () => {
+      // Deletion times far before anything else in this file, so that only these documents
+      // are older than the cutoff.
+      const CUTOFF = '1990-01-01T00:00:00.000Z';
+      let oldest: DocumentKey;
+      let older: DocumentKey;
+      /** Soft-deleted exactly at the cutoff: not before it. */
+      let atCutoff: DocumentKey;
+      let live: DocumentKey;
+      /** storage_key of every version, by document id. */
+      const keys = new Map<string, string[]>();
+
+      beforeAll(async () => {
+        oldest = await createDocument(owner, { deleted_at: '1989-01-01T00:00:00Z' });
+        older = await createDocument(await createClient(), { deleted_at: '1989-06-01T00:00:00Z' });
+        atCutoff = await createDocument(owner, { deleted_at: CUTOFF });
+        live = await createDocument(owner);
+        for (const [of, versions] of [
+          [oldest, 2],
+          [older, 1],
+          [atCutoff, 1],
+          [live, 2],
+        ] as const) {
+          for (let version_number = 1; version_number <= versions; version_number += 1) {
+            const row = await createVersion(of, { version_number });
+            keys.set(of.id, [...(keys.get(of.id) ?? []), row.storage_key as string]);
+          }
+        }
+      });
+
+      /** In JavaScript: the database's collation may order the keys differently. */
+      const byStorageKey = (a: { storage_key: string }, b: { storage_key: string }) =>
+        a.storage_key < b.storage_key ? -1 : a.storage_key > b.storage_key ? 1 : 0;
+      const purge = async (limit: number) =>
+        (
+          await client.query<{ document_id: string; organization_id: string; storage_key: string }>({
+            text: 'SELECT document_id, organization_id, storage_key FROM purge_deleted_documents($1, $2)',
+            values: [CUTOFF, limit],
+          })
+        ).rows.sort(byStorageKey);
+      const expectedRows = (...documents: DocumentKey[]) =>
+        documents
+          .flatMap((d) => keys.get(d.id)!.map((storage_key) => ({ document_id: d.id, organization_id: d.organization_id, storage_key })))
+          .sort(byStorageKey);
+      const versionsOf = (...documents: DocumentKey[]) =>
+        count('document_versions WHERE document_id = ANY($1::uuid[])', [documents.map((d) => d.id)]);
+      const documentsOf = (...documents: DocumentKey[]) =>
+        count('documents WHERE id = ANY($1::uuid[])', [documents.map((d) => d.id)]);
+
+      it('deletes the documents soft-deleted before the cutoff with every version, and returns their object keys', () =>
+        inRolledBackTransaction(async () => {
+          expect(await purge(100)).toEqual(expectedRows(oldest, older));
+          expect(await versionsOf(oldest, older)).toBe(0);
+          expect(await documentsOf(oldest, older)).toBe(0);
+          // Near misses: deleted exactly at the cutoff, and live, keep everything.
+          expect(await versionsOf(atCutoff, live)).toBe(3);
+          expect(await documentsOf(atCutoff, live)).toBe(2);
+          // The function turns the flag off again before it returns: a direct DELETE later in
+          // the same transaction is rejected.
+          const { rows } = await client.query(`SELECT current_setting('org_data.purging_documents', true) AS flag`);
+          expect(rows).toEqual([{ flag: '' }]);
+          await expectImmutable(
+            { text: 'DELETE FROM document_versions WHERE document_id = $1', values: [live.id] },
+            'DELETE',
+          );
+        }));
+
+      it('takes the oldest deletions first, at most limit documents a call', () =>
+        inRolledBackTransaction(async () => {
+          expect(await purge(1)).toEqual(expectedRows(oldest));
+          expect(await versionsOf(older)).toBe(1);
+          expect(await purge(1)).toEqual(expectedRows(older));
+          expect(await purge(1)).toEqual([]);
+        }));
+
+      it('the rolled-back purges left every document and version in place', async () => {
+        expect(await versionsOf(oldest, older, atCutoff, live)).toBe(6);
+        expect(await documentsOf(oldest, older, atCutoff, live)).toBe(4);
+      });
+    });
   });
 });
 

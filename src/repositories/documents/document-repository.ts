@@ -34,6 +34,17 @@ export interface PurgeResult {
   readonly storageKeys: readonly string[];
 }
 
+/** Options of {@link DocumentRepository.searchByName}. */
+export interface NameSearchOptions {
+  /** At most this many matches, 1–500. (Default: `50`) */
+  readonly limit?: number;
+  /**
+   * The trigram similarity a name needs, 0.05–1. Two typos in a 20-character name score
+   * about 0.28. (Default: `0.25`)
+   */
+  readonly minSimilarity?: number;
+}
+
 /** Options of {@link DocumentRepository.purgeDeleted}. */
 export interface PurgeOptions {
   /** Purge documents soft-deleted before this instant. */
@@ -71,8 +82,11 @@ export interface DocumentRepository {
    *   document of the client has taken its name meanwhile.
    */
   restore(id: string): Promise<Document>;
-  /** Live documents of a client whose name is similar to `query` (trigram), best first. */
-  searchByName(clientId: string, query: string, options?: { limit?: number }): Promise<DocumentMatch[]>;
+  /**
+   * Live documents of a client whose name is similar to `query` (trigram similarity of at
+   * least `minSimilarity`), best first.
+   */
+  searchByName(clientId: string, query: string, options?: NameSearchOptions): Promise<DocumentMatch[]>;
   /** Live documents of a client whose metadata contains `containment`, newest first. */
   searchByMetadata(clientId: string, containment: Metadata, options?: { limit?: number }): Promise<Document[]>;
   /**
@@ -84,6 +98,7 @@ export interface DocumentRepository {
 }
 
 const VersionNumberSchema = z.int().min(1);
+const SimilaritySchema = z.number().min(0.05).max(1);
 const PurgeSchema = z
   .object({ deletedBefore: z.date().refine((d) => !Number.isNaN(d.getTime()), 'must be a valid date'), limit: z.int().min(1).max(10_000).default(1000) })
   .strict();
@@ -254,23 +269,30 @@ export function createDocumentRepository(db: Kysely<DB>, context: ResolvedAuditC
     async restore(id: string) {
       return setDeleted(parseInput(UuidSchema, id), false);
     },
-    async searchByName(clientId: string, query: string, options: { limit?: number } = {}) {
+    async searchByName(clientId: string, query: string, options: NameSearchOptions = {}) {
       const client = parseInput(UuidSchema, clientId);
       const text = parseInput(NameQuerySchema, query);
       const limit = pageLimit(options);
-      // `%` (similarity above pg_trgm.similarity_threshold, 0.3 by default) is what the
-      // (client_id, original_name gin_trgm_ops) index answers.
-      const rows = await live()
-        .select(sql<number>`similarity(documents.original_name, ${text})`.as('score'))
-        .where('documents.client_id', '=', client)
-        .where(sql<boolean>`documents.original_name % ${text}`)
-        .orderBy('score', 'desc')
-        .orderBy('documents.id')
-        .limit(limit)
-        .execute();
-      return rows as DocumentMatch[];
+      const threshold = parseInput(SimilaritySchema, options.minSimilarity ?? 0.25);
+      // `%` is what the (client_id, original_name gin_trgm_ops) index answers; its cut-off is
+      // pg_trgm.similarity_threshold, set for this transaction only.
+      return inTransaction(db, async (trx) => {
+        await sql`SELECT set_config('pg_trgm.similarity_threshold', ${String(threshold)}, true)`.execute(trx);
+        const rows = await trx
+          .selectFrom('documents')
+          .select(documentColumns)
+          .select(sql<number>`similarity(documents.original_name, ${text})`.as('score'))
+          .where('documents.deleted_at', 'is', null)
+          .where('documents.client_id', '=', client)
+          .where(sql<boolean>`documents.original_name % ${text}`)
+          .orderBy('score', 'desc')
+          .orderBy('documents.id')
+          .limit(limit)
+          .execute();
+        return rows as DocumentMatch[];
+      });
     },
-    async searchByMetadata(clientId: string, containment: Metadata, options: { limit?: number } = {}) {
+    async searchByMetadata(clientId: string, containment: Metadata, options: { readonly limit?: number } = {}) {
       const client = parseInput(UuidSchema, clientId);
       const filter = JSON.stringify(parseInput(MetadataSchema, containment));
       const limit = pageLimit(options);

@@ -2,8 +2,18 @@ import { z } from 'zod';
 import { PgTextSchema, requiredText, UuidSchema } from './common.js';
 import { MetadataSchema } from './metadata.js';
 
-/** An object-storage key, 1–1024 characters. */
-export const StorageKeySchema = z.string().min(1).max(1024).pipe(PgTextSchema);
+/** An object-storage key, 1–1024 bytes of UTF-8 (the S3 limit). */
+export const StorageKeySchema = z
+  .string()
+  .min(1)
+  .refine((value) => Buffer.byteLength(value, 'utf8') <= 1024, 'must be at most 1024 bytes')
+  .pipe(PgTextSchema);
+
+/** A document's file name: 1–1024 characters, at most 2048 bytes of UTF-8, not blank. */
+export const OriginalNameSchema = requiredText(1024).refine(
+  (value) => Buffer.byteLength(value, 'utf8') <= 2048,
+  'must be at most 2048 bytes',
+);
 
 /** A lowercase hex sha256, 64 characters. Upper case is accepted and lowered. */
 export const Sha256Schema = z
@@ -32,7 +42,7 @@ const ObjectFields = {
 export const CreateDocumentInputSchema = z
   .object({
     clientId: UuidSchema,
-    originalName: requiredText(1024),
+    originalName: OriginalNameSchema,
     mimeType: MimeTypeSchema,
     metadata: MetadataSchema.optional(),
     ...ObjectFields,

@@ -14,13 +14,31 @@ const JsonValueSchema: z.ZodType<unknown> = z.lazy(() =>
   ]),
 );
 
+/** Object keys and array elements after the first: jsonb prints a space after each `:` and `,`. */
+function separators(value: unknown): number {
+  if (Array.isArray(value)) return Math.max(value.length - 1, 0) + value.reduce((n: number, v) => n + separators(v), 0);
+  if (value !== null && typeof value === 'object') {
+    const entries = Object.values(value);
+    return entries.length + Math.max(entries.length - 1, 0) + entries.reduce((n: number, v) => n + separators(v), 0);
+  }
+  return 0;
+}
+
 /**
- * A metadata document: a JSON object whose JSON text is at most {@link MAX_METADATA_BYTES}
- * bytes. Strings cannot hold NUL (PostgreSQL jsonb refuses `\u0000`).
+ * The size of `value` as PostgreSQL prints it back from jsonb (what the `*_metadata_size`
+ * CHECKs measure): the compact JSON plus one space after every `:` and `,`.
+ */
+export function jsonbTextBytes(value: unknown): number {
+  return Buffer.byteLength(JSON.stringify(value), 'utf8') + separators(value);
+}
+
+/**
+ * A metadata document: a JSON object of at most {@link MAX_METADATA_BYTES} bytes in jsonb's
+ * text form. Strings cannot hold NUL (PostgreSQL jsonb refuses `\u0000`).
  */
 export const MetadataSchema = z
   .record(z.string().refine((key) => !key.includes('\u0000'), 'must not contain NUL'), JsonValueSchema)
-  .refine((value) => Buffer.byteLength(JSON.stringify(value), 'utf8') <= MAX_METADATA_BYTES, {
+  .refine((value) => jsonbTextBytes(value) <= MAX_METADATA_BYTES, {
     message: `must be at most ${MAX_METADATA_BYTES} bytes as JSON`,
   });
 
