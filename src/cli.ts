@@ -133,7 +133,7 @@ async function main(): Promise<number> {
       }
     }
   } catch (error) {
-    if (error instanceof DataError) fail(`${error.code}: ${error.message}`);
+    if (error instanceof DataError) fail(`cannot run ${command}: ${error.code}: ${error.message}`);
     const code = (error as { code?: unknown }).code;
     // Connection failures (ECONNREFUSED, authentication): name the problem, not the URL.
     fail(`cannot run ${command}: ${typeof code === 'string' ? `${code} ` : ''}${(error as Error).message}`);

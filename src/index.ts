@@ -1,6 +1,7 @@
 // Public entry point of @org/data. Test helpers live in `@org/data/testing`.
 
 export { createDatabase, createPool, type DatabaseConfig } from './database/create-database.js';
+export { transactionWithRetry, type RetryOptions } from './database/transaction-with-retry.js';
 export type { DB } from './schema/db.js';
 
 export {

@@ -2,6 +2,11 @@ import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import type { DB } from '../schema/db.js';
 
+function milliseconds(value: number, name: string): number {
+  if (!Number.isSafeInteger(value) || value < 0) throw new RangeError(`${name} must be a non-negative integer`);
+  return value;
+}
+
 /** PostgreSQL type OID of `date`. */
 const DATE_OID = 1082;
 
@@ -15,8 +20,8 @@ export interface DatabaseConfig {
   readonly port?: number;
   /** Login role. */
   readonly user?: string;
-  /** Password. */
-  readonly password?: string;
+  /** Password, or a function returning it (re-read for every new connection: rotated secrets). */
+  readonly password?: string | (() => string | Promise<string>);
   /** Database name. */
   readonly database?: string;
   /** Pool size. (Default: `10`) */
@@ -27,6 +32,17 @@ export interface DatabaseConfig {
   readonly connectionTimeoutMillis?: number;
   /** How long an idle connection stays open, in ms. (Default: `30000`) */
   readonly idleTimeoutMillis?: number;
+  /** `statement_timeout` of every connection, in ms; `0` disables it. (Default: `30000`) */
+  readonly statementTimeoutMs?: number;
+  /** `lock_timeout` of every connection, in ms; `0` disables it. (Default: `10000`) */
+  readonly lockTimeoutMs?: number;
+  /**
+   * `idle_in_transaction_session_timeout`, in ms: the server ends a session that sits idle inside
+   * a transaction this long, so a stuck caller cannot hold locks forever. (Default: `60000`)
+   */
+  readonly idleInTransactionTimeoutMs?: number;
+  /** TLS options passed to pg (e.g. from `loadDatabaseConfig`: CA bundle, verify-full). */
+  readonly ssl?: pg.ClientConfig['ssl'];
   /**
    * Called when an idle or checked-out connection fails outside a query (the server restarted,
    * the connection was terminated). The pool discards that connection and the process keeps
@@ -37,11 +53,22 @@ export interface DatabaseConfig {
 
 /**
  * Creates a `pg.Pool` with this package's connection rules: every connection runs with
- * `TimeZone=UTC`, `date` values stay `YYYY-MM-DD` strings, and error listeners on the pool and
- * on every client keep a dying connection from crashing the process.
+ * `TimeZone=UTC` and bounded `statement_timeout`, `lock_timeout` and
+ * `idle_in_transaction_session_timeout`; `date` values stay `YYYY-MM-DD` strings; and error
+ * listeners on the pool and on every client keep a dying connection from crashing the process.
+ * `pool.end()` (Kysely's `destroy()`) waits for checked-out connections to be released.
  */
 export function createPool(config: DatabaseConfig = {}): pg.Pool {
   const onError = config.onConnectionError ?? (() => undefined);
+  const settings = {
+    TimeZone: 'UTC',
+    statement_timeout: milliseconds(config.statementTimeoutMs ?? 30_000, 'statementTimeoutMs'),
+    lock_timeout: milliseconds(config.lockTimeoutMs ?? 10_000, 'lockTimeoutMs'),
+    idle_in_transaction_session_timeout: milliseconds(
+      config.idleInTransactionTimeoutMs ?? 60_000,
+      'idleInTransactionTimeoutMs',
+    ),
+  };
   const pool = new pg.Pool({
     connectionString: config.connectionString,
     host: config.host,
@@ -53,7 +80,11 @@ export function createPool(config: DatabaseConfig = {}): pg.Pool {
     application_name: config.applicationName ?? 'org-data',
     connectionTimeoutMillis: config.connectionTimeoutMillis ?? 10_000,
     idleTimeoutMillis: config.idleTimeoutMillis ?? 30_000,
-    options: '-c TimeZone=UTC',
+    // Startup parameters: in force on every connection before its first query.
+    options: Object.entries(settings)
+      .map(([name, value]) => `-c ${name}=${value}`)
+      .join(' '),
+    ssl: config.ssl,
     types: {
       getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
         oid === DATE_OID

@@ -13,6 +13,13 @@ export type DataErrorCode =
   | 'TRANSITION_CONFLICT'
   | 'VERSION_CONFLICT'
   | 'FORBIDDEN'
+  | 'SERIALIZATION_FAILURE'
+  | 'DEADLOCK'
+  | 'LOCK_NOT_AVAILABLE'
+  | 'STATEMENT_TIMEOUT'
+  | 'CONNECTION_LOST'
+  | 'COMMIT_OUTCOME_UNKNOWN'
+  | 'TOO_MANY_CONNECTIONS'
   | 'MIGRATION_FAILED'
   | 'MIGRATION_CHECKSUM_MISMATCH'
   | 'MIGRATION_STATE'
@@ -41,6 +48,11 @@ export class DataError extends Error {
   readonly code: DataErrorCode;
   /** The PostgreSQL SQLSTATE when the error came from the server. */
   readonly sqlState: string | undefined;
+  /**
+   * Whether re-running the whole transaction may succeed (serialization failures and
+   * deadlocks). `transactionWithRetry` retries only these.
+   */
+  readonly retryable: boolean = false;
 
   constructor(code: DataErrorCode, message: string, origin: DataErrorOrigin = {}) {
     super(message);

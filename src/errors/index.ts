@@ -5,6 +5,15 @@ export { TransitionConflictError } from './transition-conflict-error.js';
 export { ForbiddenError } from './forbidden-error.js';
 export { VersionConflictError } from './version-conflict-error.js';
 export {
+  SerializationFailureError,
+  DeadlockError,
+  LockNotAvailableError,
+  StatementTimeoutError,
+  TooManyConnectionsError,
+  ConnectionLostError,
+  CommitOutcomeUnknownError,
+} from './operational-errors.js';
+export {
   ConstraintError,
   UniqueViolationError,
   ForeignKeyViolationError,

@@ -23,4 +23,23 @@ export const SqlState = Object.freeze({
   invalidDatetimeFormat: '22007',
   /** 22008 datetime_field_overflow */
   datetimeFieldOverflow: '22008',
+  /** 40001 serialization_failure (retryable) */
+  serializationFailure: '40001',
+  /** 40P01 deadlock_detected (retryable) */
+  deadlockDetected: '40P01',
+  /** 55P03 lock_not_available */
+  lockNotAvailable: '55P03',
+  /** 57014 query_canceled: statement_timeout or a cancel request */
+  queryCanceled: '57014',
+  /** 57P01 admin_shutdown: the backend was terminated (pg_terminate_backend, shutdown) */
+  adminShutdown: '57P01',
+  /** 57P02 crash_shutdown */
+  crashShutdown: '57P02',
+  /** 57P03 cannot_connect_now: the server is starting or stopping */
+  cannotConnectNow: '57P03',
+  /** 53300 too_many_connections */
+  tooManyConnections: '53300',
+  /** 42501 insufficient_privilege (also row-level security refusing a row) */
+  insufficientPrivilege: '42501',
+  /** 25P01 no_active_sql_transaction / 25P02 in_failed_sql_transaction are not mapped. */
 });

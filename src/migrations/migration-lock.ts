@@ -17,7 +17,13 @@ export async function withMigrationLock<T>(
 ): Promise<T> {
   return db.connection().execute(async (connection) => {
     const key = MIGRATION_LOCK_KEY.toString();
-    const unlock = () => sql`SELECT pg_advisory_unlock(${key}::bigint)`.execute(connection);
+    const unlock = async () => {
+      await sql`SELECT pg_advisory_unlock(${key}::bigint)`.execute(connection);
+      await sql`RESET statement_timeout; RESET lock_timeout`.execute(connection);
+    };
+    // Waiting for another instance's migrations may take longer than the pool's
+    // statement_timeout or lock_timeout: wait without them (each script sets its own).
+    await sql`SET statement_timeout = 0; SET lock_timeout = 0`.execute(connection);
     await sql`SELECT pg_advisory_lock(${key}::bigint)`.execute(connection);
     let result: T;
     try {

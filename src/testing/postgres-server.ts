@@ -13,6 +13,11 @@ export interface PostgresServer {
   readonly kind: 'url' | 'container' | 'embedded';
   /** Stops the server if this process started it; a no-op for `url`. */
   stop(): Promise<void>;
+  /**
+   * Embedded servers only: stops the server process and starts it again on the same data and
+   * port (for fault tests: connections drop, data survives).
+   */
+  restart?(): Promise<void>;
 }
 
 /** Options of {@link startPostgresServer}. */
@@ -111,7 +116,8 @@ async function startEmbedded(verbose: boolean): Promise<PostgresServer> {
     port,
     user: 'postgres',
     password,
-    persistent: false,
+    // Kept on stop so restart() finds its data; stop() below removes the directory itself.
+    persistent: true,
     // initdb refuses to run as root; the package then runs it as a `postgres` OS user.
     createPostgresUser: process.getuid?.() === 0,
     initdbFlags: ['--encoding=UTF8', '--locale=C'],
@@ -127,6 +133,10 @@ async function startEmbedded(verbose: boolean): Promise<PostgresServer> {
     stop: async () => {
       await server.stop();
       await rm(databaseDir, { recursive: true, force: true });
+    },
+    restart: async () => {
+      await server.stop();
+      await server.start();
     },
   };
 }

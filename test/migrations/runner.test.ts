@@ -125,7 +125,7 @@ describe('migrate', () => {
     ]);
     // Session timeouts are reset afterwards: the pooled connection is left as it was.
     const timeout = await sql<{ lock_timeout: string }>`SHOW lock_timeout`.execute(db);
-    expect(timeout.rows[0]?.lock_timeout).toBe('0');
+    expect(timeout.rows[0]?.lock_timeout).toBe('10s'); // the connection's own default, restored
     await rollback(db, { steps: 1 }, { migrations: [m1, concurrently] });
     const left = await sql`SELECT 1 FROM pg_class WHERE relname LIKE 'things_%_idx'`.execute(db);
     expect(left.rows).toHaveLength(0);
@@ -200,7 +200,7 @@ describe('migrate', () => {
     expect(await tables(db)).toEqual(['first_part', 'org_data_migrations']);
     expect((await migrationStatus(db, { migrations: [partial] })).pending.map((p) => p.name)).toEqual([partial.name]);
     const timeout = await sql<{ lock_timeout: string }>`SHOW lock_timeout`.execute(db);
-    expect(timeout.rows[0]?.lock_timeout).toBe('0');
+    expect(timeout.rows[0]?.lock_timeout).toBe('10s'); // the connection's own default, restored
   });
 
   it('refuses a pending migration that sorts before the last applied one', async () => {
