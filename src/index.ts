@@ -2,6 +2,24 @@
 
 export { createDatabase, createPool, type DatabaseConfig } from './database/create-database.js';
 export { transactionWithRetry, type RetryOptions } from './database/transaction-with-retry.js';
+export {
+  loadDatabaseConfig,
+  ConfigurationError,
+  isAuthenticationError,
+  AUTHENTICATION_SQLSTATES,
+  createAwsSecretFetcher,
+  AWS_SECRETS_MANAGER_PACKAGE,
+  DEFAULT_SECRET_TTL_MS,
+  SSL_MODES,
+  isPlaceholder,
+  type LoadDatabaseConfigOptions,
+  type LoadedDatabaseConfig,
+  type DatabaseConnectionConfig,
+  type DatabaseTlsOptions,
+  type DatabaseEnvironment,
+  type SecretFetcher,
+  type SslMode,
+} from './config/index.js';
 export type { DB } from './schema/db.js';
 
 export {

@@ -2,14 +2,14 @@ import { z } from 'zod';
 import { ConfigTextSchema, SecretArnSchema, SslModeSchema } from './config-fields.js';
 
 /**
- * The environment variables {@link loadDatabaseConfig} reads. Each one, when set, must be a
+ * The environment variables `loadDatabaseConfig` reads. Each one, when set, must be a
  * usable value: an empty or placeholder value is rejected, not treated as unset. Exactly one
  * of `DATABASE_URL` and `DATABASE_SECRET_ARN` must be set. Other variables are ignored.
  *
  * - `DATABASE_URL`: a `postgres://user:password@host:port/database?sslmode=…` URL.
  * - `DATABASE_SECRET_ARN`: the ARN of an AWS Secrets Manager secret holding the connection
  *   fields as JSON.
- * - `DATABASE_SSL_MODE`: `disable`, `require` or `verify-full` (see `SslMode`).
+ * - `DATABASE_SSL_MODE`: `disable`, `require` or `verify-full` (see {@link SslModeSchema}).
  * - `DATABASE_SSL_CA`: the CA bundle as PEM text, or the path of a PEM file.
  */
 export const DatabaseEnvSchema = z
@@ -21,9 +21,17 @@ export const DatabaseEnvSchema = z
   })
   .superRefine((env, ctx) => {
     if (env.DATABASE_URL === undefined && env.DATABASE_SECRET_ARN === undefined) {
-      ctx.addIssue({ code: 'custom', path: ['DATABASE_URL'], message: 'is missing (set DATABASE_URL or DATABASE_SECRET_ARN)' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['DATABASE_URL'],
+        message: 'is missing (set DATABASE_URL or DATABASE_SECRET_ARN)',
+      });
     } else if (env.DATABASE_URL !== undefined && env.DATABASE_SECRET_ARN !== undefined) {
-      ctx.addIssue({ code: 'custom', path: ['DATABASE_SECRET_ARN'], message: 'must not be set together with DATABASE_URL' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['DATABASE_SECRET_ARN'],
+        message: 'must not be set together with DATABASE_URL',
+      });
     }
   });
 

@@ -1,4 +1,8 @@
-export { loadDatabaseConfig, type LoadDatabaseConfigOptions, type DatabaseEnvironment } from './load-database-config.js';
+export {
+  loadDatabaseConfig,
+  type DatabaseEnvironment,
+  type LoadDatabaseConfigOptions,
+} from './load-database-config.js';
 export {
   REDACTED,
   type DatabaseConnectionConfig,
@@ -7,13 +11,14 @@ export {
 export type { DatabaseCredentials } from './database-credentials.js';
 export { ConfigurationError } from './configuration-error.js';
 export { DatabaseEnvSchema, type DatabaseEnv } from './database-env.js';
-export { parseDatabaseUrl, DEFAULT_POSTGRES_PORT, type ParseDatabaseUrlOptions, type ParsedDatabaseUrl } from './database-url.js';
-export { parseDatabaseSecret } from './database-secret.js';
 export {
-  createAwsSecretFetcher,
-  AWS_SECRETS_MANAGER_PACKAGE,
-  type SecretFetcher,
-} from './aws-secret-fetcher.js';
+  parseDatabaseUrl,
+  DEFAULT_POSTGRES_PORT,
+  type ParseDatabaseUrlOptions,
+  type ParsedDatabaseUrl,
+} from './database-url.js';
+export { parseDatabaseSecret } from './database-secret.js';
+export { createAwsSecretFetcher, AWS_SECRETS_MANAGER_PACKAGE, type SecretFetcher } from './aws-secret-fetcher.js';
 export { DEFAULT_SECRET_TTL_MS } from './secret-source.js';
 export { loadCertificateAuthority } from './certificate-authority.js';
 export { defaultSslMode, isLoopbackHost, tlsOptions, type DatabaseTlsOptions } from './tls-options.js';

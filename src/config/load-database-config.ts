@@ -90,7 +90,10 @@ export async function loadDatabaseConfig(
   }
   const explicitMode: SslMode | undefined = settings.DATABASE_SSL_MODE ?? url?.sslMode;
   if (settings.DATABASE_SSL_CA !== undefined && explicitMode !== undefined && explicitMode !== 'verify-full') {
-    issues.push({ path: 'DATABASE_SSL_CA', message: `is only used with verify-full, but the TLS mode is ${explicitMode}` });
+    issues.push({
+      path: 'DATABASE_SSL_CA',
+      message: `is only used with verify-full, but the TLS mode is ${explicitMode}`,
+    });
   }
   if (issues.length > 0) throw new ConfigurationError(issues);
 
