@@ -24,7 +24,8 @@ type SecretsManagerClient = InstanceType<SecretsManagerModule['SecretsManagerCli
 function isModuleNotFound(error: unknown): boolean {
   const { code, message } = (error ?? {}) as { code?: unknown; message?: unknown };
   if (code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND') return true;
-  return typeof message === 'string' && /Cannot find (package|module)/.test(message);
+  // Node: "Cannot find package/module"; vite-node (tests): "Could not resolve".
+  return typeof message === 'string' && /Cannot find (package|module)|Could not resolve/.test(message);
 }
 
 /**
