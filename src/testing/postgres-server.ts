@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { existsSync, statSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
@@ -109,7 +110,8 @@ async function startEmbedded(verbose: boolean): Promise<PostgresServer> {
   assertPostgresUserCanReachBinaries();
   const databaseDir = await mkdtemp(join(tmpdir(), 'org-data-pg-'));
   const port = await freePort();
-  const password = 'postgres';
+  // A fresh random password per server: tests can prove it never leaks into messages or logs.
+  const password = `pw-${randomBytes(12).toString('hex')}`;
   const quiet = () => undefined;
   const server = new EmbeddedPostgres({
     databaseDir,
