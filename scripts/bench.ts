@@ -14,8 +14,10 @@
 //             monthly partitions against the same rows in one unpartitioned table
 //
 // Repository-against-raw comparisons run interleaved in one process: every iteration runs
-// each side once on the same input, rotating which side goes first, after a warm-up; calls run
-// one at a time, so each sample is one call's latency. Before timing, every section checks
+// each side once on the same input (two sides alternate which goes first, more run in a seeded
+// random order), after a warm-up; calls run one at a time, so each sample is one call's
+// latency, on connections opened after the section's data was loaded. Before timing, every
+// section checks
 // that the raw SQL is the SQL the repositories send (byte for byte; the transition UPDATE up to
 // whitespace), with the same parameters, and that both sides return the same rows.
 //

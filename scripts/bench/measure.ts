@@ -1,6 +1,7 @@
-// Interleaved latency measurement: every side runs once per iteration on the same input,
-// rotating which side goes first, after unrecorded warm-up iterations. Calls run one at a time,
-// so each sample is one call's latency (process.hrtime.bigint around the await).
+// Interleaved latency measurement: every side runs once per iteration on the same input, in
+// an order that changes every iteration, after unrecorded warm-up iterations. Calls run one at
+// a time, so each sample is one call's latency (process.hrtime.bigint around the await).
+import { seededRandom } from '../../src/seeders/random.js';
 
 /** Latencies in nanoseconds, one entry per measured call. */
 export type Latencies = Float64Array;
@@ -12,9 +13,12 @@ async function timed(run: () => Promise<unknown>): Promise<number> {
 }
 
 /**
- * Runs every side once per iteration on the same iteration index, rotating which side goes
- * first, for `iterations` iterations after `warmup` unrecorded ones (which get negative
- * indexes); returns each side's latencies. With two sides this alternates which goes first.
+ * Runs every side once per iteration on the same iteration index, for `iterations` iterations
+ * after `warmup` unrecorded ones (which get negative indexes); returns each side's latencies.
+ * Two sides alternate which goes first. More sides run in a fresh (seeded) random order each
+ * iteration: a rotation would keep the cyclic order, so one side would always run right after
+ * the same other side and inherit whatever that one leaves behind (a heavy query's parallel
+ * workers still exiting, for instance).
  */
 export async function measureInterleaved<K extends string>(
   label: string,
@@ -25,9 +29,19 @@ export async function measureInterleaved<K extends string>(
   const names = Object.keys(sides) as K[];
   const latencies = Object.fromEntries(names.map((name) => [name, new Float64Array(iterations)])) as Record<K, Latencies>;
   const every = Math.max(1, Math.round(iterations / 10));
+  const next = seededRandom(42);
+  const order = [...names];
   for (let i = -warmup; i < iterations; i += 1) {
-    for (let k = 0; k < names.length; k += 1) {
-      const name = names[(i + warmup + k) % names.length]!;
+    if (names.length === 2) {
+      order[0] = names[(i + warmup) % 2]!;
+      order[1] = names[(i + warmup + 1) % 2]!;
+    } else {
+      for (let k = order.length - 1; k > 0; k -= 1) {
+        const j = Math.floor(next() * (k + 1));
+        [order[k], order[j]] = [order[j]!, order[k]!];
+      }
+    }
+    for (const name of order) {
       const latency = await timed(() => sides[name](i));
       if (i >= 0) latencies[name][i] = latency;
     }
