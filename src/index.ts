@@ -3,6 +3,14 @@
 export { createDatabase, createPool, type DatabaseConfig } from './database/create-database.js';
 export { transactionWithRetry, type RetryOptions } from './database/transaction-with-retry.js';
 export {
+  withTenant,
+  currentTenant,
+  TENANT_SETTING,
+  APPLICATION_ROLE,
+  type WithTenantOptions,
+  type TenantWork,
+} from './tenancy/index.js';
+export {
   loadDatabaseConfig,
   ConfigurationError,
   isAuthenticationError,

@@ -114,7 +114,11 @@ async function createPartition(trx: Kysely<any>, partition: AuditPartition): Pro
     return 0;
   }
   // PostgreSQL refuses a new partition while the DEFAULT one holds rows of its range:
-  // detach DEFAULT, create the month, move its rows through the parent, re-attach.
+  // detach DEFAULT, create the month, move its rows through the parent, re-attach. The rows
+  // belong to every tenant: row-level security is lifted for this transaction only (it holds
+  // an ACCESS EXCLUSIVE lock, so nobody else reads or writes meanwhile) and forced again.
+  await sql`ALTER TABLE audit_logs NO FORCE ROW LEVEL SECURITY`.execute(trx);
+  await sql`ALTER TABLE audit_logs_default NO FORCE ROW LEVEL SECURITY`.execute(trx);
   await sql`ALTER TABLE audit_logs DETACH PARTITION audit_logs_default`.execute(trx);
   await createMonth(trx, partition, bounds);
   await sql`INSERT INTO audit_logs OVERRIDING SYSTEM VALUE
@@ -123,6 +127,8 @@ async function createPartition(trx: Kysely<any>, partition: AuditPartition): Pro
   // the append-only trigger does not block this DELETE; ATTACH clones it back.
   await sql`DELETE FROM audit_logs_default WHERE created_at >= ${from} AND created_at < ${to}`.execute(trx);
   await sql`ALTER TABLE audit_logs ATTACH PARTITION audit_logs_default DEFAULT`.execute(trx);
+  await sql`ALTER TABLE audit_logs FORCE ROW LEVEL SECURITY`.execute(trx);
+  await sql`ALTER TABLE audit_logs_default FORCE ROW LEVEL SECURITY`.execute(trx);
   return stranded;
 }
 
@@ -136,6 +142,19 @@ async function createMonth(trx: Kysely<any>, partition: AuditPartition, bounds: 
   await sql`CREATE TABLE ${name} PARTITION OF audit_logs ${bounds}`.execute(trx);
   await sql`CREATE TRIGGER ${sql.id(`${partition.name}_no_truncate`)} BEFORE TRUNCATE ON ${name}
     FOR EACH STATEMENT EXECUTE FUNCTION audit_logs_reject_change()`.execute(trx);
+  // Isolated like the parent (see 20261121120000_enable_row_level_security): the application
+  // role reaches audit rows only through audit_logs, and a direct read of the partition is
+  // filtered by tenant too.
+  await sql`ALTER TABLE ${name} ENABLE ROW LEVEL SECURITY`.execute(trx);
+  await sql`ALTER TABLE ${name} FORCE ROW LEVEL SECURITY`.execute(trx);
+  await sql`CREATE POLICY tenant_isolation ON ${name}
+    USING (organization_id = nullif(current_setting('app.organization_id', true), '')::uuid)
+    WITH CHECK (organization_id = nullif(current_setting('app.organization_id', true), '')::uuid)`.execute(trx);
+  await sql`DO $$ BEGIN
+      IF EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'org_data_app') THEN
+        EXECUTE format('REVOKE ALL ON %I FROM org_data_app', ${sql.lit(partition.name)});
+      END IF;
+    END $$`.execute(trx);
 }
 
 /**

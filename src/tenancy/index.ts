@@ -1,0 +1,8 @@
+export {
+  withTenant,
+  currentTenant,
+  TENANT_SETTING,
+  APPLICATION_ROLE,
+  type WithTenantOptions,
+  type TenantWork,
+} from './with-tenant.js';
