@@ -1,6 +1,7 @@
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import type { DB } from '../schema/db.js';
+import { isAuthenticationError } from '../config/authentication-error.js';
 
 function milliseconds(value: number, name: string): number {
   if (!Number.isSafeInteger(value) || value < 0) throw new RangeError(`${name} must be a non-negative integer`);
@@ -41,6 +42,12 @@ export interface DatabaseConfig {
    * a transaction this long, so a stuck caller cannot hold locks forever. (Default: `60000`)
    */
   readonly idleInTransactionTimeoutMs?: number;
+  /**
+   * Called once when a new connection is refused for its credentials (SQLSTATE 28P01/28000),
+   * before that connection is tried again once: pass `() => config.refreshSecret()` of a
+   * `loadDatabaseConfig` result so a rotated secret is re-read.
+   */
+  readonly refreshPassword?: () => void | Promise<void>;
   /** TLS options passed to pg (e.g. from `loadDatabaseConfig`: CA bundle, verify-full). */
   readonly ssl?: pg.ClientConfig['ssl'];
   /**
@@ -107,5 +114,21 @@ export function createPool(config: DatabaseConfig = {}): pg.Pool {
  * const repos = createRepositories(db);
  */
 export function createDatabase(config: DatabaseConfig = {}): Kysely<DB> {
-  return new Kysely<DB>({ dialect: new PostgresDialect({ pool: createPool(config) }) });
+  const pool = createPool(config);
+  const refresh = config.refreshPassword;
+  if (!refresh) return new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
+  // Re-read a rotated secret once when the server refuses the credentials, then try again.
+  const refreshingPool = {
+    connect: async () => {
+      try {
+        return await pool.connect();
+      } catch (error) {
+        if (!isAuthenticationError(error)) throw error;
+        await refresh();
+        return pool.connect();
+      }
+    },
+    end: () => pool.end(),
+  };
+  return new Kysely<DB>({ dialect: new PostgresDialect({ pool: refreshingPool }) });
 }
