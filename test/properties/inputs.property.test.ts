@@ -183,6 +183,52 @@ describe('input schemas: properties on a real database', () => {
     );
   });
 
+  it('roles, permissions and units: valid names are stored, invalid ones refused before SQL', async () => {
+    const roleName = fc.stringMatching(/^[a-z][a-z0-9_-]{0,20}$/);
+    await fc.assert(
+      fc.asyncProperty(roleName, roleName, fc.oneof(nasty, text(200)), async (a, b, description) => {
+        serial += 1;
+        const role = await repos.roles.create({ name: `${a}-${serial}`, description });
+        expect(role.description).toBe(description.trim());
+        const permission = await repos.roles.createPermission({ name: `${a}${serial}:${b}` });
+        expect(await repos.roles.grantPermission(role.id, permission.name)).toBe(true);
+        const unit = await repos.units.create({ organizationId, code: `U${serial}.${a}`, name: description });
+        expect(unit.name).toBe(description.trim());
+      }),
+      RUNS,
+    );
+    await fc.assert(
+      fc.asyncProperty(fc.string({ maxLength: 30 }), async (anything) => {
+        const outcome = await validatedFirst(() => repos.roles.createPermission({ name: anything }));
+        if (outcome === 'valid') expect(anything).toMatch(/^[a-z][a-z0-9_-]*:[a-z][a-z0-9_-]*$/);
+      }),
+      RUNS,
+    );
+  });
+
+  it('staff profiles: any valid edit is accepted by every CHECK of the state machine table', async () => {
+    const world = await (await import('../helpers/staff.js')).aStaffWorld(testDb.current.db);
+    const employeeId = fc.stringMatching(/^[A-Z0-9-]{3,24}$/);
+    const title = fc.constantFrom(null, 'none', 'bachelor', 'master', 'doctor', 'other');
+    await fc.assert(
+      fc.asyncProperty(employeeId, title, fc.option(fc.oneof(nasty, text(120))), async (emp, code, jobTitle) => {
+        serial += 1;
+        const patch = {
+          employeeId: `${emp}-${serial}`.slice(-32),
+          academicTitleCode: code,
+          ...(code === 'other' ? { academicTitleOther: 'Visiting fellow' } : {}),
+          jobTitle,
+        };
+        const outcome = await validatedFirst(() => world.asApplicant.staffProfiles.edit(world.applicantId, patch));
+        if (outcome === 'valid') {
+          const current = await world.system.staffProfiles.getByUserId(world.applicantId);
+          expect(current.jobTitle).toBe(jobTitle === null ? null : jobTitle.trim());
+        }
+      }),
+      { numRuns: 30 },
+    );
+  });
+
   it('no input that passes validation ever surfaces a raw driver error', async () => {
     await fc.assert(
       fc.asyncProperty(fc.string({ maxLength: 40 }), fc.string({ maxLength: 40 }), async (code, clientName) => {
