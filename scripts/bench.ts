@@ -12,22 +12,25 @@
 //             against page BENCH_QUEUE_PAGE (size 20), by keyset and by OFFSET
 //   history   audit.listEntityHistory with BENCH_AUDIT_ROWS audit rows over BENCH_AUDIT_MONTHS
 //             monthly partitions against the same rows in one unpartitioned table
+//   documents BENCH_DOCUMENTS documents over BENCH_CLIENTS clients: fuzzy name search,
+//             metadata containment search, addVersion under 8 concurrent writers
 //
 // Repository-against-raw comparisons run interleaved in one process: every iteration runs
 // each side once on the same input (two sides alternate which goes first, more run in a seeded
 // random order), after a warm-up; calls run one at a time, so each sample is one call's
 // latency, on connections opened after the section's data was loaded. Before timing, every
-// section checks
-// that the raw SQL is the SQL the repositories send (byte for byte; the transition UPDATE up to
-// whitespace), with the same parameters, and that both sides return the same rows.
+// section checks that the raw SQL is the SQL the repositories send (byte for byte; the
+// transition UPDATE up to whitespace), with the same parameters, and that both sides return
+// the same rows.
 //
 // Targets (reported, never enforced: timings depend on the machine, so the script exits 0
 // whatever they are): reads within 10% of raw pg (median ratio <= 1.10); keyset page 500
 // within 1.5× of page 1.
 //
-// Environment (defaults are the issue's sizes; the full run takes ~15 min on 2 cores and a few
-// GB under the OS tmpdir):
-//   BENCH_SECTIONS=identity,verify,queue,history   which sections to run
+// Environment (defaults are the issue's sizes; the full run takes ~10 min on 2 cores and ~11 GB
+// under the OS tmpdir):
+//   BENCH_SECTIONS=identity,verify,queue,history,documents   which sections to run
+//   BENCH_DOCUMENTS=1000000   BENCH_CLIENTS=1000
 //   BENCH_PROFILES=1000000   BENCH_QUEUE_PAGE=500
 //   BENCH_AUDIT_ROWS=10000000   BENCH_AUDIT_ENTITIES=100000   BENCH_AUDIT_MONTHS=24
 //
@@ -39,6 +42,7 @@ import { startPostgresServer } from '../src/testing/postgres-server.js';
 import { checkDisk, HISTORY_METHOD, runHistorySection } from './bench/audit-history.js';
 import { IDENTITY_METHOD, ORGANIZATIONS, runIdentitySection, seedIdentity, USERS_PER_ORGANIZATION } from './bench/identity.js';
 import { QUEUE_METHOD, runQueueSection } from './bench/pending-queue.js';
+import { readDocumentsConfig, runDocumentsSection } from './bench/documents.js';
 import {
   count,
   countRows,
@@ -133,6 +137,9 @@ async function main(): Promise<void> {
     }
     if (config.sections.has('history')) {
       printSection('Entity history: monthly partitions vs one table', await runHistorySection(url, setup, config));
+    }
+    if (config.sections.has('documents')) {
+      printSection('Clients and documents: search and concurrent versions', await runDocumentsSection(url, readDocumentsConfig()));
     }
     await printRowCounts(setup.pool);
     console.log(`Total runtime ${(elapsedSeconds() / 60).toFixed(1)} min.`);

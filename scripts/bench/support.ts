@@ -11,7 +11,7 @@ import type { DB } from '../../src/schema/db.js';
 export const POOL_SIZE = 4;
 
 /** The sections of the benchmark, in the order they run. */
-export const SECTIONS = ['identity', 'verify', 'queue', 'history'] as const;
+export const SECTIONS = ['identity', 'verify', 'queue', 'history', 'documents'] as const;
 export type Section = (typeof SECTIONS)[number];
 
 /** Sizes and switches, from the environment (defaults: the sizes, every section). */

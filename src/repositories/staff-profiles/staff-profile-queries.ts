@@ -51,7 +51,9 @@ export function createStaffProfileQueries(db: Kysely<DB>): StaffProfileQueries {
       let query = profiles()
         .select([...staffProfileColumns, sql<string>`user_staff_profiles.verification_submitted_at::text`.as('cursorAt')])
         .where('user_staff_profiles.organization_id', '=', org)
-        .where('user_staff_profiles.profile_verification_status', '=', 'pending');
+        // A literal, not a parameter: the partial index is `WHERE … = 'pending'`, and a generic
+        // plan (prepared statements, a pooler) could not use it for `= $n`.
+        .where('user_staff_profiles.profile_verification_status', '=', sql.lit('pending'));
       if (unit) query = query.where('user_staff_profiles.unit_id', '=', unit);
       if (after) {
         query = query.where(
