@@ -229,6 +229,50 @@ describe('input schemas: properties on a real database', () => {
     );
   });
 
+  it('profile updates, client updates, settings and new versions: valid is stored, invalid refused before SQL', async () => {
+    const { user } = await repos.users.register({
+      organizationId,
+      authSubject: `upd-${(serial += 1)}`,
+      email: `upd${serial}@example.com`,
+      fullName: 'Updater',
+    });
+    const client = await repos.clients.create({ organizationId, code: `UPD${serial}`, name: 'Updatable' });
+    const { document } = await repos.documents.create({
+      clientId: client.id,
+      originalName: `v-${serial}.bin`,
+      mimeType: 'application/octet-stream',
+      ...anObject(),
+    });
+    let version = document.currentVersion;
+    const json = fc.jsonValue({ maxDepth: 2 }).map((v) => JSON.parse(JSON.stringify(v)) as unknown);
+    await fc.assert(
+      fc.asyncProperty(
+        fc.record({ fullName: fc.option(name, { nil: undefined }), locale: fc.option(fc.string({ maxLength: 8 }), { nil: undefined }) }),
+        fc.dictionary(fc.string({ maxLength: 8 }), json, { maxKeys: 4 }),
+        fc.record({ sizeBytes: fc.integer({ min: -5, max: 2 ** 40 }), checksum: fc.oneof(fc.stringMatching(/^[0-9a-fA-F]{64}$/), fc.string({ maxLength: 70 })) }),
+        fc.oneof(fc.constant({}), fc.record({ primaryColor: fc.string({ maxLength: 9 }) })),
+        async (profilePatch, metadata, object, branding) => {
+          await validatedFirst(() => repos.users.updateProfile(user.id, profilePatch));
+          const clientOutcome = await validatedFirst(() => repos.clients.update(client.id, { metadata }));
+          if (clientOutcome === 'valid') expect((await repos.clients.findById(client.id))?.metadata).toEqual(metadata);
+          await validatedFirst(() => repos.organizations.updateSettings(organizationId, { branding }));
+          const added = await validatedFirst(async () => {
+            const result = await repos.documents.addVersion(document.id, {
+              expectedVersion: version,
+              storageKey: `objects/prop-${(serial += 1)}`,
+              checksumSha256: object.checksum,
+              sizeBytes: object.sizeBytes,
+            });
+            version = result.document.currentVersion;
+            expect(result.version.sizeBytes).toBe(object.sizeBytes);
+          });
+          if (added === 'valid') expect(object.sizeBytes).toBeGreaterThanOrEqual(0);
+        },
+      ),
+      { numRuns: 40 },
+    );
+  });
+
   it('no input that passes validation ever surfaces a raw driver error', async () => {
     await fc.assert(
       fc.asyncProperty(fc.string({ maxLength: 40 }), fc.string({ maxLength: 40 }), async (code, clientName) => {
