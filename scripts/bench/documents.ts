@@ -67,6 +67,7 @@ import {
   progress,
   step,
   type Connections,
+  rawTransaction,
 } from './support.js';
 
 const SEED = 4;
@@ -383,19 +384,11 @@ function searchByNameParameters(clientId: string, query: string): unknown[] {
 }
 
 async function rawSearchByName(pool: pg.Pool, clientId: string, query: string) {
-  const client = await pool.connect();
-  try {
-    await client.query('begin');
+  return rawTransaction(pool, async (client) => {
     await client.query(RAW_SQL.setThreshold, [NAME_THRESHOLD]);
     const { rows } = await client.query(RAW_SQL.searchByName, searchByNameParameters(clientId, query));
-    await client.query('commit');
     return rows;
-  } catch (error) {
-    await client.query('rollback');
-    throw error;
-  } finally {
-    client.release();
-  }
+  });
 }
 
 async function rawSearchDocumentsByMetadata(pool: pg.Pool, clientId: string, filter: object) {
@@ -429,9 +422,7 @@ async function rawFindDocument(pool: pg.Pool, id: string) {
 }
 
 async function rawAddVersion(pool: pg.Pool, actorId: string, documentId: string, expectedVersion: number, object: NewObject) {
-  const client = await pool.connect();
-  try {
-    await client.query('begin');
+  return rawTransaction(pool, async (client) => {
     const document = (
       await client.query(RAW_SQL.bumpVersion, [object.storageKey, actorId, documentId, expectedVersion])
     ).rows[0];
@@ -463,14 +454,8 @@ async function rawAddVersion(pool: pg.Pool, actorId: string, documentId: string,
         after: versionSnapshotJson(version),
       }),
     );
-    await client.query('commit');
     return { document, version };
-  } catch (error) {
-    await client.query('rollback');
-    throw error;
-  } finally {
-    client.release();
-  }
+  });
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -30,6 +30,7 @@ import {
   progress,
   step,
   type Connections,
+  rawTransaction,
 } from './support.js';
 
 export const SEED = 42;
@@ -115,9 +116,7 @@ async function rawHasPermission(pool: pg.Pool, userId: string, permission: strin
 }
 
 async function rawRegister(pool: pg.Pool, input: Registration) {
-  const client = await pool.connect();
-  try {
-    await client.query('begin');
+  return rawTransaction(pool, async (client) => {
     const role = (await client.query(RAW_SQL.roleByName, [DEFAULT_USER_ROLE])).rows[0];
     if (!role) throw new Error('role not found');
     const user = (await client.query(RAW_SQL.insertUser, [input.authSubject, input.email, input.organizationId]))
@@ -149,14 +148,8 @@ async function rawRegister(pool: pg.Pool, input: Registration) {
         after: snapshotJson('staff_profile', staff),
       }),
     ]);
-    await client.query('commit');
     return { user, profile, roles: [DEFAULT_USER_ROLE] };
-  } catch (error) {
-    await client.query('rollback');
-    throw error;
-  } finally {
-    client.release();
-  }
+  });
 }
 
 // ---------------------------------------------------------------------------------------------

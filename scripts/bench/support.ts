@@ -188,3 +188,22 @@ export function markdownTable(header: readonly string[], rows: readonly (readonl
 export function count(n: number): string {
   return n.toLocaleString('en-US');
 }
+
+/**
+ * The raw side's transaction: `begin`, `work` on one client, `commit` (or `rollback` when it
+ * throws), as Kysely sends them, so the statements compare equal to the repositories'.
+ */
+export async function rawTransaction<T>(pool: pg.Pool, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+  const client = await pool.connect();
+  try {
+    await client.query('begin');
+    const result = await work(client);
+    await client.query('commit');
+    return result;
+  } catch (error) {
+    await client.query('rollback');
+    throw error;
+  } finally {
+    client.release();
+  }
+}

@@ -18,7 +18,15 @@ import type { DB } from '../../src/schema/db.js';
 import { STAFF_PROFILE_COLUMNS } from './raw-columns.js';
 import { measureInterleaved, ratio, summarize, us } from './measure.js';
 import { auditInsertSql, auditParameters, snapshotJson } from './raw-audit.js';
-import { createLoggingDatabase, markdownTable, oneLine, openConnections, progress, type Connections } from './support.js';
+import {
+  createLoggingDatabase,
+  markdownTable,
+  oneLine,
+  openConnections,
+  progress,
+  rawTransaction,
+  type Connections,
+} from './support.js';
 
 const ITERATIONS = 1000;
 const WARMUP_ITERATIONS = 200;
@@ -108,22 +116,14 @@ function verifyAuditParameters(verifierId: string, before: Record<string, unknow
 }
 
 async function rawVerify(pool: pg.Pool, verifierId: string, userId: string, expectedVersion: number) {
-  const client = await pool.connect();
-  try {
-    await client.query('begin');
+  return rawTransaction(pool, async (client) => {
     const row = (await client.query(VERIFY_SQL, verifyParameters(verifierId, userId, expectedVersion))).rows[0];
     // The repository then reads the row to say why; in this benchmark it never happens.
     if (!row) throw new Error(`raw verify of ${userId} at version ${expectedVersion} changed nothing`);
     const { before, after } = splitRow(row);
     await client.query(AUDIT_SQL, verifyAuditParameters(verifierId, before, after));
-    await client.query('commit');
     return after;
-  } catch (error) {
-    await client.query('rollback');
-    throw error;
-  } finally {
-    client.release();
-  }
+  });
 }
 
 // ---------------------------------------------------------------------------------------------
