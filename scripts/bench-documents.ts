@@ -12,8 +12,8 @@
 //
 // Progress goes to stderr, the report (markdown) to stdout.
 import { cpus, totalmem } from 'node:os';
-import { createDatabase } from '../src/database/create-database.js';
-import { migrate } from '../src/migrations/migrate.js';
+import { createDatabase } from '../src/core/database/create-database.js';
+import { migrate } from '../src/core/migrations/migrate.js';
 import { startPostgresServer } from '../src/testing/postgres-server.js';
 import { DOCUMENTS_METHOD, readDocumentsConfig, runDocumentsSection } from './bench/documents.js';
 import { createBenchDatabase, createRawPool, elapsedSeconds, packageVersion, step } from './bench/support.js';

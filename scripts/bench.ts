@@ -37,7 +37,7 @@
 // Progress goes to stderr, the report (markdown) to stdout.
 import { cpus, totalmem } from 'node:os';
 import type pg from 'pg';
-import { migrate } from '../src/migrations/migrate.js';
+import { migrate } from '../src/core/migrations/migrate.js';
 import { startPostgresServer } from '../src/testing/postgres-server.js';
 import { checkDisk, HISTORY_METHOD, runHistorySection } from './bench/audit-history.js';
 import { IDENTITY_METHOD, ORGANIZATIONS, runIdentitySection, seedIdentity, USERS_PER_ORGANIZATION } from './bench/identity.js';

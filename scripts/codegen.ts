@@ -11,7 +11,7 @@ import { readSqlMigrations, renderEmbeddedModule } from './lib/sql-migrations.js
 
 const verify = process.argv.includes('--verify');
 const root = join(import.meta.dirname, '..');
-const embeddedPath = join(root, 'src', 'migrations', 'embedded-migrations.ts');
+const embeddedPath = join(root, 'src', 'core', 'migrations', 'embedded-migrations.ts');
 const dbTypesPath = join(root, 'src', 'schema', 'db.ts');
 
 const migrations = readSqlMigrations();
@@ -34,8 +34,8 @@ if (current !== embedded) {
 }
 
 // Imported only now: these modules load the embedded-migrations module written above.
-const { createDatabase } = await import('../src/database/create-database.js');
-const { migrate } = await import('../src/migrations/migrate.js');
+const { createDatabase } = await import('../src/core/database/create-database.js');
+const { migrate } = await import('../src/core/migrations/migrate.js');
 const { startPostgresServer } = await import('../src/testing/postgres-server.js');
 
 // Always an embedded server: the generated types must not depend on what DATABASE_URL holds.

@@ -1,13 +1,13 @@
 // npm run demo: the whole path on a throw-away embedded PostgreSQL.
 // embedded server → migrate → seed defaults → organization → users → roles → permissions → stop.
 import pg from 'pg';
-import { createDatabase } from '../src/database/create-database.js';
-import { UniqueViolationError } from '../src/errors/constraint-errors.js';
-import { TransitionConflictError } from '../src/errors/transition-conflict-error.js';
-import { migrate } from '../src/migrations/migrate.js';
-import { migrationStatus } from '../src/migrations/status.js';
-import { createRepositories } from '../src/repositories/index.js';
-import { seedDefaults } from '../src/seeders/seed-defaults.js';
+import { createDatabase } from '../src/core/database/create-database.js';
+import { UniqueViolationError } from '../src/core/errors/constraint-errors.js';
+import { TransitionConflictError } from '../src/core/errors/transition-conflict-error.js';
+import { migrate } from '../src/core/migrations/migrate.js';
+import { migrationStatus } from '../src/core/migrations/status.js';
+import { createRepositories } from '../src/repositories.js';
+import { seedDefaults } from '../src/contexts/identity/seeders/seed-defaults.js';
 import { startPostgresServer } from '../src/testing/postgres-server.js';
 import { withDatabase } from '../src/testing/template-database.js';
 

@@ -2,9 +2,9 @@
 // Fills the database at DATABASE_URL (migrated first) with deterministic fake data for local
 // work, printing progress to stderr. Idempotent: a second run with the same seed adds nothing.
 import { parseArgs } from 'node:util';
-import { createDatabase } from '../src/database/create-database.js';
-import { migrate } from '../src/migrations/migrate.js';
-import { seedDevData } from '../src/seeders/seed-dev-data.js';
+import { createDatabase } from '../src/core/database/create-database.js';
+import { migrate } from '../src/core/migrations/migrate.js';
+import { seedDevData } from '../src/contexts/identity/seeders/seed-dev-data.js';
 
 const { values } = parseArgs({
   options: {

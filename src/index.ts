@@ -1,7 +1,7 @@
 // Public entry point of @org/data. Test helpers live in `@org/data/testing`.
 
-export { createDatabase, createPool, type DatabaseConfig } from './database/create-database.js';
-export { transactionWithRetry, type RetryOptions } from './database/transaction-with-retry.js';
+export { createDatabase, createPool, type DatabaseConfig } from './core/database/create-database.js';
+export { transactionWithRetry, type RetryOptions } from './core/unit-of-work/transaction-with-retry.js';
 export {
   withTenant,
   currentTenant,
@@ -9,7 +9,7 @@ export {
   APPLICATION_ROLE,
   type WithTenantOptions,
   type TenantWork,
-} from './tenancy/index.js';
+} from './core/tenancy/index.js';
 export {
   loadDatabaseConfig,
   ConfigurationError,
@@ -27,7 +27,7 @@ export {
   type DatabaseEnvironment,
   type SecretFetcher,
   type SslMode,
-} from './config/index.js';
+} from './core/config/index.js';
 export type { DB } from './schema/db.js';
 
 export {
@@ -51,24 +51,24 @@ export {
   type AppliedMigration,
   type Migration,
   type MigrationScript,
-} from './migrations/index.js';
+} from './core/migrations/index.js';
 
-export * from './errors/index.js';
-export * from './schema/inputs/index.js';
+export * from './core/errors/index.js';
+export * from './schemas.js';
 
-export { createRepositories, type Repositories } from './repositories/index.js';
-export type { Page, PageOptions } from './repositories/shared/page.js';
+export { createRepositories, type Repositories } from './repositories.js';
+export type { Page, PageOptions } from './core/kernel/page.js';
 export {
   AuditContextSchema,
   type AuditContext,
-} from './audit/audit-context.js';
-export { AUDITED_FIELDS, auditSnapshot, type AuditEntityType } from './audit/audit-snapshots.js';
-export type { AuditEntry } from './audit/audit-entry.js';
+} from './core/audit/audit-context.js';
+export { AUDITED_FIELDS, auditSnapshot, type AuditEntityType } from './core/audit/audit-snapshots.js';
+export type { AuditEntry } from './core/audit/audit-entry.js';
 export {
   createAuditRepository,
   type AuditRepository,
   type EntityHistoryOptions,
-} from './audit/audit-repository.js';
+} from './core/audit/audit-repository.js';
 export {
   createAuditPartitions,
   dropAuditPartitionsBefore,
@@ -76,18 +76,18 @@ export {
   type AuditPartition,
   type CreateAuditPartitionsOptions,
   type CreateAuditPartitionsResult,
-} from './audit/audit-partitions.js';
+} from './core/audit/audit-partitions.js';
 export {
   createStaffProfileRepository,
   type StaffProfileRepository,
-} from './repositories/staff-profiles/staff-profile-repository.js';
+} from './contexts/identity/staff-profiles/staff-profile-repository.js';
 export {
   createStaffProfileQueries,
   type StaffProfileQueries,
   type PendingQueueOptions,
   type ExpiringOptions,
-} from './repositories/staff-profiles/staff-profile-queries.js';
-export type { StaffProfile } from './repositories/staff-profiles/staff-profile.js';
+} from './contexts/identity/staff-profiles/staff-profile-queries.js';
+export type { StaffProfile } from './contexts/identity/staff-profiles/staff-profile.js';
 export {
   VERIFICATION_STATES,
   VERIFICATION_EVENTS,
@@ -97,15 +97,15 @@ export {
   type VerificationStatus,
   type VerificationEvent,
   type TransitionRule,
-} from './repositories/staff-profiles/verification-machine.js';
-export { createUnitRepository, type UnitRepository } from './repositories/units/unit-repository.js';
-export type { Unit } from './repositories/units/unit.js';
+} from './contexts/identity/staff-profiles/verification-machine.js';
+export { createUnitRepository, type UnitRepository } from './contexts/identity/units/unit-repository.js';
+export type { Unit } from './contexts/identity/units/unit.js';
 export {
   createClientRepository,
   type ClientRepository,
   type ListClientsOptions,
-} from './repositories/clients/client-repository.js';
-export type { Client } from './repositories/clients/client.js';
+} from './contexts/documents/clients/client-repository.js';
+export type { Client } from './contexts/documents/clients/client.js';
 export {
   createDocumentRepository,
   type DocumentRepository,
@@ -113,31 +113,31 @@ export {
   type NameSearchOptions,
   type PurgeOptions,
   type PurgeResult,
-} from './repositories/documents/document-repository.js';
-export type { Document, DocumentVersion } from './repositories/documents/document.js';
+} from './contexts/documents/documents/document-repository.js';
+export type { Document, DocumentVersion } from './contexts/documents/documents/document.js';
 export {
   createOrganizationRepository,
   type OrganizationRepository,
-} from './repositories/organizations/organization-repository.js';
-export type { Organization } from './repositories/organizations/organization.js';
+} from './contexts/identity/organizations/organization-repository.js';
+export type { Organization } from './contexts/identity/organizations/organization.js';
 export {
   createUserRepository,
   type UserRepository,
   type RegisteredUser,
-} from './repositories/users/user-repository.js';
-export type { User, UserProfile } from './repositories/users/user.js';
-export { createRoleRepository, type RoleRepository } from './repositories/rbac/role-repository.js';
+} from './contexts/identity/users/user-repository.js';
+export type { User, UserProfile } from './contexts/identity/users/user.js';
+export { createRoleRepository, type RoleRepository } from './contexts/identity/rbac/role-repository.js';
 export {
   createAccessRepository,
   type AccessRepository,
   type AssignRoleOptions,
-} from './repositories/rbac/access-repository.js';
-export type { Role, Permission } from './repositories/rbac/role.js';
-export { ADMIN_ROLE, DEFAULT_USER_ROLE } from './repositories/rbac/default-role.js';
+} from './contexts/identity/rbac/access-repository.js';
+export type { Role, Permission } from './contexts/identity/rbac/role.js';
+export { ADMIN_ROLE, DEFAULT_USER_ROLE } from './contexts/identity/rbac/default-role.js';
 
 export {
   seedDefaults,
   BASELINE_PERMISSIONS,
   USER_ROLE_PERMISSIONS,
   type SeedDefaultsResult,
-} from './seeders/seed-defaults.js';
+} from './contexts/identity/seeders/seed-defaults.js';

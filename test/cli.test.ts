@@ -2,12 +2,12 @@ import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { embeddedMigrations } from '../src/migrations/embedded-migrations.js';
+import { embeddedMigrations } from '../src/core/migrations/embedded-migrations.js';
 import { createTestDatabase } from '../src/testing/test-database.js';
 import { useTestDatabase } from './helpers/database.js';
 
 const run = promisify(execFile);
-const cliPath = join(import.meta.dirname, '..', 'src', 'cli.ts');
+const cliPath = join(import.meta.dirname, '..', 'src', 'cli', 'index.ts');
 
 /** Runs `org-data` from source with the given DATABASE_URL; never throws. */
 async function cli(databaseUrl: string | undefined, ...args: string[]) {

@@ -5,7 +5,7 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { embeddedMigrations } from '../src/migrations/embedded-migrations.js';
+import { embeddedMigrations } from '../src/core/migrations/embedded-migrations.js';
 import { startTestServer, TEST_SERVER_ENV } from '../src/testing/test-database.js';
 import { readSqlMigrations } from '../scripts/lib/sql-migrations.js';
 import { CANARIES } from './helpers/canaries.js';
@@ -19,7 +19,7 @@ export default async function setup(): Promise<() => Promise<void>> {
       return e?.name === m.name && e.checksum === m.checksum && e.down.sql === m.down.sql;
     });
   if (!same) {
-    throw new Error('src/migrations/embedded-migrations.ts is out of date with sql/: run npm run codegen');
+    throw new Error('src/core/migrations/embedded-migrations.ts is out of date with sql/: run npm run codegen');
   }
   const logDir = mkdtempSync(join(tmpdir(), 'org-data-logs-'));
   process.env.ORG_DATA_LOG_SCAN_DIR = logDir;

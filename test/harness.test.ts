@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
-import { embeddedMigrations } from '../src/migrations/embedded-migrations.js';
+import { embeddedMigrations } from '../src/core/migrations/embedded-migrations.js';
 import { createTestDatabase, TEST_SERVER_ENV } from '../src/testing/test-database.js';
 import { useTestDatabase } from './helpers/database.js';
 

@@ -4,10 +4,10 @@
 import { inspect } from 'node:util';
 import { sql } from 'kysely';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { createDatabase } from '../src/database/create-database.js';
-import { transactionWithRetry } from '../src/database/transaction-with-retry.js';
-import { mapDatabaseError } from '../src/errors/map-database-error.js';
-import { createRepositories, type Repositories } from '../src/repositories/index.js';
+import { createDatabase } from '../src/core/database/create-database.js';
+import { transactionWithRetry } from '../src/core/unit-of-work/transaction-with-retry.js';
+import { mapDatabaseError } from '../src/core/errors/map-database-error.js';
+import { createRepositories, type Repositories } from '../src/repositories.js';
 import { TEST_SERVER_ENV } from '../src/testing/test-database.js';
 import { CANARIES } from './helpers/canaries.js';
 import { useTestDatabase } from './helpers/database.js';

@@ -21,10 +21,10 @@ import { statfsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import type { Kysely } from 'kysely';
 import type pg from 'pg';
-import { createAuditPartitions } from '../../src/audit/audit-partitions.js';
-import { createRepositories } from '../../src/repositories/index.js';
+import { createAuditPartitions } from '../../src/core/audit/audit-partitions.js';
+import { createRepositories } from '../../src/repositories.js';
 import type { DB } from '../../src/schema/db.js';
-import { seededRandom } from '../../src/seeders/random.js';
+import { seededRandom } from '../../src/core/kernel/random.js';
 import { explain, type PlanSummary } from './explain.js';
 import { cyclic, measureInterleaved, summarize, us } from './measure.js';
 import {

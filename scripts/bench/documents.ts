@@ -51,10 +51,10 @@ import assert from 'node:assert/strict';
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import pg from 'pg';
-import { VersionConflictError } from '../../src/errors/version-conflict-error.js';
-import { createRepositories } from '../../src/repositories/index.js';
+import { VersionConflictError } from '../../src/core/errors/version-conflict-error.js';
+import { createRepositories } from '../../src/repositories.js';
 import type { DB } from '../../src/schema/db.js';
-import { seededRandom } from '../../src/seeders/random.js';
+import { seededRandom } from '../../src/core/kernel/random.js';
 import { cyclic, measureInterleaved, ratio, summarize, us, type Latencies } from './measure.js';
 import { auditInsertSql, auditParameters } from './raw-audit.js';
 import {

@@ -12,12 +12,12 @@
 import assert from 'node:assert/strict';
 import { CamelCasePlugin, Kysely, PostgresDialect } from 'kysely';
 import type pg from 'pg';
-import { createPool } from '../../src/database/create-database.js';
-import { createRepositories } from '../../src/repositories/index.js';
-import { ADMIN_ROLE, DEFAULT_USER_ROLE } from '../../src/repositories/rbac/default-role.js';
+import { createPool } from '../../src/core/database/create-database.js';
+import { createRepositories } from '../../src/repositories.js';
+import { ADMIN_ROLE, DEFAULT_USER_ROLE } from '../../src/contexts/identity/rbac/default-role.js';
 import type { DB } from '../../src/schema/db.js';
-import { seededRandom } from '../../src/seeders/random.js';
-import { seedDevData } from '../../src/seeders/seed-dev-data.js';
+import { seededRandom } from '../../src/core/kernel/random.js';
+import { seedDevData } from '../../src/contexts/identity/seeders/seed-dev-data.js';
 import { cyclic, measureInterleaved, ratio, summarize, us, type Latencies } from './measure.js';
 import { auditInsertSql, auditParameters, snapshotJson } from './raw-audit.js';
 import { STAFF_PROFILE_COLUMNS } from './raw-columns.js';

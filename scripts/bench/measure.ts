@@ -1,7 +1,7 @@
 // Interleaved latency measurement: every side runs once per iteration on the same input, in
 // an order that changes every iteration, after unrecorded warm-up iterations. Calls run one at
 // a time, so each sample is one call's latency (process.hrtime.bigint around the await).
-import { seededRandom } from '../../src/seeders/random.js';
+import { seededRandom } from '../../src/core/kernel/random.js';
 
 /** Latencies in nanoseconds, one entry per measured call. */
 export type Latencies = Float64Array;

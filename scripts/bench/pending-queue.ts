@@ -19,7 +19,7 @@
 import assert from 'node:assert/strict';
 import type { Kysely } from 'kysely';
 import type pg from 'pg';
-import { createRepositories } from '../../src/repositories/index.js';
+import { createRepositories } from '../../src/repositories.js';
 import type { DB } from '../../src/schema/db.js';
 import { explain, type PlanSummary } from './explain.js';
 import { STAFF_PROFILE_COLUMNS } from './raw-columns.js';

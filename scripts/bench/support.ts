@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
-import { createDatabase, createPool } from '../../src/database/create-database.js';
+import { createDatabase, createPool } from '../../src/core/database/create-database.js';
 import type { DB } from '../../src/schema/db.js';
 
 /** Connections per pool; calls run one at a time, so one would do. */

@@ -13,7 +13,7 @@
 import assert from 'node:assert/strict';
 import type { Kysely } from 'kysely';
 import type pg from 'pg';
-import { createRepositories } from '../../src/repositories/index.js';
+import { createRepositories } from '../../src/repositories.js';
 import type { DB } from '../../src/schema/db.js';
 import { STAFF_PROFILE_COLUMNS } from './raw-columns.js';
 import { measureInterleaved, ratio, summarize, us } from './measure.js';

@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { defineMigration, type Migration } from '../../src/migrations/migration.js';
+import { defineMigration, type Migration } from '../../src/core/migrations/migration.js';
 
 /** sql/migrations relative to the repository root. */
 export const SQL_DIR = join(import.meta.dirname, '..', '..', 'sql', 'migrations');

@@ -13,4 +13,4 @@ export {
   type PostgresServer,
   type StartPostgresServerOptions,
 } from './postgres-server.js';
-export { seedDevData, type SeedDevDataOptions, type SeedDevDataResult } from '../seeders/seed-dev-data.js';
+export { seedDevData, type SeedDevDataOptions, type SeedDevDataResult } from '../contexts/identity/seeders/seed-dev-data.js';

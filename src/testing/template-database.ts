@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
 import pg from 'pg';
-import { createDatabase } from '../database/create-database.js';
-import { migrate } from '../migrations/migrate.js';
-import type { Migration } from '../migrations/migration.js';
-import { sortedMigrations } from '../migrations/status.js';
+import { createDatabase } from '../core/database/create-database.js';
+import { migrate } from '../core/migrations/migrate.js';
+import type { Migration } from '../core/migrations/migration.js';
+import { sortedMigrations } from '../core/migrations/status.js';
 
 /** Bump when the runner's tracking table changes shape, so old templates are not reused. */
 const TEMPLATE_FORMAT = 'tracking-v2';

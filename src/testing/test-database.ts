@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Kysely } from 'kysely';
-import { createDatabase } from '../database/create-database.js';
-import type { Migration } from '../migrations/migration.js';
+import { createDatabase } from '../core/database/create-database.js';
+import type { Migration } from '../core/migrations/migration.js';
 import type { DB } from '../schema/db.js';
 import { startPostgresServer, type PostgresServer } from './postgres-server.js';
 import { ensureTemplate, withAdminClient, withDatabase } from './template-database.js';

@@ -1,5 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
-import type { Repositories } from '../../src/repositories/index.js';
+import type { Repositories } from '../../src/repositories.js';
 
 /** The object fields of a fake upload: a unique storage key and the sha256 of some bytes. */
 export function anObject(content: string = randomUUID()) {

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Repositories } from '../../src/repositories/index.js';
+import type { Repositories } from '../../src/repositories.js';
 
 /** A unique suffix so tests in one database never collide. */
 export function unique(): string {

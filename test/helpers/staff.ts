@@ -1,7 +1,7 @@
 import { sql, type Kysely } from 'kysely';
 import type { DB } from '../../src/schema/db.js';
-import { createRepositories, type Repositories } from '../../src/repositories/index.js';
-import { seedDefaults } from '../../src/seeders/seed-defaults.js';
+import { createRepositories, type Repositories } from '../../src/repositories.js';
+import { seedDefaults } from '../../src/contexts/identity/seeders/seed-defaults.js';
 import { anOrganization, aUser, unique } from './fixtures.js';
 
 /** An organization with an applicant and a verifier (holding profile:verify), and repositories acting as each. */

@@ -5,12 +5,12 @@
 import fc from 'fast-check';
 import { Kysely, PostgresDialect } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createPool } from '../../src/database/create-database.js';
-import { DataError } from '../../src/errors/data-error.js';
-import { ValidationError } from '../../src/errors/validation-error.js';
-import { createRepositories, type Repositories } from '../../src/repositories/index.js';
+import { createPool } from '../../src/core/database/create-database.js';
+import { DataError } from '../../src/core/errors/data-error.js';
+import { ValidationError } from '../../src/core/errors/validation-error.js';
+import { createRepositories, type Repositories } from '../../src/repositories.js';
 import type { DB } from '../../src/schema/db.js';
-import { seedDefaults } from '../../src/seeders/seed-defaults.js';
+import { seedDefaults } from '../../src/contexts/identity/seeders/seed-defaults.js';
 import { useTestDatabase } from '../helpers/database.js';
 import { anObject } from '../helpers/documents.js';
 

@@ -10,7 +10,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TRACKING_TABLE } from '../../src/migrations/tracking-table.js';
+import { TRACKING_TABLE } from '../../src/core/migrations/tracking-table.js';
 import { useTestDatabase } from '../helpers/database.js';
 
 const NOT_NULL = '23502';

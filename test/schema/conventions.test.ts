@@ -2,7 +2,7 @@
 // Every table, now and later, is covered: new migrations are checked without editing this file.
 import { sql, type Kysely } from 'kysely';
 import { describe, expect, it } from 'vitest';
-import { TRACKING_TABLE } from '../../src/migrations/tracking-table.js';
+import { TRACKING_TABLE } from '../../src/core/migrations/tracking-table.js';
 import { useTestDatabase } from '../helpers/database.js';
 
 describe('schema conventions', () => {

@@ -1,0 +1,192 @@
+import { sql, type Kysely, type UpdateObject } from 'kysely';
+import type { ResolvedAuditContext } from '../../../core/audit/audit-context.js';
+import { writeAudit } from '../../../core/audit/write-audit.js';
+import { NotFoundError } from '../../../core/errors/not-found-error.js';
+import type { DB } from '../../../schema/db.js';
+import {
+  ClientCodeSchema,
+  ClientStatusSchema,
+  CreateClientInputSchema,
+  UpdateClientInputSchema,
+  type CreateClientInput,
+  type UpdateClientInput,
+} from './client.inputs.js';
+import { UuidSchema } from '../../../core/kernel/common-schemas.js';
+import { MetadataSchema, type Metadata } from '../../../core/kernel/metadata.js';
+import { parseInput } from '../../../core/kernel/parse-input.js';
+import { foreignKeyAsNotFound } from '../../../core/kernel/foreign-key-as-not-found.js';
+import { inTransaction } from '../../../core/unit-of-work/in-transaction.js';
+import { decodeCursor, pageLimit, toPage, UUID_PART, type Page, type PageOptions } from '../../../core/kernel/page.js';
+import { withErrorMapping } from '../../../core/kernel/with-error-mapping.js';
+import { clientColumns, type Client } from './client.js';
+
+/** Options of {@link ClientRepository.listByOrganization}. */
+export interface ListClientsOptions extends PageOptions {
+  /** Only clients in this status. */
+  readonly status?: Client['status'];
+}
+
+/** Clients of organizations. Reads skip soft-deleted clients unless they say otherwise. */
+export interface ClientRepository {
+  /**
+   * Creates a client.
+   * @throws ValidationError; UniqueViolationError (`clients_organization_code_key`);
+   *   NotFoundError (`organization`, or `manager` when not a user of the organization).
+   */
+  create(input: CreateClientInput): Promise<Client>;
+  /** The live client, or `undefined`. */
+  findById(id: string): Promise<Client | undefined>;
+  /** The organization's live client with this code, or `undefined`. */
+  findByCode(organizationId: string, code: string): Promise<Client | undefined>;
+  /**
+   * Changes name, metadata (replaced whole, validated) or manager.
+   * @throws NotFoundError; ValidationError.
+   */
+  update(id: string, patch: UpdateClientInput): Promise<Client>;
+  /** Sets the status. @throws NotFoundError; ValidationError. */
+  changeStatus(id: string, status: Client['status']): Promise<Client>;
+  /** Soft-deletes the client; its code becomes available. @throws NotFoundError. */
+  softDelete(id: string): Promise<void>;
+  /**
+   * Restores a soft-deleted client.
+   * @throws NotFoundError when it is not deleted; UniqueViolationError
+   *   (`clients_organization_code_key`) when a live client has taken its code meanwhile.
+   */
+  restore(id: string): Promise<Client>;
+  /** The organization's live clients by code, optionally of one status. */
+  listByOrganization(organizationId: string, options?: ListClientsOptions): Promise<Page<Client>>;
+  /** Live clients whose metadata contains `containment` (`metadata @> containment`), by code. */
+  searchByMetadata(organizationId: string, containment: Metadata, options?: PageOptions): Promise<Page<Client>>;
+}
+
+const CODE_PART = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
+
+/** Creates the client repository over `db` (a Kysely instance or a transaction). */
+export function createClientRepository(db: Kysely<DB>, context: ResolvedAuditContext = {}): ClientRepository {
+  const actor = context.actorUserId ?? null;
+  const managerNotFound = { clients_manager_user_id_fkey: 'manager', clients_organization_id_fkey: 'organization' };
+
+  /** Locks the client (live, or deleted when `deleted`), NotFound otherwise. */
+  const lock = async (trx: Kysely<DB>, id: string, deleted = false): Promise<Client> => {
+    const row = await trx
+      .selectFrom('clients')
+      .select(clientColumns)
+      .where('id', '=', id)
+      .where('deleted_at', deleted ? 'is not' : 'is', null)
+      .forUpdate()
+      .executeTakeFirst();
+    if (!row) throw new NotFoundError('client');
+    return row as Client;
+  };
+
+  /** Updates one client row and records `action`. */
+  const change = (id: string, action: string, changes: UpdateObject<DB, 'clients', 'clients'>, deleted = false) =>
+    inTransaction(db, async (trx) => {
+      const before = await lock(trx, id, deleted);
+      const after = (await trx
+        .updateTable('clients')
+        .set({ ...changes, updated_by: actor })
+        .where('id', '=', id)
+        .returning(clientColumns)
+        .executeTakeFirstOrThrow()
+        .catch((error: unknown) => foreignKeyAsNotFound(error, managerNotFound))) as Client;
+      await writeAudit(trx, context, {
+        action,
+        entityType: 'client',
+        entityId: id,
+        organizationId: after.organizationId,
+        before,
+        after,
+      });
+      return after;
+    });
+
+  const list = (organizationId: string, options: PageOptions, filter: (q: ReturnType<typeof base>) => ReturnType<typeof base>) => {
+    const org = parseInput(UuidSchema, organizationId);
+    const limit = pageLimit(options);
+    const after = options.after ? decodeCursor(options.after, [CODE_PART, UUID_PART]) : null;
+    let query = filter(base(org));
+    if (after) query = query.where(sql`(clients.code, clients.id)`, '>', sql`(${after[0]}, ${after[1]}::uuid)`);
+    return query
+      .orderBy('clients.code')
+      .orderBy('clients.id')
+      .limit(limit + 1)
+      .execute()
+      .then((rows) => toPage(rows as Client[], limit, (row) => [row.code, row.id], (row) => row));
+  };
+  const base = (org: string) =>
+    db.selectFrom('clients').select(clientColumns).where('clients.organization_id', '=', org).where('clients.deleted_at', 'is', null);
+
+  return withErrorMapping({
+    async create(input: CreateClientInput) {
+      const data = parseInput(CreateClientInputSchema, input);
+      return inTransaction(db, async (trx) => {
+        const client = (await trx
+          .insertInto('clients')
+          .values({
+            organization_id: data.organizationId,
+            code: data.code,
+            name: data.name,
+            ...(data.status === undefined ? {} : { status: data.status }),
+            metadata: JSON.stringify(data.metadata ?? {}),
+            manager_user_id: data.managerUserId ?? null,
+            created_by: actor,
+            updated_by: actor,
+          })
+          .returning(clientColumns)
+          .executeTakeFirstOrThrow()
+          .catch((error: unknown) => foreignKeyAsNotFound(error, managerNotFound))) as Client;
+        await writeAudit(trx, context, {
+          action: 'client.create',
+          entityType: 'client',
+          entityId: client.id,
+          organizationId: client.organizationId,
+          after: client,
+        });
+        return client;
+      });
+    },
+    async findById(id: string) {
+      const key = parseInput(UuidSchema, id);
+      return (await db
+        .selectFrom('clients')
+        .select(clientColumns)
+        .where('id', '=', key)
+        .where('deleted_at', 'is', null)
+        .executeTakeFirst()) as Client | undefined;
+    },
+    async findByCode(organizationId: string, code: string) {
+      const org = parseInput(UuidSchema, organizationId);
+      const key = parseInput(ClientCodeSchema, code);
+      return (await base(org).where('clients.code', '=', key).executeTakeFirst()) as Client | undefined;
+    },
+    async update(id: string, patch: UpdateClientInput) {
+      const key = parseInput(UuidSchema, id);
+      const data = parseInput(UpdateClientInputSchema, patch);
+      return change(key, 'client.update', {
+        ...(data.name === undefined ? {} : { name: data.name }),
+        ...(data.metadata === undefined ? {} : { metadata: JSON.stringify(data.metadata) }),
+        ...(data.managerUserId === undefined ? {} : { manager_user_id: data.managerUserId }),
+      });
+    },
+    async changeStatus(id: string, status: Client['status']) {
+      const key = parseInput(UuidSchema, id);
+      return change(key, 'client.change_status', { status: parseInput(ClientStatusSchema, status) });
+    },
+    async softDelete(id: string) {
+      await change(parseInput(UuidSchema, id), 'client.delete', { deleted_at: sql<Date>`now()` });
+    },
+    async restore(id: string) {
+      return change(parseInput(UuidSchema, id), 'client.restore', { deleted_at: null }, true);
+    },
+    async listByOrganization(organizationId: string, options: ListClientsOptions = {}) {
+      const status = options.status === undefined ? undefined : parseInput(ClientStatusSchema, options.status);
+      return list(organizationId, options, (q) => (status ? q.where('clients.status', '=', status) : q));
+    },
+    async searchByMetadata(organizationId: string, containment: Metadata, options: PageOptions = {}) {
+      const filter = JSON.stringify(parseInput(MetadataSchema, containment));
+      return list(organizationId, options, (q) => q.where(sql<boolean>`clients.metadata @> ${filter}::jsonb`));
+    },
+  });
+}
+

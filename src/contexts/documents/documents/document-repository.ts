@@ -1,0 +1,334 @@
+import { sql, type Kysely } from 'kysely';
+import { z } from 'zod';
+import type { ResolvedAuditContext } from '../../../core/audit/audit-context.js';
+import { writeAudit, type AuditEvent } from '../../../core/audit/write-audit.js';
+import { NotFoundError } from '../../../core/errors/not-found-error.js';
+import { VersionConflictError } from '../../../core/errors/version-conflict-error.js';
+import type { DB } from '../../../schema/db.js';
+import { UuidSchema } from '../../../core/kernel/common-schemas.js';
+import {
+  AddVersionInputSchema,
+  CreateDocumentInputSchema,
+  NameQuerySchema,
+  type AddVersionInput,
+  type CreateDocumentInput,
+} from './document.inputs.js';
+import { MetadataSchema, type Metadata } from '../../../core/kernel/metadata.js';
+import { parseInput } from '../../../core/kernel/parse-input.js';
+import { inTransaction } from '../../../core/unit-of-work/in-transaction.js';
+import { pageLimit } from '../../../core/kernel/page.js';
+import { withErrorMapping } from '../../../core/kernel/with-error-mapping.js';
+import { documentColumns, documentVersionColumns, type Document, type DocumentVersion } from './document.js';
+
+/** A document found by fuzzy name search, with its trigram similarity (0–1). */
+export interface DocumentMatch extends Document {
+  /** Trigram similarity of the name to the query; higher is closer. */
+  readonly score: number;
+}
+
+/** What {@link DocumentRepository.purgeDeleted} removed. */
+export interface PurgeResult {
+  /** The hard-deleted documents. */
+  readonly documentIds: readonly string[];
+  /** Every object key of their versions: delete these objects from storage. */
+  readonly storageKeys: readonly string[];
+}
+
+/** Options of {@link DocumentRepository.searchByName}. */
+export interface NameSearchOptions {
+  /** At most this many matches, 1–500. (Default: `50`) */
+  readonly limit?: number;
+  /**
+   * The trigram similarity a name needs, 0.05–1. Two typos in a 20-character name score
+   * about 0.28. (Default: `0.25`)
+   */
+  readonly minSimilarity?: number;
+}
+
+/** Options of {@link DocumentRepository.purgeDeleted}. */
+export interface PurgeOptions {
+  /** Purge documents soft-deleted before this instant. */
+  readonly deletedBefore: Date;
+  /** At most this many documents per call, 1–10 000. (Default: `1000`) */
+  readonly limit?: number;
+}
+
+/** Documents and their immutable versions. Reads skip soft-deleted documents. */
+export interface DocumentRepository {
+  /**
+   * Creates a document with its version 1, and their audit rows, in one transaction.
+   * @throws ValidationError; NotFoundError (`client`, when missing or deleted);
+   *   UniqueViolationError (`documents_client_name_key`, `document_versions_storage_key_key`).
+   */
+  create(input: CreateDocumentInput): Promise<{ document: Document; version: DocumentVersion }>;
+  /** The live document, or `undefined`. */
+  findById(id: string): Promise<Document | undefined>;
+  /**
+   * Adds the next version when the document is still at `expectedVersion` (one conditional
+   * UPDATE decides); versions stay contiguous under concurrency.
+   * @throws VersionConflictError when another version was added first (re-read and retry);
+   *   NotFoundError; UniqueViolationError (`document_versions_storage_key_key`).
+   */
+  addVersion(documentId: string, input: AddVersionInput): Promise<{ document: Document; version: DocumentVersion }>;
+  /** Every version of a live document, oldest first. */
+  listVersions(documentId: string): Promise<DocumentVersion[]>;
+  /** One version of a live document, or `undefined`. */
+  findVersion(documentId: string, versionNumber: number): Promise<DocumentVersion | undefined>;
+  /** Soft-deletes the document; its name becomes available in the client. @throws NotFoundError. */
+  softDelete(id: string): Promise<void>;
+  /**
+   * Restores a soft-deleted document.
+   * @throws NotFoundError; UniqueViolationError (`documents_client_name_key`) when a live
+   *   document of the client has taken its name meanwhile.
+   */
+  restore(id: string): Promise<Document>;
+  /**
+   * Live documents of a client whose name is similar to `query` (trigram similarity of at
+   * least `minSimilarity`), best first.
+   */
+  searchByName(clientId: string, query: string, options?: NameSearchOptions): Promise<DocumentMatch[]>;
+  /** Live documents of a client whose metadata contains `containment`, newest first. */
+  searchByMetadata(clientId: string, containment: Metadata, options?: { limit?: number }): Promise<Document[]>;
+  /**
+   * Retention: hard-deletes documents soft-deleted before `deletedBefore` with all their
+   * versions (through `purge_deleted_documents`, the one path the immutability trigger allows)
+   * and writes a `document.purge` audit row for each. Returns the object keys to delete.
+   */
+  purgeDeleted(options: PurgeOptions): Promise<PurgeResult>;
+}
+
+const VersionNumberSchema = z.int().min(1);
+const SimilaritySchema = z.number().min(0.05).max(1);
+const PurgeSchema = z
+  .object({ deletedBefore: z.date().refine((d) => !Number.isNaN(d.getTime()), 'must be a valid date'), limit: z.int().min(1).max(10_000).default(1000) })
+  .strict();
+
+/** Creates the document repository over `db` (a Kysely instance or a transaction). */
+export function createDocumentRepository(db: Kysely<DB>, context: ResolvedAuditContext = {}): DocumentRepository {
+  const actor = context.actorUserId ?? null;
+  const live = () => db.selectFrom('documents').select(documentColumns).where('documents.deleted_at', 'is', null);
+  const audit = (trx: Kysely<DB>, ...events: AuditEvent[]) => writeAudit(trx, context, ...events);
+
+  /** Sets or clears deleted_at on a document that is live (or deleted, for restore). */
+  const setDeleted = (id: string, deleted: boolean) =>
+    inTransaction(db, async (trx) => {
+      const before = (await trx
+        .selectFrom('documents')
+        .select(documentColumns)
+        .where('id', '=', id)
+        .where('deleted_at', deleted ? 'is' : 'is not', null)
+        .forUpdate()
+        .executeTakeFirst()) as Document | undefined;
+      if (!before) throw new NotFoundError('document');
+      const after = (await trx
+        .updateTable('documents')
+        .set({ deleted_at: deleted ? sql<Date>`now()` : null, updated_by: actor })
+        .where('id', '=', id)
+        .returning(documentColumns)
+        .executeTakeFirstOrThrow()) as Document;
+      await audit(trx, {
+        action: deleted ? 'document.delete' : 'document.restore',
+        entityType: 'document',
+        entityId: id,
+        organizationId: after.organizationId,
+        before,
+        after,
+      });
+      return after;
+    });
+
+  return withErrorMapping({
+    async create(input: CreateDocumentInput) {
+      const data = parseInput(CreateDocumentInputSchema, input);
+      return inTransaction(db, async (trx) => {
+        // INSERT … SELECT from the live client: a missing or deleted client inserts nothing.
+        const document = (await trx
+          .insertInto('documents')
+          .columns(['organization_id', 'client_id', 'original_name', 'storage_key', 'mime_type', 'metadata', 'created_by', 'updated_by'])
+          .expression(
+            trx
+              .selectFrom('clients')
+              .select([
+                'clients.organization_id',
+                'clients.id',
+                sql.val(data.originalName).as('original_name'),
+                sql.val(data.storageKey).as('storage_key'),
+                sql.val(data.mimeType).as('mime_type'),
+                sql.val(JSON.stringify(data.metadata ?? {})).as('metadata'),
+                sql.val(actor).as('created_by'),
+                sql.val(actor).as('updated_by'),
+              ])
+              .where('clients.id', '=', data.clientId)
+              .where('clients.deleted_at', 'is', null),
+          )
+          .returning(documentColumns)
+          .executeTakeFirst()) as Document | undefined;
+        if (!document) throw new NotFoundError('client');
+        const version = await trx
+          .insertInto('document_versions')
+          .values({
+            organization_id: document.organizationId,
+            document_id: document.id,
+            version_number: 1,
+            storage_key: data.storageKey,
+            checksum_sha256: data.checksumSha256,
+            size_bytes: data.sizeBytes,
+            created_by: actor,
+          })
+          .returning(documentVersionColumns)
+          .executeTakeFirstOrThrow();
+        const common = { entityId: document.id, organizationId: document.organizationId } as const;
+        await audit(
+          trx,
+          { ...common, action: 'document.create', entityType: 'document', after: document },
+          { ...common, action: 'document.add_version', entityType: 'document_version', after: version },
+        );
+        return { document, version };
+      });
+    },
+    async findById(id: string) {
+      const key = parseInput(UuidSchema, id);
+      return (await live().where('documents.id', '=', key).executeTakeFirst()) as Document | undefined;
+    },
+    async addVersion(documentId: string, input: AddVersionInput) {
+      const key = parseInput(UuidSchema, documentId);
+      const data = parseInput(AddVersionInputSchema, input);
+      return inTransaction(db, async (trx) => {
+        // The row count of this one conditional UPDATE decides who wins a race.
+        const document = (await trx
+          .updateTable('documents')
+          .set({
+            current_version: sql`current_version + 1`,
+            storage_key: data.storageKey,
+            updated_by: actor,
+          })
+          .where('id', '=', key)
+          .where('current_version', '=', data.expectedVersion)
+          .where('deleted_at', 'is', null)
+          .returning(documentColumns)
+          .executeTakeFirst()) as Document | undefined;
+        if (!document) {
+          const current = await trx
+            .selectFrom('documents')
+            .select('current_version')
+            .where('id', '=', key)
+            .where('deleted_at', 'is', null)
+            .executeTakeFirst();
+          if (!current) throw new NotFoundError('document');
+          throw new VersionConflictError('document', data.expectedVersion, current.current_version);
+        }
+        const version = await trx
+          .insertInto('document_versions')
+          .values({
+            organization_id: document.organizationId,
+            document_id: key,
+            version_number: document.currentVersion,
+            storage_key: data.storageKey,
+            checksum_sha256: data.checksumSha256,
+            size_bytes: data.sizeBytes,
+            created_by: actor,
+          })
+          .returning(documentVersionColumns)
+          .executeTakeFirstOrThrow();
+        await audit(trx, {
+          action: 'document.add_version',
+          entityType: 'document_version',
+          entityId: key,
+          organizationId: document.organizationId,
+          after: version,
+        });
+        return { document, version };
+      });
+    },
+    async listVersions(documentId: string) {
+      const key = parseInput(UuidSchema, documentId);
+      return db
+        .selectFrom('document_versions')
+        .innerJoin('documents', 'documents.id', 'document_versions.document_id')
+        .select(documentVersionColumns)
+        .where('document_versions.document_id', '=', key)
+        .where('documents.deleted_at', 'is', null)
+        .orderBy('document_versions.version_number')
+        .execute();
+    },
+    async findVersion(documentId: string, versionNumber: number) {
+      const key = parseInput(UuidSchema, documentId);
+      const number = parseInput(VersionNumberSchema, versionNumber);
+      return db
+        .selectFrom('document_versions')
+        .innerJoin('documents', 'documents.id', 'document_versions.document_id')
+        .select(documentVersionColumns)
+        .where('document_versions.document_id', '=', key)
+        .where('document_versions.version_number', '=', number)
+        .where('documents.deleted_at', 'is', null)
+        .executeTakeFirst();
+    },
+    async softDelete(id: string) {
+      await setDeleted(parseInput(UuidSchema, id), true);
+    },
+    async restore(id: string) {
+      return setDeleted(parseInput(UuidSchema, id), false);
+    },
+    async searchByName(clientId: string, query: string, options: NameSearchOptions = {}) {
+      const client = parseInput(UuidSchema, clientId);
+      const text = parseInput(NameQuerySchema, query);
+      const limit = pageLimit(options);
+      const threshold = parseInput(SimilaritySchema, options.minSimilarity ?? 0.25);
+      // `%` is what the (client_id, original_name gin_trgm_ops) index answers; its cut-off is
+      // pg_trgm.similarity_threshold, set for this transaction only.
+      return inTransaction(db, async (trx) => {
+        await sql`SELECT set_config('pg_trgm.similarity_threshold', ${String(threshold)}, true)`.execute(trx);
+        const rows = await trx
+          .selectFrom('documents')
+          .select(documentColumns)
+          .select(sql<number>`similarity(documents.original_name, ${text})`.as('score'))
+          .where('documents.deleted_at', 'is', null)
+          .where('documents.client_id', '=', client)
+          .where(sql<boolean>`documents.original_name % ${text}`)
+          .orderBy('score', 'desc')
+          .orderBy('documents.id')
+          .limit(limit)
+          .execute();
+        return rows as DocumentMatch[];
+      });
+    },
+    async searchByMetadata(clientId: string, containment: Metadata, options: { readonly limit?: number } = {}) {
+      const client = parseInput(UuidSchema, clientId);
+      const filter = JSON.stringify(parseInput(MetadataSchema, containment));
+      const limit = pageLimit(options);
+      const rows = await live()
+        .where('documents.client_id', '=', client)
+        .where(sql<boolean>`documents.metadata @> ${filter}::jsonb`)
+        .orderBy('documents.created_at', 'desc')
+        .orderBy('documents.id')
+        .limit(limit)
+        .execute();
+      return rows as Document[];
+    },
+    async purgeDeleted(options: PurgeOptions) {
+      const { deletedBefore, limit } = parseInput(PurgeSchema, options);
+      return inTransaction(db, async (trx) => {
+        const { rows } = await sql<{ document_id: string; organization_id: string; storage_key: string }>`
+          SELECT document_id, organization_id, storage_key
+          FROM purge_deleted_documents(${deletedBefore}, ${limit})`.execute(trx);
+        const byDocument = new Map<string, { organizationId: string; keys: string[] }>();
+        for (const row of rows) {
+          const entry = byDocument.get(row.document_id) ?? { organizationId: row.organization_id, keys: [] };
+          entry.keys.push(row.storage_key);
+          byDocument.set(row.document_id, entry);
+        }
+        await audit(
+          trx,
+          ...[...byDocument].map(([id, entry]) => ({
+            action: 'document.purge',
+            entityType: 'document' as const,
+            entityId: id,
+            organizationId: entry.organizationId,
+            before: { id, storageKey: entry.keys.at(-1) },
+          })),
+        );
+        return Object.freeze({ documentIds: [...byDocument.keys()], storageKeys: rows.map((row) => row.storage_key) });
+      });
+    },
+  });
+}

@@ -1,0 +1,64 @@
+import { z } from 'zod';
+import { PgTextSchema, requiredText, UuidSchema } from '../../../core/kernel/common-schemas.js';
+import { MetadataSchema } from '../../../core/kernel/metadata.js';
+
+/** An object-storage key, 1–1024 bytes of UTF-8 (the S3 limit). */
+export const StorageKeySchema = z
+  .string()
+  .min(1)
+  .refine((value) => Buffer.byteLength(value, 'utf8') <= 1024, 'must be at most 1024 bytes')
+  .pipe(PgTextSchema);
+
+/** A document's file name: 1–1024 characters, at most 2048 bytes of UTF-8, not blank. */
+export const OriginalNameSchema = requiredText(1024).refine(
+  (value) => Buffer.byteLength(value, 'utf8') <= 2048,
+  'must be at most 2048 bytes',
+);
+
+/** A lowercase hex sha256, 64 characters. Upper case is accepted and lowered. */
+export const Sha256Schema = z
+  .string()
+  .transform((value) => value.toLowerCase())
+  .pipe(z.string().regex(/^[0-9a-f]{64}$/, 'must be a sha256 in hex'));
+
+/** A MIME type `type/subtype` (lowered). */
+export const MimeTypeSchema = z
+  .string()
+  .max(255)
+  .transform((value) => value.toLowerCase())
+  .pipe(z.string().regex(/^[a-z0-9][a-z0-9!#$&^_.+-]*\/[a-z0-9][a-z0-9!#$&^_.+-]*$/, 'must be type/subtype'));
+
+/** A size in bytes: a non-negative safe integer. */
+export const SizeBytesSchema = z.int().min(0);
+
+/** The stored object of a version. */
+const ObjectFields = {
+  storageKey: StorageKeySchema,
+  checksumSha256: Sha256Schema,
+  sizeBytes: SizeBytesSchema,
+};
+
+/** Input of `documents.create`: the document and its first version's object. */
+export const CreateDocumentInputSchema = z
+  .object({
+    clientId: UuidSchema,
+    originalName: OriginalNameSchema,
+    mimeType: MimeTypeSchema,
+    metadata: MetadataSchema.optional(),
+    ...ObjectFields,
+  })
+  .strict();
+
+/** Input of `documents.create`. */
+export type CreateDocumentInput = z.input<typeof CreateDocumentInputSchema>;
+
+/** Input of `documents.addVersion`: the version the caller read, and the new object. */
+export const AddVersionInputSchema = z
+  .object({ expectedVersion: z.int().min(1), ...ObjectFields })
+  .strict();
+
+/** Input of `documents.addVersion`. */
+export type AddVersionInput = z.input<typeof AddVersionInputSchema>;
+
+/** A fuzzy name query: 1–200 characters. */
+export const NameQuerySchema = z.string().trim().min(1).max(200).pipe(PgTextSchema);

@@ -1,0 +1,37 @@
+// @org/data/documents: clients and their documents with immutable versions.
+
+export {
+  createClientRepository,
+  type ClientRepository,
+  type ListClientsOptions,
+} from './clients/client-repository.js';
+export type { Client } from './clients/client.js';
+export {
+  CLIENT_STATUSES,
+  ClientStatusSchema,
+  ClientCodeSchema,
+  CreateClientInputSchema,
+  UpdateClientInputSchema,
+  type CreateClientInput,
+  type UpdateClientInput,
+} from './clients/client.inputs.js';
+export {
+  createDocumentRepository,
+  type DocumentRepository,
+  type DocumentMatch,
+  type NameSearchOptions,
+  type PurgeOptions,
+  type PurgeResult,
+} from './documents/document-repository.js';
+export type { Document, DocumentVersion } from './documents/document.js';
+export {
+  StorageKeySchema,
+  Sha256Schema,
+  MimeTypeSchema,
+  SizeBytesSchema,
+  CreateDocumentInputSchema,
+  AddVersionInputSchema,
+  NameQuerySchema,
+  type CreateDocumentInput,
+  type AddVersionInput,
+} from './documents/document.inputs.js';

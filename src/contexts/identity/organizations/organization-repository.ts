@@ -1,0 +1,139 @@
+import { sql, type Kysely } from 'kysely';
+import { NotFoundError } from '../../../core/errors/not-found-error.js';
+import type { DB } from '../../../schema/db.js';
+import { UuidSchema } from '../../../core/kernel/common-schemas.js';
+import {
+  CreateOrganizationInputSchema,
+  OrganizationSlugSchema,
+  OrganizationSettingsSchema,
+  type CreateOrganizationInput,
+  type OrganizationSettings,
+} from './organization.inputs.js';
+import { parseInput } from '../../../core/kernel/parse-input.js';
+import { preparedQuery } from '../../../core/kernel/prepared-query.js';
+import { withErrorMapping } from '../../../core/kernel/with-error-mapping.js';
+import { inTransaction } from '../../../core/unit-of-work/in-transaction.js';
+import type { ResolvedAuditContext } from '../../../core/audit/audit-context.js';
+import { writeAudit } from '../../../core/audit/write-audit.js';
+import { organizationColumns, type Organization } from './organization.js';
+
+/** Organizations: the tenants. Reads skip soft-deleted organizations. */
+export interface OrganizationRepository {
+  /**
+   * Creates an organization.
+   * @throws ValidationError for a bad slug, name or settings document; nothing is written.
+   * @throws UniqueViolationError (`organizations_slug_key`) when a live organization has the slug.
+   */
+  create(input: CreateOrganizationInput): Promise<Organization>;
+  /** The organization, or `undefined` when it does not exist or is soft-deleted. */
+  findById(id: string): Promise<Organization | undefined>;
+  /** The live organization with this slug, or `undefined`. */
+  findBySlug(slug: string): Promise<Organization | undefined>;
+  /**
+   * Replaces the settings document (validated).
+   * @throws NotFoundError when the organization does not exist or is soft-deleted.
+   */
+  updateSettings(id: string, settings: OrganizationSettings): Promise<Organization>;
+  /**
+   * Soft-deletes the organization; its slug becomes available again.
+   * @throws NotFoundError when it does not exist or is already deleted.
+   */
+  softDelete(id: string): Promise<void>;
+}
+
+/**
+ * Creates the organization repository over `db` (a Kysely instance or a transaction).
+ *
+ * @example
+ * const org = await createOrganizationRepository(db).create({ slug: 'acme', name: 'Acme' });
+ */
+export function createOrganizationRepository(
+  db: Kysely<DB>,
+  context: ResolvedAuditContext = {},
+): OrganizationRepository {
+  const live = () =>
+    db.selectFrom('organizations').select(organizationColumns).where('organizations.deleted_at', 'is', null);
+  const byId = preparedQuery(db, (p: { id: string }) => live().where('organizations.id', '=', p.id));
+  const bySlug = preparedQuery(db, (p: { slug: string }) => live().where('organizations.slug', '=', p.slug));
+  /** The live organization, locked until the transaction ends; NotFound otherwise. */
+  const lockLive = async (trx: Kysely<DB>, key: string): Promise<Organization> => {
+    const row = await trx
+      .selectFrom('organizations')
+      .select(organizationColumns)
+      .where('id', '=', key)
+      .where('deleted_at', 'is', null)
+      .forUpdate()
+      .executeTakeFirst();
+    if (!row) throw new NotFoundError('organization');
+    return row as Organization;
+  };
+
+  return withErrorMapping({
+    async create(input: CreateOrganizationInput) {
+      const data = parseInput(CreateOrganizationInputSchema, input);
+      return inTransaction(db, async (trx) => {
+        const row = (await trx
+          .insertInto('organizations')
+          .values({ slug: data.slug, name: data.name, settings: JSON.stringify(data.settings) })
+          .returning(organizationColumns)
+          .executeTakeFirstOrThrow()) as Organization;
+        await writeAudit(trx, context, {
+          action: 'organization.create',
+          entityType: 'organization',
+          entityId: row.id,
+          organizationId: row.id,
+          after: row,
+        });
+        return row;
+      });
+    },
+    async findById(id: string) {
+      return (await byId({ id: parseInput(UuidSchema, id) }))[0] as Organization | undefined;
+    },
+    async findBySlug(slug: string) {
+      return (await bySlug({ slug: parseInput(OrganizationSlugSchema, slug) }))[0] as Organization | undefined;
+    },
+    async updateSettings(id: string, settings: OrganizationSettings) {
+      const key = parseInput(UuidSchema, id);
+      const data = parseInput(OrganizationSettingsSchema, settings);
+      return inTransaction(db, async (trx) => {
+        const before = await lockLive(trx, key);
+        const row = (await trx
+          .updateTable('organizations')
+          .set({ settings: JSON.stringify(data) })
+          .where('id', '=', key)
+          .returning(organizationColumns)
+          .executeTakeFirstOrThrow()) as Organization;
+        await writeAudit(trx, context, {
+          action: 'organization.update_settings',
+          entityType: 'organization',
+          entityId: key,
+          organizationId: key,
+          before,
+          after: row,
+        });
+        return row;
+      });
+    },
+    async softDelete(id: string) {
+      const key = parseInput(UuidSchema, id);
+      await inTransaction(db, async (trx) => {
+        const before = await lockLive(trx, key);
+        const after = await trx
+          .updateTable('organizations')
+          .set({ deleted_at: sql`now()` })
+          .where('id', '=', key)
+          .returning(organizationColumns)
+          .executeTakeFirstOrThrow();
+        await writeAudit(trx, context, {
+          action: 'organization.delete',
+          entityType: 'organization',
+          entityId: key,
+          organizationId: key,
+          before,
+          after,
+        });
+      });
+    },
+  });
+}

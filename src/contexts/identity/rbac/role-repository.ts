@@ -1,0 +1,211 @@
+import { sql, type Kysely } from 'kysely';
+import { NotFoundError } from '../../../core/errors/not-found-error.js';
+import type { DB } from '../../../schema/db.js';
+import { UuidSchema } from '../../../core/kernel/common-schemas.js';
+import { parseInput } from '../../../core/kernel/parse-input.js';
+import {
+  CreatePermissionInputSchema,
+  CreateRoleInputSchema,
+  PermissionNameSchema,
+  RoleNameSchema,
+  type CreatePermissionInput,
+  type CreateRoleInput,
+} from './rbac.inputs.js';
+import { ADMIN_ROLE } from './default-role.js';
+import { inTransaction } from '../../../core/unit-of-work/in-transaction.js';
+import { withErrorMapping } from '../../../core/kernel/with-error-mapping.js';
+import type { ResolvedAuditContext } from '../../../core/audit/audit-context.js';
+import { writeAudit, type AuditEvent } from '../../../core/audit/write-audit.js';
+import { permissionColumns, roleColumns, type Permission, type Role } from './role.js';
+
+/** Roles, permissions, and which permissions each role grants. */
+export interface RoleRepository {
+  /**
+   * Creates a role.
+   * @throws ValidationError for a bad name; UniqueViolationError (`roles_name_key`) when taken.
+   */
+  create(input: CreateRoleInput): Promise<Role>;
+  /** The role, or `undefined`. */
+  findById(id: string): Promise<Role | undefined>;
+  /** The role with this name, or `undefined`. */
+  findByName(name: string): Promise<Role | undefined>;
+  /** Every role, by name. */
+  list(): Promise<Role[]>;
+  /**
+   * Renames a role.
+   * @throws NotFoundError; UniqueViolationError (`roles_name_key`) when the name is taken.
+   */
+  rename(id: string, name: string): Promise<Role>;
+  /**
+   * Deletes a role; its permission grants go with it.
+   * @throws NotFoundError; ForeignKeyViolationError (`user_roles_role_id_fkey`) while the role
+   *   is still assigned to a user: unassign it first.
+   */
+  delete(id: string): Promise<void>;
+  /**
+   * Creates a permission `resource:action` and grants it to the `admin` role (when it exists),
+   * in one transaction, so `admin` keeps holding every permission.
+   * @throws ValidationError; UniqueViolationError (`permissions_name_key`).
+   */
+  createPermission(input: CreatePermissionInput): Promise<Permission>;
+  /** Every permission, by name. */
+  listPermissions(): Promise<Permission[]>;
+  /** Names of the permissions a role grants, sorted. */
+  listRolePermissions(roleId: string): Promise<string[]>;
+  /**
+   * Grants a permission to a role. Returns `false` when it was already granted.
+   * @throws NotFoundError (`role` or `permission`).
+   */
+  grantPermission(roleId: string, permission: string): Promise<boolean>;
+  /** Revokes a permission from a role. Returns `false` when it was not granted. */
+  revokePermission(roleId: string, permission: string): Promise<boolean>;
+}
+
+/** Creates the role repository over `db` (a Kysely instance or a transaction). */
+export function createRoleRepository(db: Kysely<DB>, context: ResolvedAuditContext = {}): RoleRepository {
+  /** The role, locked until the transaction ends; NotFound otherwise. */
+  const lockRole = async (trx: Kysely<DB>, key: string): Promise<Role> => {
+    const row = await trx.selectFrom('roles').select(roleColumns).where('id', '=', key).forUpdate().executeTakeFirst();
+    if (!row) throw new NotFoundError('role');
+    return row;
+  };
+  const audit = (trx: Kysely<DB>, event: Omit<AuditEvent, 'organizationId'>) =>
+    // Roles and permissions are global: their audit rows belong to no organization.
+    writeAudit(trx, context, { ...event, organizationId: null });
+
+  return withErrorMapping({
+    async create(input: CreateRoleInput) {
+      const data = parseInput(CreateRoleInputSchema, input);
+      return inTransaction(db, async (trx) => {
+        const role = await trx
+          .insertInto('roles')
+          .values({ name: data.name, description: data.description ?? null })
+          .returning(roleColumns)
+          .executeTakeFirstOrThrow();
+        await audit(trx, { action: 'role.create', entityType: 'role', entityId: role.id, after: role });
+        return role;
+      });
+    },
+    async findById(id: string) {
+      const key = parseInput(UuidSchema, id);
+      return db.selectFrom('roles').select(roleColumns).where('roles.id', '=', key).executeTakeFirst();
+    },
+    async findByName(name: string) {
+      const key = parseInput(RoleNameSchema, name);
+      return db.selectFrom('roles').select(roleColumns).where('roles.name', '=', key).executeTakeFirst();
+    },
+    async list() {
+      return db.selectFrom('roles').select(roleColumns).orderBy('roles.name').execute();
+    },
+    async rename(id: string, name: string) {
+      const key = parseInput(UuidSchema, id);
+      const newName = parseInput(RoleNameSchema, name);
+      return inTransaction(db, async (trx) => {
+        const before = await lockRole(trx, key);
+        const after = await trx
+          .updateTable('roles')
+          .set({ name: newName })
+          .where('id', '=', key)
+          .returning(roleColumns)
+          .executeTakeFirstOrThrow();
+        await audit(trx, { action: 'role.rename', entityType: 'role', entityId: key, before, after });
+        return after;
+      });
+    },
+    async delete(id: string) {
+      const key = parseInput(UuidSchema, id);
+      await inTransaction(db, async (trx) => {
+        const before = await lockRole(trx, key);
+        await trx.deleteFrom('roles').where('id', '=', key).execute();
+        await audit(trx, { action: 'role.delete', entityType: 'role', entityId: key, before });
+      });
+    },
+    async createPermission(input: CreatePermissionInput) {
+      const data = parseInput(CreatePermissionInputSchema, input);
+      return inTransaction(db, async (trx) => {
+        const permission = await trx
+          .insertInto('permissions')
+          .values({ name: data.name, description: data.description ?? null })
+          .returning(permissionColumns)
+          .executeTakeFirstOrThrow();
+        const admin = await trx
+          .insertInto('role_permissions')
+          .columns(['role_id', 'permission_id'])
+          .expression(
+            trx
+              .selectFrom('roles')
+              .select(['roles.id', sql.val(permission.id).as('permission_id')])
+              .where('roles.name', '=', ADMIN_ROLE),
+          )
+          .returning('role_id')
+          .executeTakeFirst();
+        await audit(trx, { action: 'permission.create', entityType: 'permission', entityId: permission.id, after: permission });
+        if (admin) {
+          await audit(trx, {
+            action: 'role_permission.grant',
+            entityType: 'role_permission',
+            entityId: admin.role_id,
+            after: { roleId: admin.role_id, permissionId: permission.id, permission: permission.name },
+          });
+        }
+        return permission;
+      });
+    },
+    async listPermissions() {
+      return db.selectFrom('permissions').select(permissionColumns).orderBy('permissions.name').execute();
+    },
+    async listRolePermissions(roleId: string) {
+      const key = parseInput(UuidSchema, roleId);
+      const rows = await db
+        .selectFrom('role_permissions')
+        .innerJoin('permissions', 'permissions.id', 'role_permissions.permission_id')
+        .select('permissions.name')
+        .where('role_permissions.role_id', '=', key)
+        .orderBy('permissions.name')
+        .execute();
+      return rows.map((row) => row.name);
+    },
+    async grantPermission(roleId: string, permission: string) {
+      const key = parseInput(UuidSchema, roleId);
+      const name = parseInput(PermissionNameSchema, permission);
+      return inTransaction(db, async (trx) => {
+        const found = await trx.selectFrom('permissions').select('id').where('name', '=', name).executeTakeFirst();
+        if (!found) throw new NotFoundError('permission');
+        await lockRole(trx, key);
+        const inserted = await trx
+          .insertInto('role_permissions')
+          .values({ role_id: key, permission_id: found.id })
+          .onConflict((oc) => oc.doNothing())
+          .executeTakeFirst();
+        if (inserted.numInsertedOrUpdatedRows !== 1n) return false;
+        await audit(trx, {
+          action: 'role_permission.grant',
+          entityType: 'role_permission',
+          entityId: key,
+          after: { roleId: key, permissionId: found.id, permission: name },
+        });
+        return true;
+      });
+    },
+    async revokePermission(roleId: string, permission: string) {
+      const key = parseInput(UuidSchema, roleId);
+      const name = parseInput(PermissionNameSchema, permission);
+      return inTransaction(db, async (trx) => {
+        const removed = await trx
+          .deleteFrom('role_permissions')
+          .where('role_id', '=', key)
+          .where('permission_id', 'in', (eb) => eb.selectFrom('permissions').select('id').where('name', '=', name))
+          .returning('permission_id')
+          .executeTakeFirst();
+        if (!removed) return false;
+        await audit(trx, {
+          action: 'role_permission.revoke',
+          entityType: 'role_permission',
+          entityId: key,
+          before: { roleId: key, permissionId: removed.permission_id, permission: name },
+        });
+        return true;
+      });
+    },
+  });
+}

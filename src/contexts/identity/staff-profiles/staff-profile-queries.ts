@@ -1,0 +1,117 @@
+import { sql, type Kysely } from 'kysely';
+import type { DB } from '../../../schema/db.js';
+import { UuidSchema } from '../../../core/kernel/common-schemas.js';
+import { parseInput } from '../../../core/kernel/parse-input.js';
+import { decodeCursor, pageLimit, TIMESTAMP_PART, toPage, UUID_PART, type Page, type PageOptions } from '../../../core/kernel/page.js';
+import { withErrorMapping } from '../../../core/kernel/with-error-mapping.js';
+import { staffProfileColumns, type StaffProfile } from './staff-profile.js';
+import { z } from 'zod';
+
+/** Options of {@link StaffProfileQueries.listPendingQueue}. */
+export interface PendingQueueOptions extends PageOptions {
+  /** Only profiles of this unit. */
+  readonly unitId?: string | null;
+}
+
+/** Options of {@link StaffProfileQueries.listExpiringBefore}. */
+export interface ExpiringOptions extends PageOptions {
+  /** Only this organization's profiles. */
+  readonly organizationId?: string | null;
+}
+
+/** The admin's read side of staff profiles. Every list is keyset-paginated (no OFFSET). */
+export interface StaffProfileQueries {
+  /** The organization's pending profiles, oldest submission first; optionally one unit's. */
+  listPendingQueue(organizationId: string, options?: PendingQueueOptions): Promise<Page<StaffProfile>>;
+  /** Profiles a verifier verified (and that are still verified), most recent first. */
+  listVerifiedBy(verifierUserId: string, options?: PageOptions): Promise<Page<StaffProfile>>;
+  /** Verified profiles whose verification expires before `date`, soonest first. */
+  listExpiringBefore(date: Date, options?: ExpiringOptions): Promise<Page<StaffProfile>>;
+}
+
+type Keyed = StaffProfile & { cursorAt: string };
+
+const strip = ({ cursorAt: _, ...profile }: Keyed): StaffProfile => profile;
+const DateSchema = z.date().refine((d) => !Number.isNaN(d.getTime()), 'must be a valid date');
+
+/** Creates the staff-profile admin queries over `db`. */
+export function createStaffProfileQueries(db: Kysely<DB>): StaffProfileQueries {
+  const profiles = () =>
+    db
+      .selectFrom('user_staff_profiles')
+      .innerJoin('users', 'users.id', 'user_staff_profiles.user_id')
+      .where('users.deleted_at', 'is', null);
+
+  return withErrorMapping({
+    async listPendingQueue(organizationId: string, options: PendingQueueOptions = {}) {
+      const org = parseInput(UuidSchema, organizationId);
+      const unit = options.unitId == null ? null : parseInput(UuidSchema, options.unitId);
+      const limit = pageLimit(options);
+      const after = options.after ? decodeCursor(options.after, [TIMESTAMP_PART, UUID_PART]) : null;
+      let query = profiles()
+        .select([...staffProfileColumns, sql<string>`user_staff_profiles.verification_submitted_at::text`.as('cursorAt')])
+        .where('user_staff_profiles.organization_id', '=', org)
+        // A literal, not a parameter: the partial index is `WHERE … = 'pending'`, and a generic
+        // plan (prepared statements, a pooler) could not use it for `= $n`.
+        .where('user_staff_profiles.profile_verification_status', '=', sql.lit('pending'));
+      if (unit) query = query.where('user_staff_profiles.unit_id', '=', unit);
+      if (after) {
+        query = query.where(
+          sql`(user_staff_profiles.verification_submitted_at, user_staff_profiles.user_id)`,
+          '>',
+          sql`(${after[0]}::timestamptz, ${after[1]}::uuid)`,
+        );
+      }
+      const rows = await query
+        .orderBy('user_staff_profiles.verification_submitted_at')
+        .orderBy('user_staff_profiles.user_id')
+        .limit(limit + 1)
+        .execute();
+      return toPage(rows as Keyed[], limit, (row) => [row.cursorAt, row.userId], strip);
+    },
+    async listVerifiedBy(verifierUserId: string, options: PageOptions = {}) {
+      const verifier = parseInput(UuidSchema, verifierUserId);
+      const limit = pageLimit(options);
+      const after = options.after ? decodeCursor(options.after, [TIMESTAMP_PART, UUID_PART]) : null;
+      let query = profiles()
+        .select([...staffProfileColumns, sql<string>`user_staff_profiles.verified_at::text`.as('cursorAt')])
+        .where('user_staff_profiles.verified_by_user_id', '=', verifier);
+      if (after) {
+        query = query.where(
+          sql`(user_staff_profiles.verified_at, user_staff_profiles.user_id)`,
+          '<',
+          sql`(${after[0]}::timestamptz, ${after[1]}::uuid)`,
+        );
+      }
+      const rows = await query
+        .orderBy('user_staff_profiles.verified_at', 'desc')
+        .orderBy('user_staff_profiles.user_id', 'desc')
+        .limit(limit + 1)
+        .execute();
+      return toPage(rows as Keyed[], limit, (row) => [row.cursorAt, row.userId], strip);
+    },
+    async listExpiringBefore(date: Date, options: ExpiringOptions = {}) {
+      const before = parseInput(DateSchema, date);
+      const org = options.organizationId == null ? null : parseInput(UuidSchema, options.organizationId);
+      const limit = pageLimit(options);
+      const after = options.after ? decodeCursor(options.after, [TIMESTAMP_PART, UUID_PART]) : null;
+      let query = profiles()
+        .select([...staffProfileColumns, sql<string>`user_staff_profiles.verification_expires_at::text`.as('cursorAt')])
+        .where('user_staff_profiles.verification_expires_at', '<', before);
+      if (org) query = query.where('user_staff_profiles.organization_id', '=', org);
+      if (after) {
+        query = query.where(
+          sql`(user_staff_profiles.verification_expires_at, user_staff_profiles.user_id)`,
+          '>',
+          sql`(${after[0]}::timestamptz, ${after[1]}::uuid)`,
+        );
+      }
+      const rows = await query
+        .orderBy('user_staff_profiles.verification_expires_at')
+        .orderBy('user_staff_profiles.user_id')
+        .limit(limit + 1)
+        .execute();
+      return toPage(rows as Keyed[], limit, (row) => [row.cursorAt, row.userId], strip);
+    },
+  });
+}

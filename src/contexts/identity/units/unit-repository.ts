@@ -1,0 +1,80 @@
+import type { Kysely } from 'kysely';
+import type { ResolvedAuditContext } from '../../../core/audit/audit-context.js';
+import { writeAudit } from '../../../core/audit/write-audit.js';
+import type { DB } from '../../../schema/db.js';
+import { UuidSchema } from '../../../core/kernel/common-schemas.js';
+import { parseInput } from '../../../core/kernel/parse-input.js';
+import { CreateUnitInputSchema, UnitCodeSchema, type CreateUnitInput } from './unit.inputs.js';
+import { foreignKeyAsNotFound } from '../../../core/kernel/foreign-key-as-not-found.js';
+import { inTransaction } from '../../../core/unit-of-work/in-transaction.js';
+import { withErrorMapping } from '../../../core/kernel/with-error-mapping.js';
+import { unitColumns, type Unit } from './unit.js';
+
+/** Units of organizations: the one notion of where a person works. */
+export interface UnitRepository {
+  /**
+   * Creates a unit.
+   * @throws ValidationError; UniqueViolationError (`units_organization_id_code_key`);
+   *   NotFoundError (`organization`, or `parent unit` when it is not of the same organization).
+   */
+  create(input: CreateUnitInput): Promise<Unit>;
+  /** The unit, or `undefined`. */
+  findById(id: string): Promise<Unit | undefined>;
+  /** The unit of the organization with this code, or `undefined`. */
+  findByCode(organizationId: string, code: string): Promise<Unit | undefined>;
+  /** The organization's units, by code. */
+  list(organizationId: string): Promise<Unit[]>;
+}
+
+/** Creates the unit repository over `db` (a Kysely instance or a transaction). */
+export function createUnitRepository(db: Kysely<DB>, context: ResolvedAuditContext = {}): UnitRepository {
+  return withErrorMapping({
+    async create(input: CreateUnitInput) {
+      const data = parseInput(CreateUnitInputSchema, input);
+      return inTransaction(db, async (trx) => {
+        const unit = await trx
+          .insertInto('units')
+          .values({
+            organization_id: data.organizationId,
+            code: data.code,
+            name: data.name,
+            parent_unit_id: data.parentUnitId ?? null,
+          })
+          .returning(unitColumns)
+          .executeTakeFirstOrThrow()
+          .catch((error: unknown) =>
+            foreignKeyAsNotFound(error, {
+              units_organization_id_fkey: 'organization',
+              units_parent_unit_id_fkey: 'parent unit',
+            }),
+          );
+        await writeAudit(trx, context, {
+          action: 'unit.create',
+          entityType: 'unit',
+          entityId: unit.id,
+          organizationId: unit.organizationId,
+          after: unit,
+        });
+        return unit;
+      });
+    },
+    async findById(id: string) {
+      const key = parseInput(UuidSchema, id);
+      return db.selectFrom('units').select(unitColumns).where('units.id', '=', key).executeTakeFirst();
+    },
+    async findByCode(organizationId: string, code: string) {
+      const org = parseInput(UuidSchema, organizationId);
+      const key = parseInput(UnitCodeSchema, code);
+      return db
+        .selectFrom('units')
+        .select(unitColumns)
+        .where('units.organization_id', '=', org)
+        .where('units.code', '=', key)
+        .executeTakeFirst();
+    },
+    async list(organizationId: string) {
+      const org = parseInput(UuidSchema, organizationId);
+      return db.selectFrom('units').select(unitColumns).where('units.organization_id', '=', org).orderBy('units.code').execute();
+    },
+  });
+}

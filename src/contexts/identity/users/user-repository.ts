@@ -1,0 +1,262 @@
+import { sql, type Kysely, type UpdateObject } from 'kysely';
+import type { ResolvedAuditContext } from '../../../core/audit/audit-context.js';
+import { writeAudit } from '../../../core/audit/write-audit.js';
+import { staffProfileColumns } from '../staff-profiles/staff-profile.js';
+import { NotFoundError } from '../../../core/errors/not-found-error.js';
+import type { DB } from '../../../schema/db.js';
+import { EmailSchema, UuidSchema } from '../../../core/kernel/common-schemas.js';
+import { parseInput } from '../../../core/kernel/parse-input.js';
+import {
+  AuthSubjectSchema,
+  RegisterUserInputSchema,
+  UpdateProfileInputSchema,
+  type RegisterUserInput,
+  type UpdateProfileInput,
+} from './user.inputs.js';
+import { DEFAULT_USER_ROLE } from '../rbac/default-role.js';
+import { inTransaction } from '../../../core/unit-of-work/in-transaction.js';
+import { preparedQuery } from '../../../core/kernel/prepared-query.js';
+import { withErrorMapping } from '../../../core/kernel/with-error-mapping.js';
+import { userColumns, userProfileColumns, type User, type UserProfile } from './user.js';
+
+/** A newly registered user with their profile and granted role names. */
+export interface RegisteredUser {
+  /** The new user. */
+  readonly user: User;
+  /** Their profile. */
+  readonly profile: UserProfile;
+  /** Role names granted at registration (the default `user`). */
+  readonly roles: readonly string[];
+}
+
+/** Users and their profiles. Reads skip soft-deleted users. */
+export interface UserRepository {
+  /**
+   * Registers a user in one transaction: the user, the profile, and the default role `user`.
+   * @throws ValidationError for bad input; nothing is written.
+   * @throws NotFoundError (`organization`) when the organization does not exist or is deleted;
+   *   (`role`) when the default role is missing (run `seedDefaults`).
+   * @throws UniqueViolationError `users_auth_subject_key` or `users_organization_email_key`.
+   */
+  register(input: RegisterUserInput): Promise<RegisteredUser>;
+  /** The live user with this id, or `undefined`. */
+  findById(id: string): Promise<User | undefined>;
+  /**
+   * The live user with this id.
+   * @throws NotFoundError when missing or soft-deleted.
+   */
+  getById(id: string): Promise<User>;
+  /** The live user with this identity-provider subject, or `undefined`. */
+  findByAuthSubject(authSubject: string): Promise<User | undefined>;
+  /** The live user of the organization with this email (case-insensitive), or `undefined`. */
+  findByEmail(organizationId: string, email: string): Promise<User | undefined>;
+  /** The profile of a live user, or `undefined`. */
+  findProfile(userId: string): Promise<UserProfile | undefined>;
+  /**
+   * Updates the given profile fields; `birthdate: null` clears the birthdate.
+   * @throws NotFoundError when the user is missing or soft-deleted.
+   */
+  updateProfile(userId: string, patch: UpdateProfileInput): Promise<UserProfile>;
+  /**
+   * Marks the user inactive (they keep their roles but `hasPermission` answers false).
+   * @throws NotFoundError when the user is missing or soft-deleted.
+   */
+  deactivate(userId: string): Promise<User>;
+  /**
+   * Marks the user active again.
+   * @throws NotFoundError when the user is missing or soft-deleted.
+   */
+  reactivate(userId: string): Promise<User>;
+  /**
+   * Soft-deletes the user (also inactive); their email becomes available in the organization.
+   * @throws NotFoundError when the user is missing or already deleted.
+   */
+  softDelete(userId: string): Promise<void>;
+}
+
+/**
+ * Creates the user repository over `db` (a Kysely instance or a transaction: pass a
+ * transaction to make `register` part of the caller's unit of work).
+ */
+export function createUserRepository(db: Kysely<DB>, context: ResolvedAuditContext = {}): UserRepository {
+  const liveUsers = () =>
+    db.selectFrom('users').select(userColumns).where('users.deleted_at', 'is', null);
+  // Hot reads: compiled once, then executed with new parameters.
+  const byId = preparedQuery(db, (p: { id: string }) => liveUsers().where('users.id', '=', p.id));
+  const byAuthSubject = preparedQuery(db, (p: { subject: string }) =>
+    liveUsers().where('users.auth_subject', '=', p.subject),
+  );
+  // lower(email) matches the expression of the users_organization_email_key index.
+  const byEmail = preparedQuery(db, (p: { org: string; email: string }) =>
+    liveUsers()
+      .where('users.organization_id', '=', p.org)
+      .where(sql`lower(users.email)`, '=', sql`lower(${p.email})`),
+  );
+  const profileOf = preparedQuery(db, (p: { id: string }) =>
+    db
+      .selectFrom('user_profiles')
+      .innerJoin('users', 'users.id', 'user_profiles.user_id')
+      .select(userProfileColumns)
+      .where('user_profiles.user_id', '=', p.id)
+      .where('users.deleted_at', 'is', null),
+  );
+
+  /** The live user, locked until the transaction ends; NotFound otherwise. */
+  const lockLiveUser = async (trx: Kysely<DB>, key: string): Promise<User> => {
+    const row = await trx
+      .selectFrom('users')
+      .select(userColumns)
+      .where('id', '=', key)
+      .where('deleted_at', 'is', null)
+      .forUpdate()
+      .executeTakeFirst();
+    if (!row) throw new NotFoundError('user');
+    return row;
+  };
+
+  /** Updates the live user's row and records `action` with before and after. */
+  const updateUser = (userId: string, action: string, changes: UpdateObject<DB, 'users', 'users'>) => {
+    const key = parseInput(UuidSchema, userId);
+    return inTransaction(db, async (trx) => {
+      const before = await lockLiveUser(trx, key);
+      const after = await trx
+        .updateTable('users')
+        .set(changes)
+        .where('id', '=', key)
+        .returning(userColumns)
+        .executeTakeFirstOrThrow();
+      await writeAudit(trx, context, {
+        action,
+        entityType: 'user',
+        entityId: key,
+        organizationId: after.organizationId,
+        before,
+        after,
+      });
+      return after;
+    });
+  };
+
+  return withErrorMapping({
+    async register(input: RegisterUserInput) {
+      const data = parseInput(RegisterUserInputSchema, input);
+      return inTransaction(db, async (trx) => {
+        // Everything that can fail without a database error is checked before the first
+        // write: inside a caller's transaction a thrown error must not leave half a user.
+        const role = await trx
+          .selectFrom('roles')
+          .select('id')
+          .where('name', '=', DEFAULT_USER_ROLE)
+          .executeTakeFirst();
+        if (!role) throw new NotFoundError('role');
+        // INSERT … SELECT from the live organization: a missing or deleted organization
+        // inserts nothing, which is reported as NotFound rather than an FK error.
+        const user = await trx
+          .insertInto('users')
+          .columns(['organization_id', 'auth_subject', 'email'])
+          .expression(
+            trx
+              .selectFrom('organizations')
+              .select([
+                'organizations.id',
+                sql.val(data.authSubject).as('auth_subject'),
+                sql.val(data.email).as('email'),
+              ])
+              .where('organizations.id', '=', data.organizationId)
+              .where('organizations.deleted_at', 'is', null),
+          )
+          .returning(userColumns)
+          .executeTakeFirst();
+        if (!user) throw new NotFoundError('organization');
+        const profile = await trx
+          .insertInto('user_profiles')
+          .values({
+            user_id: user.id,
+            organization_id: user.organizationId,
+            full_name: data.fullName,
+            birthdate: data.birthdate ?? null,
+            ...(data.locale === undefined ? {} : { locale: data.locale }),
+            ...(data.timeZone === undefined ? {} : { time_zone: data.timeZone }),
+          })
+          .returning(userProfileColumns)
+          .executeTakeFirstOrThrow();
+        await trx
+          .insertInto('user_roles')
+          .values({ user_id: user.id, role_id: role.id, organization_id: user.organizationId })
+          .execute();
+        const staff = await trx
+          .insertInto('user_staff_profiles')
+          .values({ user_id: user.id, organization_id: user.organizationId })
+          .returning(staffProfileColumns)
+          .executeTakeFirstOrThrow();
+        const common = { entityId: user.id, organizationId: user.organizationId } as const;
+        await writeAudit(
+          trx,
+          context,
+          { ...common, action: 'user.register', entityType: 'user', after: user },
+          { ...common, action: 'user_profile.create', entityType: 'user_profile', after: profile },
+          { ...common, action: 'user_role.assign', entityType: 'user_role', after: { userId: user.id, roleId: role.id } },
+          { ...common, action: 'staff_profile.create', entityType: 'staff_profile', after: staff },
+        );
+        return { user, profile, roles: [DEFAULT_USER_ROLE] };
+      });
+    },
+    async findById(id: string) {
+      return (await byId({ id: parseInput(UuidSchema, id) }))[0];
+    },
+    async getById(id: string) {
+      const row = (await byId({ id: parseInput(UuidSchema, id) }))[0];
+      if (!row) throw new NotFoundError('user');
+      return row;
+    },
+    async findByAuthSubject(authSubject: string) {
+      return (await byAuthSubject({ subject: parseInput(AuthSubjectSchema, authSubject) }))[0];
+    },
+    async findByEmail(organizationId: string, email: string) {
+      const org = parseInput(UuidSchema, organizationId);
+      return (await byEmail({ org, email: parseInput(EmailSchema, email) }))[0];
+    },
+    async findProfile(userId: string) {
+      return (await profileOf({ id: parseInput(UuidSchema, userId) }))[0];
+    },
+    async updateProfile(userId: string, patch: UpdateProfileInput) {
+      const key = parseInput(UuidSchema, userId);
+      const data = parseInput(UpdateProfileInputSchema, patch);
+      return inTransaction(db, async (trx) => {
+        await lockLiveUser(trx, key);
+        const before = await trx
+          .selectFrom('user_profiles')
+          .select(userProfileColumns)
+          .where('user_profiles.user_id', '=', key)
+          .forUpdate()
+          .executeTakeFirst();
+        if (!before) throw new NotFoundError('user profile');
+        const after = await trx
+          .updateTable('user_profiles')
+          .set({
+            ...(data.fullName === undefined ? {} : { full_name: data.fullName }),
+            ...(data.birthdate === undefined ? {} : { birthdate: data.birthdate }),
+            ...(data.locale === undefined ? {} : { locale: data.locale }),
+            ...(data.timeZone === undefined ? {} : { time_zone: data.timeZone }),
+          })
+          .where('user_profiles.user_id', '=', key)
+          .returning(userProfileColumns)
+          .executeTakeFirstOrThrow();
+        await writeAudit(trx, context, {
+          action: 'user_profile.update',
+          entityType: 'user_profile',
+          entityId: key,
+          organizationId: after.organizationId,
+          before,
+          after,
+        });
+        return after;
+      });
+    },
+    deactivate: (userId: string) => updateUser(userId, 'user.deactivate', { is_active: false }),
+    reactivate: (userId: string) => updateUser(userId, 'user.reactivate', { is_active: true }),
+    async softDelete(userId: string) {
+      await updateUser(userId, 'user.delete', { deleted_at: sql<Date>`now()`, is_active: false });
+    },
+  });
+}

@@ -1,0 +1,134 @@
+import { Kysely, PostgresDialect } from 'kysely';
+import pg from 'pg';
+import type { DB } from '../../schema/db.js';
+import { isAuthenticationError } from '../config/authentication-error.js';
+
+function milliseconds(value: number, name: string): number {
+  if (!Number.isSafeInteger(value) || value < 0) throw new RangeError(`${name} must be a non-negative integer`);
+  return value;
+}
+
+/** PostgreSQL type OID of `date`. */
+const DATE_OID = 1082;
+
+/** Connection settings for {@link createDatabase}. */
+export interface DatabaseConfig {
+  /** A `postgres://` connection string. Prefer discrete fields for secrets from a vault. */
+  readonly connectionString?: string;
+  /** Server host, when not in `connectionString`. */
+  readonly host?: string;
+  /** Server port. */
+  readonly port?: number;
+  /** Login role. */
+  readonly user?: string;
+  /** Password, or a function returning it (re-read for every new connection: rotated secrets). */
+  readonly password?: string | (() => string | Promise<string>);
+  /** Database name. */
+  readonly database?: string;
+  /** Pool size. (Default: `10`) */
+  readonly max?: number;
+  /** Reported in `pg_stat_activity.application_name`. (Default: `org-data`) */
+  readonly applicationName?: string;
+  /** How long to wait for a connection from the pool, in ms. (Default: `10000`) */
+  readonly connectionTimeoutMillis?: number;
+  /** How long an idle connection stays open, in ms. (Default: `30000`) */
+  readonly idleTimeoutMillis?: number;
+  /** `statement_timeout` of every connection, in ms; `0` disables it. (Default: `30000`) */
+  readonly statementTimeoutMs?: number;
+  /** `lock_timeout` of every connection, in ms; `0` disables it. (Default: `10000`) */
+  readonly lockTimeoutMs?: number;
+  /**
+   * `idle_in_transaction_session_timeout`, in ms: the server ends a session that sits idle inside
+   * a transaction this long, so a stuck caller cannot hold locks forever. (Default: `60000`)
+   */
+  readonly idleInTransactionTimeoutMs?: number;
+  /**
+   * Called once when a new connection is refused for its credentials (SQLSTATE 28P01/28000),
+   * before that connection is tried again once: pass `() => config.refreshSecret()` of a
+   * `loadDatabaseConfig` result so a rotated secret is re-read.
+   */
+  readonly refreshPassword?: () => void | Promise<void>;
+  /** TLS options passed to pg (e.g. from `loadDatabaseConfig`: CA bundle, verify-full). */
+  readonly ssl?: pg.ClientConfig['ssl'];
+  /**
+   * Called when an idle or checked-out connection fails outside a query (the server restarted,
+   * the connection was terminated). The pool discards that connection and the process keeps
+   * running. (Default: ignore; the next query gets a fresh connection)
+   */
+  readonly onConnectionError?: (error: Error) => void;
+}
+
+/**
+ * Creates a `pg.Pool` with this package's connection rules: every connection runs with
+ * `TimeZone=UTC` and bounded `statement_timeout`, `lock_timeout` and
+ * `idle_in_transaction_session_timeout`; `date` values stay `YYYY-MM-DD` strings; and error
+ * listeners on the pool and on every client keep a dying connection from crashing the process.
+ * `pool.end()` (Kysely's `destroy()`) waits for checked-out connections to be released.
+ */
+export function createPool(config: DatabaseConfig = {}): pg.Pool {
+  const onError = config.onConnectionError ?? (() => undefined);
+  const settings = {
+    TimeZone: 'UTC',
+    statement_timeout: milliseconds(config.statementTimeoutMs ?? 30_000, 'statementTimeoutMs'),
+    lock_timeout: milliseconds(config.lockTimeoutMs ?? 10_000, 'lockTimeoutMs'),
+    idle_in_transaction_session_timeout: milliseconds(
+      config.idleInTransactionTimeoutMs ?? 60_000,
+      'idleInTransactionTimeoutMs',
+    ),
+  };
+  const pool = new pg.Pool({
+    connectionString: config.connectionString,
+    host: config.host,
+    port: config.port,
+    user: config.user,
+    password: config.password,
+    database: config.database,
+    max: config.max ?? 10,
+    application_name: config.applicationName ?? 'org-data',
+    connectionTimeoutMillis: config.connectionTimeoutMillis ?? 10_000,
+    idleTimeoutMillis: config.idleTimeoutMillis ?? 30_000,
+    // Startup parameters: in force on every connection before its first query.
+    options: Object.entries(settings)
+      .map(([name, value]) => `-c ${name}=${value}`)
+      .join(' '),
+    ssl: config.ssl,
+    types: {
+      getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
+        oid === DATE_OID
+          ? (value: string) => value
+          : pg.types.getTypeParser(oid, format as 'text')) as typeof pg.types.getTypeParser,
+    },
+  });
+  pool.on('error', onError);
+  pool.on('connect', (client) => client.on('error', onError));
+  return pool;
+}
+
+/**
+ * Creates a typed Kysely instance over a new pool (see {@link createPool}).
+ * Call `db.destroy()` to close the pool.
+ *
+ * @example
+ * const db = createDatabase({ connectionString: process.env.DATABASE_URL });
+ * await migrate(db);
+ * const repos = createRepositories(db);
+ */
+export function createDatabase(config: DatabaseConfig = {}): Kysely<DB> {
+  const pool = createPool(config);
+  const refresh = config.refreshPassword;
+  if (!refresh) return new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
+  // Re-read a rotated secret once when the server refuses the credentials, then try again.
+  const refreshingPool = {
+    connect: async () => {
+      try {
+        return await pool.connect();
+      } catch (error) {
+        if (!isAuthenticationError(error)) throw error;
+        await refresh();
+        return pool.connect();
+      }
+    },
+    end: () => pool.end(),
+  };
+  return new Kysely<DB>({ dialect: new PostgresDialect({ pool: refreshingPool }) });
+}

@@ -1,0 +1,84 @@
+import { z } from 'zod';
+import { parseInput } from './parse-input.js';
+
+/** One page of a keyset-paginated list. */
+export interface Page<T> {
+  /** The items of this page, in list order. */
+  readonly items: readonly T[];
+  /** Pass as `after` to get the next page; `null` on the last page. */
+  readonly nextCursor: string | null;
+}
+
+/** Options of every keyset-paginated list. */
+export interface PageOptions {
+  /** Items per page, 1–500. (Default: `50`) */
+  readonly limit?: number;
+  /** The `nextCursor` of the previous page. */
+  readonly after?: string | null;
+}
+
+const LimitSchema = z.int().min(1).max(500);
+
+/** The validated page size. */
+export function pageLimit(options: PageOptions): number {
+  return parseInput(LimitSchema, options.limit ?? 50);
+}
+
+/**
+ * Encodes a keyset position (the sort key values of the last item, as exact text so that
+ * microsecond timestamps survive) as an opaque cursor.
+ */
+export function encodeCursor(position: readonly string[]): string {
+  return Buffer.from(JSON.stringify(position), 'utf8').toString('base64url');
+}
+
+/** A cursor part holding a timestamptz as PostgreSQL prints it in UTC (microseconds kept). */
+export const TIMESTAMP_PART = /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}(?:\.\d{1,6})?\+00$/;
+/** A cursor part holding a uuid. */
+export const UUID_PART = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * Decodes a cursor made by {@link encodeCursor}; each part must match its pattern.
+ * @throws ValidationError for a cursor that was not made by this package.
+ */
+export function decodeCursor(cursor: string, parts: readonly RegExp[]): string[] {
+  const size = parts.length;
+  const CursorSchema = z
+    .string()
+    .max(400)
+    .transform((value, ctx) => {
+      try {
+        const parsed: unknown = JSON.parse(Buffer.from(value, 'base64url').toString('utf8'));
+        if (
+          Array.isArray(parsed) &&
+          parsed.length === size &&
+          parsed.every((part, i) => typeof part === 'string' && parts[i]!.test(part))
+        ) {
+          return parsed as string[];
+        }
+      } catch {
+        // fall through
+      }
+      ctx.addIssue({ code: 'custom', message: 'is not a cursor returned by this list' });
+      return z.NEVER;
+    });
+  return parseInput(CursorSchema, cursor);
+}
+
+/**
+ * Builds a page from `limit + 1` fetched rows: the extra row only says another page exists.
+ * `position` gives the cursor parts of a row; `strip` removes helper columns.
+ */
+export function toPage<R, T>(
+  rows: readonly R[],
+  limit: number,
+  position: (row: R) => readonly string[],
+  strip: (row: R) => T,
+): Page<T> {
+  const items = rows.slice(0, limit);
+  const last = items.at(-1);
+  return Object.freeze({
+    items: items.map(strip),
+    nextCursor: rows.length > limit && last !== undefined ? encodeCursor(position(last)) : null,
+  });
+}
