@@ -56,6 +56,22 @@ try {
     '--exclude-pattern', 'org_data_migrations',
     '--date-parser', 'string',
     '--log-level', 'error',
+    // jsonb columns typed with the documents the package validates (src/schema/json-columns.ts);
+    // writes stay JSON text, as the repositories send them.
+    '--custom-imports', JSON.stringify({
+      OrganizationSettings: './json-columns.js',
+      Metadata: './json-columns.js',
+      AuditSnapshot: './json-columns.js',
+    }),
+    '--overrides', JSON.stringify({
+      columns: {
+        'organizations.settings': 'Generated<ColumnType<OrganizationSettings, string, string>>',
+        'clients.metadata': 'Generated<ColumnType<Metadata, string, string>>',
+        'documents.metadata': 'Generated<ColumnType<Metadata, string, string>>',
+        'audit_logs.before': 'ColumnType<AuditSnapshot | null, string | null, never>',
+        'audit_logs.after': 'ColumnType<AuditSnapshot | null, string | null, never>',
+      },
+    }),
   ];
   if (verify) args.push('--verify');
   try {

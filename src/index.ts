@@ -1,15 +1,9 @@
-// Public entry point of @org/data. Test helpers live in `@org/data/testing`.
+// @org/data: the compatibility façade. Everything of 0.4 is still exported here; new code can
+// import a context (`@org/data/identity`, `@org/data/documents`), the zod schemas alone
+// (`@org/data/schemas`) or the test helpers (`@org/data/testing`).
 
+// Core: connections, configuration, migrations, errors, generated types.
 export { createDatabase, createPool, type DatabaseConfig } from './core/database/create-database.js';
-export { transactionWithRetry, type RetryOptions } from './core/unit-of-work/transaction-with-retry.js';
-export {
-  withTenant,
-  currentTenant,
-  TENANT_SETTING,
-  APPLICATION_ROLE,
-  type WithTenantOptions,
-  type TenantWork,
-} from './core/tenancy/index.js';
 export {
   loadDatabaseConfig,
   ConfigurationError,
@@ -29,7 +23,6 @@ export {
   type SslMode,
 } from './core/config/index.js';
 export type { DB } from './schema/db.js';
-
 export {
   migrate,
   rollback,
@@ -52,23 +45,55 @@ export {
   type Migration,
   type MigrationScript,
 } from './core/migrations/index.js';
-
 export * from './core/errors/index.js';
-export * from './schemas.js';
 
-export { createRepositories, type Repositories } from './repositories.js';
-export type { Page, PageOptions } from './core/kernel/page.js';
+// One unit of work, and the entry points it replaces (thin wrappers, kept for 0.4 services).
 export {
-  AuditContextSchema,
-  type AuditContext,
-} from './core/audit/audit-context.js';
-export { AUDITED_FIELDS, auditSnapshot, type AuditEntityType } from './core/audit/audit-snapshots.js';
-export type { AuditEntry } from './core/audit/audit-entry.js';
+  unitOfWork,
+  createRepositories,
+  repositoryFactories,
+  type Repositories,
+  type UnitOfWork,
+  type PackageRepositoryFactories,
+  type TransactionWork,
+} from './repositories.js';
 export {
+  createUnitOfWork,
+  type RepositoryScope,
+  type RepositoryFactory,
+  type RepositoryFactories,
+  type RepositoriesOf,
+  type RepositorySet,
+  type UnitOfWorkFunction,
+  type UnitOfWorkKit,
+  type UnitOfWorkWork,
+} from './core/unit-of-work/create-unit-of-work.js';
+export type { UnitOfWorkOptions } from './core/unit-of-work/unit-of-work-options.js';
+export type { TransactionSettings } from './core/unit-of-work/transaction.js';
+export { transactionWithRetry, type RetryOptions } from './core/unit-of-work/transaction-with-retry.js';
+export { withTenant, type WithTenantOptions, type TenantWork } from './with-tenant.js';
+export { currentTenant, TENANT_SETTING, APPLICATION_ROLE } from './core/tenancy/index.js';
+
+// Aggregates declared once, and what is derived from them.
+export { defineAggregate, type AggregateDescriptor, type AuditActionOf } from './core/kernel/aggregate.js';
+export {
+  AGGREGATES,
+  AUDITED_FIELDS,
+  AUDIT_ENTITY_TYPES,
+  TENANT_TABLES,
+  GLOBAL_TABLES,
+  auditSnapshot,
   createAuditRepository,
-  type AuditRepository,
-  type EntityHistoryOptions,
-} from './core/audit/audit-repository.js';
+  type AuditEntityType,
+  type AuditAction,
+} from './aggregates.js';
+
+// The audit trail.
+export { AuditContextSchema, type AuditContext } from './core/audit/audit-context.js';
+export { auditEvent, type AuditRecord, type AuditChange, type AuditSnapshot } from './core/audit/audit-event.js';
+export { writeAudit } from './core/audit/write-audit.js';
+export type { AuditEntry } from './core/audit/audit-entry.js';
+export type { AuditRepository, EntityHistoryOptions } from './core/audit/audit-repository.js';
 export {
   createAuditPartitions,
   dropAuditPartitionsBefore,
@@ -77,67 +102,9 @@ export {
   type CreateAuditPartitionsOptions,
   type CreateAuditPartitionsResult,
 } from './core/audit/audit-partitions.js';
-export {
-  createStaffProfileRepository,
-  type StaffProfileRepository,
-} from './contexts/identity/staff-profiles/staff-profile-repository.js';
-export {
-  createStaffProfileQueries,
-  type StaffProfileQueries,
-  type PendingQueueOptions,
-  type ExpiringOptions,
-} from './contexts/identity/staff-profiles/staff-profile-queries.js';
-export type { StaffProfile } from './contexts/identity/staff-profiles/staff-profile.js';
-export {
-  VERIFICATION_STATES,
-  VERIFICATION_EVENTS,
-  VERIFICATION_TRANSITIONS,
-  nextState,
-  transitionRule,
-  type VerificationStatus,
-  type VerificationEvent,
-  type TransitionRule,
-} from './contexts/identity/staff-profiles/verification-machine.js';
-export { createUnitRepository, type UnitRepository } from './contexts/identity/units/unit-repository.js';
-export type { Unit } from './contexts/identity/units/unit.js';
-export {
-  createClientRepository,
-  type ClientRepository,
-  type ListClientsOptions,
-} from './contexts/documents/clients/client-repository.js';
-export type { Client } from './contexts/documents/clients/client.js';
-export {
-  createDocumentRepository,
-  type DocumentRepository,
-  type DocumentMatch,
-  type NameSearchOptions,
-  type PurgeOptions,
-  type PurgeResult,
-} from './contexts/documents/documents/document-repository.js';
-export type { Document, DocumentVersion } from './contexts/documents/documents/document.js';
-export {
-  createOrganizationRepository,
-  type OrganizationRepository,
-} from './contexts/identity/organizations/organization-repository.js';
-export type { Organization } from './contexts/identity/organizations/organization.js';
-export {
-  createUserRepository,
-  type UserRepository,
-  type RegisteredUser,
-} from './contexts/identity/users/user-repository.js';
-export type { User, UserProfile } from './contexts/identity/users/user.js';
-export { createRoleRepository, type RoleRepository } from './contexts/identity/rbac/role-repository.js';
-export {
-  createAccessRepository,
-  type AccessRepository,
-  type AssignRoleOptions,
-} from './contexts/identity/rbac/access-repository.js';
-export type { Role, Permission } from './contexts/identity/rbac/role.js';
-export { ADMIN_ROLE, DEFAULT_USER_ROLE } from './contexts/identity/rbac/default-role.js';
+export type { Page, PageOptions } from './core/kernel/page.js';
 
-export {
-  seedDefaults,
-  BASELINE_PERMISSIONS,
-  USER_ROLE_PERMISSIONS,
-  type SeedDefaultsResult,
-} from './contexts/identity/seeders/seed-defaults.js';
+// The contexts and the input schemas.
+export * from './schemas.js';
+export * from './contexts/identity/index.js';
+export * from './contexts/documents/index.js';

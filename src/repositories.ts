@@ -1,78 +1,82 @@
 import type { Kysely, Transaction } from 'kysely';
-import { AuditContextSchema, type AuditContext, type ResolvedAuditContext } from './core/audit/audit-context.js';
-import { createAuditRepository, type AuditRepository } from './core/audit/audit-repository.js';
+import { createAuditRepository } from './aggregates.js';
+import type { AuditContext } from './core/audit/audit-context.js';
+import {
+  createUnitOfWork,
+  type RepositoryScope,
+  type RepositorySet,
+  type UnitOfWork as BoundUnitOfWork,
+} from './core/unit-of-work/create-unit-of-work.js';
+import { documentsRepositories } from './contexts/documents/repositories.js';
+import { identityRepositories } from './contexts/identity/repositories.js';
 import type { DB } from './schema/db.js';
-import { parseInput } from './core/kernel/parse-input.js';
-import { createClientRepository, type ClientRepository } from './contexts/documents/clients/client-repository.js';
-import { createDocumentRepository, type DocumentRepository } from './contexts/documents/documents/document-repository.js';
-import { createOrganizationRepository, type OrganizationRepository } from './contexts/identity/organizations/organization-repository.js';
-import { createAccessRepository, type AccessRepository } from './contexts/identity/rbac/access-repository.js';
-import { createRoleRepository, type RoleRepository } from './contexts/identity/rbac/role-repository.js';
-import { inTransaction } from './core/unit-of-work/in-transaction.js';
-import { createStaffProfileQueries, type StaffProfileQueries } from './contexts/identity/staff-profiles/staff-profile-queries.js';
-import { createStaffProfileRepository, type StaffProfileRepository } from './contexts/identity/staff-profiles/staff-profile-repository.js';
-import { createUnitRepository, type UnitRepository } from './contexts/identity/units/unit-repository.js';
-import { createUserRepository, type UserRepository } from './contexts/identity/users/user-repository.js';
-
-/** Every repository over one Kysely instance or transaction, with one audit context. */
-export interface Repositories {
-  /** Organizations (tenants). */
-  readonly organizations: OrganizationRepository;
-  /** Users and profiles. */
-  readonly users: UserRepository;
-  /** Roles, permissions and grants. */
-  readonly roles: RoleRepository;
-  /** Role assignments and permission checks. */
-  readonly access: AccessRepository;
-  /** Units (where people work). */
-  readonly units: UnitRepository;
-  /** Staff profiles and their verification. */
-  readonly staffProfiles: StaffProfileRepository;
-  /** Admin queries over staff profiles (pending queue, verified by, expiring). */
-  readonly staffProfileQueries: StaffProfileQueries;
-  /** The audit trail: entity history and actor activity. */
-  readonly audit: AuditRepository;
-  /** Clients of organizations. */
-  readonly clients: ClientRepository;
-  /** Documents and their immutable versions. */
-  readonly documents: DocumentRepository;
-  /**
-   * Runs `fn` with repositories bound to one transaction (a unit of work): everything commits
-   * when `fn` resolves and rolls back when it throws. Inside a transaction already, it joins it.
-   *
-   * @example
-   * await repos.transaction(async (tx) => {
-   *   const org = await tx.organizations.create({ slug: 'acme', name: 'Acme' });
-   *   await tx.users.register({ organizationId: org.id, authSubject, email, fullName });
-   * });
-   */
-  transaction<T>(fn: (tx: Repositories, trx: Transaction<DB>) => Promise<T>): Promise<T>;
-}
-
-function create(db: Kysely<DB>, context: ResolvedAuditContext): Repositories {
-  return Object.freeze({
-    organizations: createOrganizationRepository(db, context),
-    users: createUserRepository(db, context),
-    roles: createRoleRepository(db, context),
-    access: createAccessRepository(db, context),
-    units: createUnitRepository(db, context),
-    staffProfiles: createStaffProfileRepository(db, context),
-    staffProfileQueries: createStaffProfileQueries(db),
-    audit: createAuditRepository(db),
-    clients: createClientRepository(db, context),
-    documents: createDocumentRepository(db, context),
-    transaction: <T>(fn: (tx: Repositories, trx: Transaction<DB>) => Promise<T>) =>
-      inTransaction(db, (trx) => fn(create(trx, context), trx)),
-  });
-}
 
 /**
- * Creates every repository over `db`. Pass a Kysely transaction to compose the repositories
- * into a transaction the caller owns. `context` (who acts, request id, IP, user agent) is
- * recorded on every audit row the mutations write; create request-scoped repositories with it.
+ * The package's repository factories, by the name a unit of work offers them under. Spread it
+ * into `createUnitOfWork({ ...repositoryFactories, yours })` to add a service's own.
+ */
+export const repositoryFactories = Object.freeze({
+  ...identityRepositories,
+  ...documentsRepositories,
+  /** The audit trail: entity history and actor activity. */
+  audit: ({ db }: RepositoryScope) => createAuditRepository(db),
+});
+
+/** The package's repository factories (see {@link repositoryFactories}). */
+export type PackageRepositoryFactories = typeof repositoryFactories;
+
+/**
+ * Every repository over one Kysely instance or transaction with one audit context, each built
+ * when first touched, and `transaction(fn)` to run a unit of work with them.
+ */
+export type Repositories<D extends DB = DB> = RepositorySet<D, PackageRepositoryFactories>;
+
+/**
+ * The handle `unitOfWork` passes: the repositories (built on first use, bound to the
+ * transaction), `trx` (the Kysely transaction), `tenant` and `context`.
+ */
+export type UnitOfWork<D extends DB = DB> = BoundUnitOfWork<D, PackageRepositoryFactories>;
+
+const kit = createUnitOfWork(repositoryFactories);
+
+/**
+ * Runs `fn` as ONE unit of work: a transaction (or, inside one, a savepoint) with the tenant set,
+ * the given isolation level and access mode, retried as a whole on serialization failures and
+ * deadlocks when asked, and repositories bound to it that are built only when touched.
+ *
+ * - Outermost (`db` is a Kysely instance): `BEGIN` (with isolation level and access mode), then
+ *   `select set_config('app.organization_id', $1, true)` when `tenant` is given, then `fn`,
+ *   then `COMMIT`; `ROLLBACK` when `fn` throws. With `retry`, a 40001/40P01 re-runs the whole of
+ *   it (the tenant set again), nothing else is retried.
+ * - Nested (`db` is a transaction: `uow.trx`, or a caller's own Kysely transaction):
+ *   `SAVEPOINT`, `fn`, `RELEASE`; when `fn` throws, `ROLLBACK TO SAVEPOINT` and the error is
+ *   rethrown, so a caller that catches it can carry on in the outer transaction. `tenant`,
+ *   `isolationLevel` and `accessMode` must match the outer transaction's; `retry` is refused.
+ *
+ * @throws ValidationError for bad options (nothing is sent); TransactionScopeError when a nested
+ *   unit of work cannot join (another tenant, none, other isolation or access mode, retry);
+ *   PostgreSQL errors mapped to `DataError`s; CommitOutcomeUnknownError when the connection was
+ *   lost while COMMIT was in flight.
+ *
+ * @example
+ * const client = await unitOfWork(db, { tenant: organizationId, context: { actorUserId }, retry: 3 }, async (uow) => {
+ *   const client = await uow.clients.create({ organizationId, code: 'C-1', name: 'First client' });
+ *   await uow.documents.create({ clientId: client.id, … });
+ *   return client;
+ * });
+ */
+export const unitOfWork = kit.unitOfWork;
+
+/**
+ * Creates every repository over `db` (each built when first touched). Pass a Kysely transaction
+ * to compose them into a transaction the caller owns. `context` (who acts, request id, IP, user
+ * agent) is recorded on every audit row the mutations write.
  *
  * @throws ValidationError for a malformed context.
  */
-export function createRepositories(db: Kysely<DB>, context: AuditContext = {}): Repositories {
-  return create(db, parseInput(AuditContextSchema, context));
+export function createRepositories<D extends DB>(db: Kysely<D>, context: AuditContext = {}): Repositories<D> {
+  return kit.repositories(db, context);
 }
+
+/** `fn` of `Repositories.transaction`: the unit of work's repositories and its transaction. */
+export type TransactionWork<D extends DB, T> = (tx: UnitOfWork<D>, trx: Transaction<D>) => Promise<T>;

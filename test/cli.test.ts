@@ -76,7 +76,8 @@ describe('org-data CLI', () => {
     expect(rejected.code).toBe(1);
     expect(rejected.out).toMatch(/28000|28P01/);
     expect(rejected.out).not.toContain(secret);
-  });
+    // Seven CLI processes, each compiling TypeScript with tsx: slow on a loaded 2-core machine.
+  }, 90_000);
 });
 
 describe('org-data audit-partitions', () => {

@@ -3,6 +3,7 @@
  * Please do not edit it manually.
  */
 
+import type { AuditSnapshot, Metadata, OrganizationSettings } from "./json-columns.js";
 import type { ColumnType } from "kysely";
 
 export type ClientStatus = "active" | "inactive" | "suspended";
@@ -12,18 +13,6 @@ export type Generated<T> = T extends ColumnType<infer S, infer I, infer U>
   : ColumnType<T, T | undefined, T>;
 
 export type Int8 = ColumnType<string, bigint | number | string, bigint | number | string>;
-
-export type Json = JsonValue;
-
-export type JsonArray = JsonValue[];
-
-export type JsonObject = {
-  [x: string]: JsonValue | undefined;
-};
-
-export type JsonPrimitive = boolean | number | string | null;
-
-export type JsonValue = JsonArray | JsonObject | JsonPrimitive;
 
 export type ProfileVerificationStatus = "draft" | "pending" | "rejected" | "verified";
 
@@ -42,8 +31,8 @@ export interface AcademicTitles {
 export interface AuditLogs {
   action: string;
   actor_user_id: string | null;
-  after: Json | null;
-  before: Json | null;
+  after: ColumnType<AuditSnapshot | null, string | null, never>;
+  before: ColumnType<AuditSnapshot | null, string | null, never>;
   created_at: Generated<Timestamp>;
   entity_id: string;
   entity_type: string;
@@ -62,7 +51,7 @@ export interface Clients {
   deleted_at: Timestamp | null;
   id: Generated<string>;
   manager_user_id: string | null;
-  metadata: Generated<Json>;
+  metadata: Generated<ColumnType<Metadata, string, string>>;
   name: string;
   organization_id: string;
   status: Generated<ClientStatus>;
@@ -77,7 +66,7 @@ export interface Documents {
   current_version: Generated<number>;
   deleted_at: Timestamp | null;
   id: Generated<string>;
-  metadata: Generated<Json>;
+  metadata: Generated<ColumnType<Metadata, string, string>>;
   mime_type: string;
   organization_id: string;
   original_name: string;
@@ -104,7 +93,7 @@ export interface Organizations {
   deleted_at: Timestamp | null;
   id: Generated<string>;
   name: string;
-  settings: Generated<Json>;
+  settings: Generated<ColumnType<OrganizationSettings, string, string>>;
   slug: string;
   updated_at: Generated<Timestamp>;
 }

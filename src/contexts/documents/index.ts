@@ -5,7 +5,7 @@ export {
   type ClientRepository,
   type ListClientsOptions,
 } from './clients/client-repository.js';
-export type { Client } from './clients/client.js';
+export { clientAggregate, type Client } from './clients/client.js';
 export {
   CLIENT_STATUSES,
   ClientStatusSchema,
@@ -23,7 +23,7 @@ export {
   type PurgeOptions,
   type PurgeResult,
 } from './documents/document-repository.js';
-export type { Document, DocumentVersion } from './documents/document.js';
+export { documentAggregate, documentVersionAggregate, type StoredDocument, type DocumentVersion } from './documents/document.js';
 export {
   StorageKeySchema,
   Sha256Schema,
@@ -35,3 +35,5 @@ export {
   type CreateDocumentInput,
   type AddVersionInput,
 } from './documents/document.inputs.js';
+export { documentsRepositories } from './repositories.js';
+export { DOCUMENTS_AGGREGATES } from './aggregates.js';

@@ -4,7 +4,7 @@ export {
   createOrganizationRepository,
   type OrganizationRepository,
 } from './organizations/organization-repository.js';
-export type { Organization } from './organizations/organization.js';
+export { organizationAggregate, type Organization } from './organizations/organization.js';
 export {
   OrganizationSlugSchema,
   OrganizationSettingsSchema,
@@ -13,7 +13,7 @@ export {
   type CreateOrganizationInput,
 } from './organizations/organization.inputs.js';
 export { createUserRepository, type UserRepository, type RegisteredUser } from './users/user-repository.js';
-export type { User, UserProfile } from './users/user.js';
+export { userAggregate, userProfileAggregate, type User, type UserProfile } from './users/user.js';
 export {
   AuthSubjectSchema,
   RegisterUserInputSchema,
@@ -23,7 +23,16 @@ export {
 } from './users/user.inputs.js';
 export { createRoleRepository, type RoleRepository } from './rbac/role-repository.js';
 export { createAccessRepository, type AccessRepository, type AssignRoleOptions } from './rbac/access-repository.js';
-export type { Role, Permission } from './rbac/role.js';
+export {
+  roleAggregate,
+  permissionAggregate,
+  rolePermissionAggregate,
+  userRoleAggregate,
+  type Role,
+  type Permission,
+  type UserRoleGrant,
+  type RolePermissionGrant,
+} from './rbac/role.js';
 export { ADMIN_ROLE, DEFAULT_USER_ROLE } from './rbac/default-role.js';
 export {
   RoleNameSchema,
@@ -34,7 +43,7 @@ export {
   type CreatePermissionInput,
 } from './rbac/rbac.inputs.js';
 export { createUnitRepository, type UnitRepository } from './units/unit-repository.js';
-export type { Unit } from './units/unit.js';
+export { unitAggregate, type Unit } from './units/unit.js';
 export { UnitCodeSchema, CreateUnitInputSchema, type CreateUnitInput } from './units/unit.inputs.js';
 export {
   createStaffProfileRepository,
@@ -46,7 +55,12 @@ export {
   type PendingQueueOptions,
   type ExpiringOptions,
 } from './staff-profiles/staff-profile-queries.js';
-export type { StaffProfile } from './staff-profiles/staff-profile.js';
+export {
+  staffProfileAggregate,
+  academicTitleTable,
+  type StaffProfile,
+  type AcademicTitle,
+} from './staff-profiles/staff-profile.js';
 export {
   EmployeeIdSchema,
   AcademicTitleCodeSchema,
@@ -73,3 +87,5 @@ export {
   USER_ROLE_PERMISSIONS,
   type SeedDefaultsResult,
 } from './seeders/seed-defaults.js';
+export { identityRepositories } from './repositories.js';
+export { IDENTITY_AGGREGATES } from './aggregates.js';

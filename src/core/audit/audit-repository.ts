@@ -6,9 +6,9 @@ import { parseInput } from '../kernel/parse-input.js';
 import { pageLimit, type Page, type PageOptions } from '../kernel/page.js';
 import { withErrorMapping } from '../kernel/with-error-mapping.js';
 import { auditEntryColumns, type AuditEntry } from './audit-entry.js';
-import { AUDITED_FIELDS } from './audit-snapshots.js';
+import { asPackageDatabase } from '../kernel/database-type.js';
 
-/** Options of {@link AuditRepository.listEntityHistory}. */
+/** Options of {@link AuditRepository.pageEntityHistory}. */
 export interface EntityHistoryOptions extends PageOptions {
   /** Only events at or after this time: lets PostgreSQL skip older monthly partitions. */
   readonly from?: Date;
@@ -18,13 +18,19 @@ export interface EntityHistoryOptions extends PageOptions {
 
 /** Reads the audit trail. Lists are keyset-paginated on `event_id` (no OFFSET). */
 export interface AuditRepository {
-  /** An entity's history, oldest event first. */
+  /**
+   * One page of an entity's history, oldest event first. Pass `from`/`to` to skip monthly partitions.
+   * @throws ValidationError for an entity type no aggregate declares, a bad id or cursor.
+   */
+  pageEntityHistory(entityType: string, entityId: string, options?: EntityHistoryOptions): Promise<Page<AuditEntry>>;
+  /** One page of what a user did, newest event first. */
+  pageActorActivity(actorUserId: string, options?: PageOptions): Promise<Page<AuditEntry>>;
+  /** @deprecated Renamed {@link AuditRepository.pageEntityHistory} (it returns a page); removed in 1.0. */
   listEntityHistory(entityType: string, entityId: string, options?: EntityHistoryOptions): Promise<Page<AuditEntry>>;
-  /** What a user did, newest event first. */
+  /** @deprecated Renamed {@link AuditRepository.pageActorActivity}; removed in 1.0. */
   listActorActivity(actorUserId: string, options?: PageOptions): Promise<Page<AuditEntry>>;
 }
 
-const EntityTypeSchema = z.enum(Object.keys(AUDITED_FIELDS) as [string, ...string[]]);
 const MAX_BIGINT = 9223372036854775807n;
 const EventCursorSchema = z
   .string()
@@ -37,10 +43,15 @@ function page(rows: AuditEntry[], limit: number): Page<AuditEntry> {
   return Object.freeze({ items, nextCursor: rows.length > limit ? (items.at(-1)?.eventId ?? null) : null });
 }
 
-/** Creates the audit queries over `db`. */
-export function createAuditRepository(db: Kysely<DB>): AuditRepository {
-  return withErrorMapping({
-    async listEntityHistory(entityType: string, entityId: string, options: EntityHistoryOptions = {}) {
+/**
+ * Creates the audit queries over `db` (a Kysely instance or a transaction), accepting the
+ * `entityTypes` the aggregates declare (the root entry binds the package's own).
+ */
+export function createAuditReader<D extends DB>(database: Kysely<D>, entityTypes: readonly string[]): AuditRepository {
+  const db = asPackageDatabase(database);
+  const EntityTypeSchema = z.enum(entityTypes as [string, ...string[]]);
+  const reader = withErrorMapping({
+    async pageEntityHistory(entityType: string, entityId: string, options: EntityHistoryOptions = {}) {
       const type = parseInput(EntityTypeSchema, entityType);
       const id = parseInput(UuidSchema, entityId);
       const limit = pageLimit(options);
@@ -53,15 +64,20 @@ export function createAuditRepository(db: Kysely<DB>): AuditRepository {
       if (options.from) query = query.where('audit_logs.created_at', '>=', parseInput(DateSchema, options.from));
       if (options.to) query = query.where('audit_logs.created_at', '<', parseInput(DateSchema, options.to));
       const rows = await query.orderBy('audit_logs.event_id').limit(limit + 1).execute();
-      return page(rows as AuditEntry[], limit);
+      return page(rows, limit);
     },
-    async listActorActivity(actorUserId: string, options: PageOptions = {}) {
+    async pageActorActivity(actorUserId: string, options: PageOptions = {}) {
       const actor = parseInput(UuidSchema, actorUserId);
       const limit = pageLimit(options);
       let query = db.selectFrom('audit_logs').select(auditEntryColumns).where('audit_logs.actor_user_id', '=', actor);
       if (options.after) query = query.where('audit_logs.event_id', '<', parseInput(EventCursorSchema, options.after));
       const rows = await query.orderBy('audit_logs.event_id', 'desc').limit(limit + 1).execute();
-      return page(rows as AuditEntry[], limit);
+      return page(rows, limit);
     },
+  });
+  return Object.freeze({
+    ...reader,
+    listEntityHistory: reader.pageEntityHistory,
+    listActorActivity: reader.pageActorActivity,
   });
 }

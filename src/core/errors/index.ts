@@ -12,7 +12,9 @@ export {
   TooManyConnectionsError,
   ConnectionLostError,
   CommitOutcomeUnknownError,
+  TransactionAbortedError,
 } from './operational-errors.js';
+export { TransactionScopeError } from './transaction-scope-error.js';
 export {
   ConstraintError,
   UniqueViolationError,

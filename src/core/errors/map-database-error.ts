@@ -14,6 +14,7 @@ import {
   SerializationFailureError,
   StatementTimeoutError,
   TooManyConnectionsError,
+  TransactionAbortedError,
 } from './operational-errors.js';
 
 /** pg's messages for a connection that died or could not be had (no SQLSTATE, no syscall). */
@@ -101,6 +102,8 @@ export function mapDatabaseError(error: unknown): unknown {
       return new StatementTimeoutError(origin);
     case SqlState.tooManyConnections:
       return new TooManyConnectionsError(origin);
+    case SqlState.inFailedSqlTransaction:
+      return new TransactionAbortedError(origin);
     case SqlState.adminShutdown:
     case SqlState.crashShutdown:
     case SqlState.cannotConnectNow:

@@ -62,3 +62,19 @@ export class CommitOutcomeUnknownError extends DataError {
     super('COMMIT_OUTCOME_UNKNOWN', 'Connection lost during COMMIT: the outcome is unknown', origin);
   }
 }
+
+/**
+ * The transaction was aborted by an earlier error and refuses every statement until it ends
+ * (SQLSTATE 25P02). A caller that catches an error inside a transaction and carries on gets
+ * this on its next statement: run the step that may fail in a nested `unitOfWork`, whose
+ * savepoint leaves the outer transaction usable after the error.
+ */
+export class TransactionAbortedError extends DataError {
+  constructor(origin: DataErrorOrigin = {}) {
+    super(
+      'TRANSACTION_ABORTED',
+      'The transaction was aborted by an earlier error; wrap the step that may fail in a nested unitOfWork',
+      origin,
+    );
+  }
+}

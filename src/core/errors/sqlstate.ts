@@ -41,5 +41,6 @@ export const SqlState = Object.freeze({
   tooManyConnections: '53300',
   /** 42501 insufficient_privilege (also row-level security refusing a row) */
   insufficientPrivilege: '42501',
-  /** 25P01 no_active_sql_transaction / 25P02 in_failed_sql_transaction are not mapped. */
+  /** 25P02 in_failed_sql_transaction: a statement after an error, before ROLLBACK */
+  inFailedSqlTransaction: '25P02',
 });

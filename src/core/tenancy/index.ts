@@ -1,8 +1,2 @@
-export {
-  withTenant,
-  currentTenant,
-  TENANT_SETTING,
-  APPLICATION_ROLE,
-  type WithTenantOptions,
-  type TenantWork,
-} from './with-tenant.js';
+export { currentTenant } from './current-tenant.js';
+export { TENANT_SETTING, APPLICATION_ROLE } from './tenant-setting.js';

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { CompiledQuery, Kysely, PostgresDialect, sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAuditPartitions } from '../../../src/core/audit/audit-partitions.js';
-import { AUDITED_FIELDS } from '../../../src/core/audit/audit-snapshots.js';
+import { AUDITED_FIELDS } from '../../../src/aggregates.js';
 import { createPool } from '../../../src/core/database/create-database.js';
 import { DataError } from '../../../src/core/errors/data-error.js';
 import { NotFoundError } from '../../../src/core/errors/not-found-error.js';

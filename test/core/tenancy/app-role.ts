@@ -3,7 +3,7 @@ import { sql, type Kysely } from 'kysely';
 import { afterAll, beforeAll } from 'vitest';
 import { createDatabase, type DatabaseConfig } from '../../../src/core/database/create-database.js';
 import type { DB } from '../../../src/schema/db.js';
-import { APPLICATION_ROLE } from '../../../src/core/tenancy/with-tenant.js';
+import { APPLICATION_ROLE } from '../../../src/core/tenancy/tenant-setting.js';
 import type { TestDatabase } from '../../../src/testing/test-database.js';
 
 /** A throw-away login role that is a member of org_data_app, and how to connect as it. */

@@ -8,7 +8,7 @@ import { createAuditPartitions, listAuditPartitions } from '../../../src/core/au
 import { createRepositories } from '../../../src/repositories.js';
 import type { DB } from '../../../src/schema/db.js';
 import { seedDefaults } from '../../../src/contexts/identity/seeders/seed-defaults.js';
-import { withTenant } from '../../../src/core/tenancy/with-tenant.js';
+import { withTenant } from '../../../src/with-tenant.js';
 import { useTestDatabase } from '../../helpers/database.js';
 import { anOrganization, aUser } from '../../helpers/fixtures.js';
 import { sqlStateOf, useAppLogin } from './app-role.js';

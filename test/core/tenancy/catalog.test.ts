@@ -4,7 +4,7 @@
 // New migrations are checked without editing this file, except to declare a new global table.
 import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
-import { APPLICATION_ROLE } from '../../../src/core/tenancy/with-tenant.js';
+import { APPLICATION_ROLE } from '../../../src/core/tenancy/tenant-setting.js';
 import { useTestDatabase } from '../../helpers/database.js';
 import { isolationProblems } from './isolation-problems.js';
 

@@ -1,7 +1,7 @@
 // The rules of tenant isolation, checked against pg_catalog (see catalog.test.ts).
 import { sql, type Kysely } from 'kysely';
 import { TRACKING_TABLE } from '../../../src/core/migrations/tracking-table.js';
-import { APPLICATION_ROLE } from '../../../src/core/tenancy/with-tenant.js';
+import { APPLICATION_ROLE } from '../../../src/core/tenancy/tenant-setting.js';
 
 /** Tables shared by every organization: readable, not writable, by the application role. */
 export const GLOBAL_TABLES = ['academic_titles', 'permissions', 'role_permissions', 'roles'];

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { createAuditPartitions } from '../../../src/core/audit/audit-partitions.js';
 import { migrate } from '../../../src/core/migrations/migrate.js';
 import { rollback } from '../../../src/core/migrations/rollback.js';
-import { APPLICATION_ROLE } from '../../../src/core/tenancy/with-tenant.js';
+import { APPLICATION_ROLE } from '../../../src/core/tenancy/tenant-setting.js';
 import { useTestDatabase } from '../../helpers/database.js';
 import { isolationProblems } from './isolation-problems.js';
 

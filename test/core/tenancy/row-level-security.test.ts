@@ -8,10 +8,12 @@ import { UniqueViolationError } from '../../../src/core/errors/constraint-errors
 import { ForbiddenError } from '../../../src/core/errors/forbidden-error.js';
 import { NotFoundError } from '../../../src/core/errors/not-found-error.js';
 import { ValidationError } from '../../../src/core/errors/validation-error.js';
+import { TransactionScopeError } from '../../../src/core/errors/transaction-scope-error.js';
 import { createRepositories, type Repositories } from '../../../src/repositories.js';
 import type { DB } from '../../../src/schema/db.js';
 import { seedDefaults } from '../../../src/contexts/identity/seeders/seed-defaults.js';
-import { currentTenant, withTenant } from '../../../src/core/tenancy/with-tenant.js';
+import { currentTenant } from '../../../src/core/tenancy/current-tenant.js';
+import { withTenant } from '../../../src/with-tenant.js';
 import { useTestDatabase } from '../../helpers/database.js';
 import { aClient, aDocument } from '../../helpers/documents.js';
 import { anOrganization, aUser, unique } from '../../helpers/fixtures.js';
@@ -440,12 +442,12 @@ describe('withTenant', () => {
         return txid(inner);
       });
       expect(innerId).toBe(outerId);
-      await expect(withTenant(outer, other, async () => 1)).rejects.toThrow(TypeError);
+      await expect(withTenant(outer, other, async () => 1)).rejects.toThrow(TransactionScopeError);
       // The refusal changed nothing: still scoped to the first organization.
       expect(await currentTenant(outer)).toBe(organizationId);
     });
     await app.transaction().execute(async (trx: Transaction<DB>) => {
-      await expect(withTenant(trx, organizationId, async () => 1)).rejects.toThrow(TypeError);
+      await expect(withTenant(trx, organizationId, async () => 1)).rejects.toThrow(TransactionScopeError);
       expect(await currentTenant(trx)).toBeUndefined();
     });
   });

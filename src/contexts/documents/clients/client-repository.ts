@@ -1,6 +1,8 @@
 import { sql, type Kysely, type UpdateObject } from 'kysely';
 import type { ResolvedAuditContext } from '../../../core/audit/audit-context.js';
+import { auditEvent } from '../../../core/audit/audit-event.js';
 import { writeAudit } from '../../../core/audit/write-audit.js';
+import { asPackageDatabase } from '../../../core/kernel/database-type.js';
 import { NotFoundError } from '../../../core/errors/not-found-error.js';
 import type { DB } from '../../../schema/db.js';
 import {
@@ -18,9 +20,9 @@ import { foreignKeyAsNotFound } from '../../../core/kernel/foreign-key-as-not-fo
 import { inTransaction } from '../../../core/unit-of-work/in-transaction.js';
 import { decodeCursor, pageLimit, toPage, UUID_PART, type Page, type PageOptions } from '../../../core/kernel/page.js';
 import { withErrorMapping } from '../../../core/kernel/with-error-mapping.js';
-import { clientColumns, type Client } from './client.js';
+import { clientAggregate, clientColumns, type Client } from './client.js';
 
-/** Options of {@link ClientRepository.listByOrganization}. */
+/** Options of {@link ClientRepository.pageByOrganization}. */
 export interface ListClientsOptions extends PageOptions {
   /** Only clients in this status. */
   readonly status?: Client['status'];
@@ -36,6 +38,11 @@ export interface ClientRepository {
   create(input: CreateClientInput): Promise<Client>;
   /** The live client, or `undefined`. */
   findById(id: string): Promise<Client | undefined>;
+  /**
+   * The live client.
+   * @throws NotFoundError when it does not exist or is soft-deleted.
+   */
+  getById(id: string): Promise<Client>;
   /** The organization's live client with this code, or `undefined`. */
   findByCode(organizationId: string, code: string): Promise<Client | undefined>;
   /**
@@ -53,16 +60,21 @@ export interface ClientRepository {
    *   (`clients_organization_code_key`) when a live client has taken its code meanwhile.
    */
   restore(id: string): Promise<Client>;
-  /** The organization's live clients by code, optionally of one status. */
+  /** One page of the organization's live clients by code, optionally of one status. */
+  pageByOrganization(organizationId: string, options?: ListClientsOptions): Promise<Page<Client>>;
+  /** One page of the live clients whose metadata contains `containment` (`metadata @> containment`), by code. */
+  pageByMetadata(organizationId: string, containment: Metadata, options?: PageOptions): Promise<Page<Client>>;
+  /** @deprecated Renamed {@link ClientRepository.pageByOrganization} (it returns a page); removed in 1.0. */
   listByOrganization(organizationId: string, options?: ListClientsOptions): Promise<Page<Client>>;
-  /** Live clients whose metadata contains `containment` (`metadata @> containment`), by code. */
+  /** @deprecated Renamed {@link ClientRepository.pageByMetadata} (it returns a page); removed in 1.0. */
   searchByMetadata(organizationId: string, containment: Metadata, options?: PageOptions): Promise<Page<Client>>;
 }
 
 const CODE_PART = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
 
 /** Creates the client repository over `db` (a Kysely instance or a transaction). */
-export function createClientRepository(db: Kysely<DB>, context: ResolvedAuditContext = {}): ClientRepository {
+export function createClientRepository<D extends DB>(database: Kysely<D>, context: ResolvedAuditContext = {}): ClientRepository {
+  const db = asPackageDatabase(database);
   const actor = context.actorUserId ?? null;
   const managerNotFound = { clients_manager_user_id_fkey: 'manager', clients_organization_id_fkey: 'organization' };
 
@@ -75,29 +87,25 @@ export function createClientRepository(db: Kysely<DB>, context: ResolvedAuditCon
       .where('deleted_at', deleted ? 'is not' : 'is', null)
       .forUpdate()
       .executeTakeFirst();
-    if (!row) throw new NotFoundError('client');
-    return row as Client;
+    if (!row) throw new NotFoundError(clientAggregate.name);
+    return row;
   };
 
   /** Updates one client row and records `action`. */
-  const change = (id: string, action: string, changes: UpdateObject<DB, 'clients', 'clients'>, deleted = false) =>
+  const change = (
+    id: string,
+    action: 'update' | 'change_status' | 'delete' | 'restore',
+    changes: UpdateObject<DB, 'clients', 'clients'>, deleted = false) =>
     inTransaction(db, async (trx) => {
       const before = await lock(trx, id, deleted);
-      const after = (await trx
+      const after = await trx
         .updateTable('clients')
         .set({ ...changes, updated_by: actor })
         .where('id', '=', id)
         .returning(clientColumns)
         .executeTakeFirstOrThrow()
-        .catch((error: unknown) => foreignKeyAsNotFound(error, managerNotFound))) as Client;
-      await writeAudit(trx, context, {
-        action,
-        entityType: 'client',
-        entityId: id,
-        organizationId: after.organizationId,
-        before,
-        after,
-      });
+        .catch((error: unknown) => foreignKeyAsNotFound(error, managerNotFound));
+      await writeAudit(trx, context, auditEvent(clientAggregate, action, { entityId: id, organizationId: after.organizationId, before, after }));
       return after;
     });
 
@@ -112,16 +120,24 @@ export function createClientRepository(db: Kysely<DB>, context: ResolvedAuditCon
       .orderBy('clients.id')
       .limit(limit + 1)
       .execute()
-      .then((rows) => toPage(rows as Client[], limit, (row) => [row.code, row.id], (row) => row));
+      .then((rows) => toPage(rows, limit, (row) => [row.code, row.id], (row) => row));
   };
   const base = (org: string) =>
     db.selectFrom('clients').select(clientColumns).where('clients.organization_id', '=', org).where('clients.deleted_at', 'is', null);
 
-  return withErrorMapping({
+  const findById = (id: string) =>
+    db
+      .selectFrom('clients')
+      .select(clientColumns)
+      .where('id', '=', parseInput(UuidSchema, id))
+      .where('deleted_at', 'is', null)
+      .executeTakeFirst();
+
+  const repository = withErrorMapping({
     async create(input: CreateClientInput) {
       const data = parseInput(CreateClientInputSchema, input);
       return inTransaction(db, async (trx) => {
-        const client = (await trx
+        const client = await trx
           .insertInto('clients')
           .values({
             organization_id: data.organizationId,
@@ -135,35 +151,30 @@ export function createClientRepository(db: Kysely<DB>, context: ResolvedAuditCon
           })
           .returning(clientColumns)
           .executeTakeFirstOrThrow()
-          .catch((error: unknown) => foreignKeyAsNotFound(error, managerNotFound))) as Client;
-        await writeAudit(trx, context, {
-          action: 'client.create',
-          entityType: 'client',
-          entityId: client.id,
-          organizationId: client.organizationId,
-          after: client,
-        });
+          .catch((error: unknown) => foreignKeyAsNotFound(error, managerNotFound));
+        await writeAudit(
+          trx,
+          context,
+          auditEvent(clientAggregate, 'create', { entityId: client.id, organizationId: client.organizationId, after: client }),
+        );
         return client;
       });
     },
-    async findById(id: string) {
-      const key = parseInput(UuidSchema, id);
-      return (await db
-        .selectFrom('clients')
-        .select(clientColumns)
-        .where('id', '=', key)
-        .where('deleted_at', 'is', null)
-        .executeTakeFirst()) as Client | undefined;
+    findById,
+    async getById(id: string) {
+      const client = await findById(id);
+      if (!client) throw new NotFoundError(clientAggregate.name);
+      return client;
     },
     async findByCode(organizationId: string, code: string) {
       const org = parseInput(UuidSchema, organizationId);
       const key = parseInput(ClientCodeSchema, code);
-      return (await base(org).where('clients.code', '=', key).executeTakeFirst()) as Client | undefined;
+      return base(org).where('clients.code', '=', key).executeTakeFirst();
     },
     async update(id: string, patch: UpdateClientInput) {
       const key = parseInput(UuidSchema, id);
       const data = parseInput(UpdateClientInputSchema, patch);
-      return change(key, 'client.update', {
+      return change(key, 'update', {
         ...(data.name === undefined ? {} : { name: data.name }),
         ...(data.metadata === undefined ? {} : { metadata: JSON.stringify(data.metadata) }),
         ...(data.managerUserId === undefined ? {} : { manager_user_id: data.managerUserId }),
@@ -171,22 +182,26 @@ export function createClientRepository(db: Kysely<DB>, context: ResolvedAuditCon
     },
     async changeStatus(id: string, status: Client['status']) {
       const key = parseInput(UuidSchema, id);
-      return change(key, 'client.change_status', { status: parseInput(ClientStatusSchema, status) });
+      return change(key, 'change_status', { status: parseInput(ClientStatusSchema, status) });
     },
     async softDelete(id: string) {
-      await change(parseInput(UuidSchema, id), 'client.delete', { deleted_at: sql<Date>`now()` });
+      await change(parseInput(UuidSchema, id), 'delete', { deleted_at: sql<Date>`now()` });
     },
     async restore(id: string) {
-      return change(parseInput(UuidSchema, id), 'client.restore', { deleted_at: null }, true);
+      return change(parseInput(UuidSchema, id), 'restore', { deleted_at: null }, true);
     },
-    async listByOrganization(organizationId: string, options: ListClientsOptions = {}) {
+    async pageByOrganization(organizationId: string, options: ListClientsOptions = {}) {
       const status = options.status === undefined ? undefined : parseInput(ClientStatusSchema, options.status);
       return list(organizationId, options, (q) => (status ? q.where('clients.status', '=', status) : q));
     },
-    async searchByMetadata(organizationId: string, containment: Metadata, options: PageOptions = {}) {
+    async pageByMetadata(organizationId: string, containment: Metadata, options: PageOptions = {}) {
       const filter = JSON.stringify(parseInput(MetadataSchema, containment));
       return list(organizationId, options, (q) => q.where(sql<boolean>`clients.metadata @> ${filter}::jsonb`));
     },
   });
+  return Object.freeze({
+    ...repository,
+    listByOrganization: repository.pageByOrganization,
+    searchByMetadata: repository.pageByMetadata,
+  });
 }
-

@@ -1,3 +1,4 @@
+import { defineAggregate } from '../../../core/kernel/aggregate.js';
 import type { ClientStatus } from '../../../schema/db.js';
 import type { Metadata } from '../../../core/kernel/metadata.js';
 
@@ -44,3 +45,26 @@ export const clientColumns = [
   'clients.updated_by as updatedBy',
   'clients.deleted_at as deletedAt',
 ] as const;
+
+/** Clients of an organization. */
+export const clientAggregate = defineAggregate<Client>()({
+  name: 'client',
+  table: 'clients',
+  tenantColumn: 'organization_id',
+  columns: {
+    id: 'id',
+    organizationId: 'organization_id',
+    code: 'code',
+    name: 'name',
+    status: 'status',
+    metadata: 'metadata',
+    managerUserId: 'manager_user_id',
+    createdAt: 'created_at',
+    updatedAt: 'updated_at',
+    createdBy: 'created_by',
+    updatedBy: 'updated_by',
+    deletedAt: 'deleted_at',
+  },
+  audited: ['id', 'organizationId', 'code', 'name', 'status', 'metadata', 'managerUserId', 'deletedAt'],
+  actions: ['create', 'update', 'change_status', 'delete', 'restore'],
+});

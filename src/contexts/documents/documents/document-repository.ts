@@ -1,7 +1,9 @@
 import { sql, type Kysely } from 'kysely';
 import { z } from 'zod';
 import type { ResolvedAuditContext } from '../../../core/audit/audit-context.js';
-import { writeAudit, type AuditEvent } from '../../../core/audit/write-audit.js';
+import { auditEvent, type AuditRecord } from '../../../core/audit/audit-event.js';
+import { writeAudit } from '../../../core/audit/write-audit.js';
+import { asPackageDatabase } from '../../../core/kernel/database-type.js';
 import { NotFoundError } from '../../../core/errors/not-found-error.js';
 import { VersionConflictError } from '../../../core/errors/version-conflict-error.js';
 import type { DB } from '../../../schema/db.js';
@@ -18,10 +20,17 @@ import { parseInput } from '../../../core/kernel/parse-input.js';
 import { inTransaction } from '../../../core/unit-of-work/in-transaction.js';
 import { pageLimit } from '../../../core/kernel/page.js';
 import { withErrorMapping } from '../../../core/kernel/with-error-mapping.js';
-import { documentColumns, documentVersionColumns, type Document, type DocumentVersion } from './document.js';
+import {
+  documentAggregate,
+  documentColumns,
+  documentVersionAggregate,
+  documentVersionColumns,
+  type DocumentVersion,
+  type StoredDocument,
+} from './document.js';
 
 /** A document found by fuzzy name search, with its trigram similarity (0–1). */
-export interface DocumentMatch extends Document {
+export interface DocumentMatch extends StoredDocument {
   /** Trigram similarity of the name to the query; higher is closer. */
   readonly score: number;
 }
@@ -60,16 +69,21 @@ export interface DocumentRepository {
    * @throws ValidationError; NotFoundError (`client`, when missing or deleted);
    *   UniqueViolationError (`documents_client_name_key`, `document_versions_storage_key_key`).
    */
-  create(input: CreateDocumentInput): Promise<{ document: Document; version: DocumentVersion }>;
+  create(input: CreateDocumentInput): Promise<{ document: StoredDocument; version: DocumentVersion }>;
   /** The live document, or `undefined`. */
-  findById(id: string): Promise<Document | undefined>;
+  findById(id: string): Promise<StoredDocument | undefined>;
+  /**
+   * The live document.
+   * @throws NotFoundError when it does not exist or is soft-deleted.
+   */
+  getById(id: string): Promise<StoredDocument>;
   /**
    * Adds the next version when the document is still at `expectedVersion` (one conditional
    * UPDATE decides); versions stay contiguous under concurrency.
    * @throws VersionConflictError when another version was added first (re-read and retry);
    *   NotFoundError; UniqueViolationError (`document_versions_storage_key_key`).
    */
-  addVersion(documentId: string, input: AddVersionInput): Promise<{ document: Document; version: DocumentVersion }>;
+  addVersion(documentId: string, input: AddVersionInput): Promise<{ document: StoredDocument; version: DocumentVersion }>;
   /** Every version of a live document, oldest first. */
   listVersions(documentId: string): Promise<DocumentVersion[]>;
   /** One version of a live document, or `undefined`. */
@@ -81,14 +95,14 @@ export interface DocumentRepository {
    * @throws NotFoundError; UniqueViolationError (`documents_client_name_key`) when a live
    *   document of the client has taken its name meanwhile.
    */
-  restore(id: string): Promise<Document>;
+  restore(id: string): Promise<StoredDocument>;
   /**
    * Live documents of a client whose name is similar to `query` (trigram similarity of at
    * least `minSimilarity`), best first.
    */
   searchByName(clientId: string, query: string, options?: NameSearchOptions): Promise<DocumentMatch[]>;
   /** Live documents of a client whose metadata contains `containment`, newest first. */
-  searchByMetadata(clientId: string, containment: Metadata, options?: { limit?: number }): Promise<Document[]>;
+  searchByMetadata(clientId: string, containment: Metadata, options?: { limit?: number }): Promise<StoredDocument[]>;
   /**
    * Retention: hard-deletes documents soft-deleted before `deletedBefore` with all their
    * versions (through `purge_deleted_documents`, the one path the immutability trigger allows)
@@ -104,36 +118,34 @@ const PurgeSchema = z
   .strict();
 
 /** Creates the document repository over `db` (a Kysely instance or a transaction). */
-export function createDocumentRepository(db: Kysely<DB>, context: ResolvedAuditContext = {}): DocumentRepository {
+export function createDocumentRepository<D extends DB>(database: Kysely<D>, context: ResolvedAuditContext = {}): DocumentRepository {
+  const db = asPackageDatabase(database);
   const actor = context.actorUserId ?? null;
   const live = () => db.selectFrom('documents').select(documentColumns).where('documents.deleted_at', 'is', null);
-  const audit = (trx: Kysely<DB>, ...events: AuditEvent[]) => writeAudit(trx, context, ...events);
+  const findById = (id: string) => live().where('documents.id', '=', parseInput(UuidSchema, id)).executeTakeFirst();
+  const audit = (trx: Kysely<DB>, ...records: AuditRecord[]) => writeAudit(trx, context, ...records);
 
   /** Sets or clears deleted_at on a document that is live (or deleted, for restore). */
   const setDeleted = (id: string, deleted: boolean) =>
     inTransaction(db, async (trx) => {
-      const before = (await trx
+      const before = await trx
         .selectFrom('documents')
         .select(documentColumns)
         .where('id', '=', id)
         .where('deleted_at', deleted ? 'is' : 'is not', null)
         .forUpdate()
-        .executeTakeFirst()) as Document | undefined;
-      if (!before) throw new NotFoundError('document');
-      const after = (await trx
+        .executeTakeFirst();
+      if (!before) throw new NotFoundError(documentAggregate.name);
+      const after = await trx
         .updateTable('documents')
         .set({ deleted_at: deleted ? sql<Date>`now()` : null, updated_by: actor })
         .where('id', '=', id)
         .returning(documentColumns)
-        .executeTakeFirstOrThrow()) as Document;
-      await audit(trx, {
-        action: deleted ? 'document.delete' : 'document.restore',
-        entityType: 'document',
-        entityId: id,
-        organizationId: after.organizationId,
-        before,
-        after,
-      });
+        .executeTakeFirstOrThrow();
+      await audit(
+        trx,
+        auditEvent(documentAggregate, deleted ? 'delete' : 'restore', { entityId: id, organizationId: after.organizationId, before, after }),
+      );
       return after;
     });
 
@@ -142,7 +154,7 @@ export function createDocumentRepository(db: Kysely<DB>, context: ResolvedAuditC
       const data = parseInput(CreateDocumentInputSchema, input);
       return inTransaction(db, async (trx) => {
         // INSERT … SELECT from the live client: a missing or deleted client inserts nothing.
-        const document = (await trx
+        const document = await trx
           .insertInto('documents')
           .columns(['organization_id', 'client_id', 'original_name', 'storage_key', 'mime_type', 'metadata', 'created_by', 'updated_by'])
           .expression(
@@ -162,7 +174,7 @@ export function createDocumentRepository(db: Kysely<DB>, context: ResolvedAuditC
               .where('clients.deleted_at', 'is', null),
           )
           .returning(documentColumns)
-          .executeTakeFirst()) as Document | undefined;
+          .executeTakeFirst();
         if (!document) throw new NotFoundError('client');
         const version = await trx
           .insertInto('document_versions')
@@ -180,22 +192,24 @@ export function createDocumentRepository(db: Kysely<DB>, context: ResolvedAuditC
         const common = { entityId: document.id, organizationId: document.organizationId } as const;
         await audit(
           trx,
-          { ...common, action: 'document.create', entityType: 'document', after: document },
-          { ...common, action: 'document.add_version', entityType: 'document_version', after: version },
+          auditEvent(documentAggregate, 'create', { ...common, after: document }),
+          auditEvent(documentVersionAggregate, 'add_version', { ...common, after: version }),
         );
         return { document, version };
       });
     },
-    async findById(id: string) {
-      const key = parseInput(UuidSchema, id);
-      return (await live().where('documents.id', '=', key).executeTakeFirst()) as Document | undefined;
+    findById,
+    async getById(id: string) {
+      const document = await findById(id);
+      if (!document) throw new NotFoundError(documentAggregate.name);
+      return document;
     },
     async addVersion(documentId: string, input: AddVersionInput) {
       const key = parseInput(UuidSchema, documentId);
       const data = parseInput(AddVersionInputSchema, input);
       return inTransaction(db, async (trx) => {
         // The row count of this one conditional UPDATE decides who wins a race.
-        const document = (await trx
+        const document = await trx
           .updateTable('documents')
           .set({
             current_version: sql`current_version + 1`,
@@ -206,7 +220,7 @@ export function createDocumentRepository(db: Kysely<DB>, context: ResolvedAuditC
           .where('current_version', '=', data.expectedVersion)
           .where('deleted_at', 'is', null)
           .returning(documentColumns)
-          .executeTakeFirst()) as Document | undefined;
+          .executeTakeFirst();
         if (!document) {
           const current = await trx
             .selectFrom('documents')
@@ -214,8 +228,8 @@ export function createDocumentRepository(db: Kysely<DB>, context: ResolvedAuditC
             .where('id', '=', key)
             .where('deleted_at', 'is', null)
             .executeTakeFirst();
-          if (!current) throw new NotFoundError('document');
-          throw new VersionConflictError('document', data.expectedVersion, current.current_version);
+          if (!current) throw new NotFoundError(documentAggregate.name);
+          throw new VersionConflictError(documentAggregate.name, data.expectedVersion, current.current_version);
         }
         const version = await trx
           .insertInto('document_versions')
@@ -230,13 +244,10 @@ export function createDocumentRepository(db: Kysely<DB>, context: ResolvedAuditC
           })
           .returning(documentVersionColumns)
           .executeTakeFirstOrThrow();
-        await audit(trx, {
-          action: 'document.add_version',
-          entityType: 'document_version',
-          entityId: key,
-          organizationId: document.organizationId,
-          after: version,
-        });
+        await audit(
+          trx,
+          auditEvent(documentVersionAggregate, 'add_version', { entityId: key, organizationId: document.organizationId, after: version }),
+        );
         return { document, version };
       });
     },
@@ -303,7 +314,7 @@ export function createDocumentRepository(db: Kysely<DB>, context: ResolvedAuditC
         .orderBy('documents.id')
         .limit(limit)
         .execute();
-      return rows as Document[];
+      return rows;
     },
     async purgeDeleted(options: PurgeOptions) {
       const { deletedBefore, limit } = parseInput(PurgeSchema, options);
@@ -319,13 +330,13 @@ export function createDocumentRepository(db: Kysely<DB>, context: ResolvedAuditC
         }
         await audit(
           trx,
-          ...[...byDocument].map(([id, entry]) => ({
-            action: 'document.purge',
-            entityType: 'document' as const,
-            entityId: id,
-            organizationId: entry.organizationId,
-            before: { id, storageKey: entry.keys.at(-1) },
-          })),
+          ...[...byDocument].map(([id, entry]) =>
+            auditEvent(documentAggregate, 'purge', {
+              entityId: id,
+              organizationId: entry.organizationId,
+              before: { id, storageKey: entry.keys.at(-1)! },
+            }),
+          ),
         );
         return Object.freeze({ documentIds: [...byDocument.keys()], storageKeys: rows.map((row) => row.storage_key) });
       });

@@ -1,8 +1,12 @@
 import { sql } from 'kysely';
+import { defineAggregate } from '../../../core/kernel/aggregate.js';
 import type { Metadata } from '../../../core/kernel/metadata.js';
 
-/** A document: the head of a version history whose bytes live in object storage. */
-export interface Document {
+/**
+ * A document: the head of a version history whose bytes live in object storage. (Named so it
+ * does not shadow the DOM's global `Document`.)
+ */
+export interface StoredDocument {
   /** Primary key (uuid). */
   readonly id: string;
   /** The organization (tenant). */
@@ -51,7 +55,7 @@ export interface DocumentVersion {
   readonly createdAt: Date;
 }
 
-/** The select list that maps a `documents` row to a {@link Document}. */
+/** The select list that maps a `documents` row to a {@link StoredDocument}. */
 export const documentColumns = [
   'documents.id',
   'documents.organization_id as organizationId',
@@ -80,3 +84,48 @@ export const documentVersionColumns = [
   'document_versions.created_by as createdBy',
   'document_versions.created_at as createdAt',
 ] as const;
+
+/** Documents of a client. */
+export const documentAggregate = defineAggregate<StoredDocument>()({
+  name: 'document',
+  table: 'documents',
+  tenantColumn: 'organization_id',
+  columns: {
+    id: 'id',
+    organizationId: 'organization_id',
+    clientId: 'client_id',
+    originalName: 'original_name',
+    storageKey: 'storage_key',
+    mimeType: 'mime_type',
+    currentVersion: 'current_version',
+    metadata: 'metadata',
+    createdAt: 'created_at',
+    updatedAt: 'updated_at',
+    createdBy: 'created_by',
+    updatedBy: 'updated_by',
+    deletedAt: 'deleted_at',
+  },
+  audited: ['id', 'organizationId', 'clientId', 'originalName', 'storageKey', 'mimeType', 'currentVersion', 'metadata', 'deletedAt'],
+  actions: ['create', 'delete', 'restore', 'purge'],
+});
+
+/** The immutable versions of a document (part of the document aggregate; their audit rows name the document). */
+export const documentVersionAggregate = defineAggregate<DocumentVersion>()({
+  name: 'document_version',
+  table: 'document_versions',
+  tenantColumn: 'organization_id',
+  columns: {
+    id: 'id',
+    documentId: 'document_id',
+    versionNumber: 'version_number',
+    storageKey: 'storage_key',
+    checksumSha256: 'checksum_sha256',
+    sizeBytes: 'size_bytes',
+    createdBy: 'created_by',
+    createdAt: 'created_at',
+  },
+  audited: ['id', 'documentId', 'versionNumber', 'storageKey', 'checksumSha256', 'sizeBytes'],
+  // Recorded as `document.add_version`: the action belongs to the document, the snapshot to the version.
+  actionPrefix: 'document',
+  actions: ['add_version'],
+});

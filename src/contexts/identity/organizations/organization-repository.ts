@@ -1,21 +1,23 @@
 import { sql, type Kysely } from 'kysely';
+import type { ResolvedAuditContext } from '../../../core/audit/audit-context.js';
+import { auditEvent } from '../../../core/audit/audit-event.js';
+import { writeAudit } from '../../../core/audit/write-audit.js';
 import { NotFoundError } from '../../../core/errors/not-found-error.js';
-import type { DB } from '../../../schema/db.js';
 import { UuidSchema } from '../../../core/kernel/common-schemas.js';
+import { compiledQuery } from '../../../core/kernel/compiled-query.js';
+import { asPackageDatabase } from '../../../core/kernel/database-type.js';
+import { parseInput } from '../../../core/kernel/parse-input.js';
+import { withErrorMapping } from '../../../core/kernel/with-error-mapping.js';
+import { inTransaction } from '../../../core/unit-of-work/in-transaction.js';
+import type { DB } from '../../../schema/db.js';
 import {
   CreateOrganizationInputSchema,
-  OrganizationSlugSchema,
   OrganizationSettingsSchema,
+  OrganizationSlugSchema,
   type CreateOrganizationInput,
   type OrganizationSettings,
 } from './organization.inputs.js';
-import { parseInput } from '../../../core/kernel/parse-input.js';
-import { preparedQuery } from '../../../core/kernel/prepared-query.js';
-import { withErrorMapping } from '../../../core/kernel/with-error-mapping.js';
-import { inTransaction } from '../../../core/unit-of-work/in-transaction.js';
-import type { ResolvedAuditContext } from '../../../core/audit/audit-context.js';
-import { writeAudit } from '../../../core/audit/write-audit.js';
-import { organizationColumns, type Organization } from './organization.js';
+import { organizationAggregate, organizationColumns, type Organization } from './organization.js';
 
 /** Organizations: the tenants. Reads skip soft-deleted organizations. */
 export interface OrganizationRepository {
@@ -27,6 +29,11 @@ export interface OrganizationRepository {
   create(input: CreateOrganizationInput): Promise<Organization>;
   /** The organization, or `undefined` when it does not exist or is soft-deleted. */
   findById(id: string): Promise<Organization | undefined>;
+  /**
+   * The live organization.
+   * @throws NotFoundError when it does not exist or is soft-deleted.
+   */
+  getById(id: string): Promise<Organization>;
   /** The live organization with this slug, or `undefined`. */
   findBySlug(slug: string): Promise<Organization | undefined>;
   /**
@@ -41,78 +48,75 @@ export interface OrganizationRepository {
   softDelete(id: string): Promise<void>;
 }
 
+const live = (db: Kysely<DB>) =>
+  db.selectFrom('organizations').select(organizationColumns).where('organizations.deleted_at', 'is', null);
+const byId = compiledQuery((db, p: { id: string }) => live(db).where('organizations.id', '=', p.id));
+const bySlug = compiledQuery((db, p: { slug: string }) => live(db).where('organizations.slug', '=', p.slug));
+
+/** The live organization, locked until the transaction ends; NotFound otherwise. */
+async function lockLive(trx: Kysely<DB>, key: string): Promise<Organization> {
+  const row = await trx
+    .selectFrom('organizations')
+    .select(organizationColumns)
+    .where('id', '=', key)
+    .where('deleted_at', 'is', null)
+    .forUpdate()
+    .executeTakeFirst();
+  if (!row) throw new NotFoundError(organizationAggregate.name);
+  return row;
+}
+
 /**
  * Creates the organization repository over `db` (a Kysely instance or a transaction).
  *
  * @example
  * const org = await createOrganizationRepository(db).create({ slug: 'acme', name: 'Acme' });
  */
-export function createOrganizationRepository(
-  db: Kysely<DB>,
+export function createOrganizationRepository<D extends DB>(
+  database: Kysely<D>,
   context: ResolvedAuditContext = {},
 ): OrganizationRepository {
-  const live = () =>
-    db.selectFrom('organizations').select(organizationColumns).where('organizations.deleted_at', 'is', null);
-  const byId = preparedQuery(db, (p: { id: string }) => live().where('organizations.id', '=', p.id));
-  const bySlug = preparedQuery(db, (p: { slug: string }) => live().where('organizations.slug', '=', p.slug));
-  /** The live organization, locked until the transaction ends; NotFound otherwise. */
-  const lockLive = async (trx: Kysely<DB>, key: string): Promise<Organization> => {
-    const row = await trx
-      .selectFrom('organizations')
-      .select(organizationColumns)
-      .where('id', '=', key)
-      .where('deleted_at', 'is', null)
-      .forUpdate()
-      .executeTakeFirst();
-    if (!row) throw new NotFoundError('organization');
-    return row as Organization;
-  };
-
+  const db = asPackageDatabase(database);
+  const findById = async (id: string) => (await byId(db, { id: parseInput(UuidSchema, id) }))[0];
   return withErrorMapping({
     async create(input: CreateOrganizationInput) {
       const data = parseInput(CreateOrganizationInputSchema, input);
       return inTransaction(db, async (trx) => {
-        const row = (await trx
+        const row = await trx
           .insertInto('organizations')
           .values({ slug: data.slug, name: data.name, settings: JSON.stringify(data.settings) })
           .returning(organizationColumns)
-          .executeTakeFirstOrThrow()) as Organization;
-        await writeAudit(trx, context, {
-          action: 'organization.create',
-          entityType: 'organization',
-          entityId: row.id,
-          organizationId: row.id,
-          after: row,
-        });
+          .executeTakeFirstOrThrow();
+        await writeAudit(trx, context, auditEvent(organizationAggregate, 'create', { entityId: row.id, organizationId: row.id, after: row }));
         return row;
       });
     },
-    async findById(id: string) {
-      return (await byId({ id: parseInput(UuidSchema, id) }))[0] as Organization | undefined;
+    findById,
+    async getById(id: string) {
+      const row = await findById(id);
+      if (!row) throw new NotFoundError(organizationAggregate.name);
+      return row;
     },
     async findBySlug(slug: string) {
-      return (await bySlug({ slug: parseInput(OrganizationSlugSchema, slug) }))[0] as Organization | undefined;
+      return (await bySlug(db, { slug: parseInput(OrganizationSlugSchema, slug) }))[0];
     },
     async updateSettings(id: string, settings: OrganizationSettings) {
       const key = parseInput(UuidSchema, id);
       const data = parseInput(OrganizationSettingsSchema, settings);
       return inTransaction(db, async (trx) => {
         const before = await lockLive(trx, key);
-        const row = (await trx
+        const after = await trx
           .updateTable('organizations')
           .set({ settings: JSON.stringify(data) })
           .where('id', '=', key)
           .returning(organizationColumns)
-          .executeTakeFirstOrThrow()) as Organization;
-        await writeAudit(trx, context, {
-          action: 'organization.update_settings',
-          entityType: 'organization',
-          entityId: key,
-          organizationId: key,
-          before,
-          after: row,
-        });
-        return row;
+          .executeTakeFirstOrThrow();
+        await writeAudit(
+          trx,
+          context,
+          auditEvent(organizationAggregate, 'update_settings', { entityId: key, organizationId: key, before, after }),
+        );
+        return after;
       });
     },
     async softDelete(id: string) {
@@ -125,14 +129,7 @@ export function createOrganizationRepository(
           .where('id', '=', key)
           .returning(organizationColumns)
           .executeTakeFirstOrThrow();
-        await writeAudit(trx, context, {
-          action: 'organization.delete',
-          entityType: 'organization',
-          entityId: key,
-          organizationId: key,
-          before,
-          after,
-        });
+        await writeAudit(trx, context, auditEvent(organizationAggregate, 'delete', { entityId: key, organizationId: key, before, after }));
       });
     },
   });

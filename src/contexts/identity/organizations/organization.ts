@@ -1,3 +1,4 @@
+import { defineAggregate } from '../../../core/kernel/aggregate.js';
 import type { OrganizationSettings } from './organization.inputs.js';
 
 /** An organization (tenant), as returned by the repository. */
@@ -28,3 +29,21 @@ export const organizationColumns = [
   'organizations.updated_at as updatedAt',
   'organizations.deleted_at as deletedAt',
 ] as const;
+
+/** The organization aggregate: the tenant row itself (its tenant key is its own id). */
+export const organizationAggregate = defineAggregate<Organization>()({
+  name: 'organization',
+  table: 'organizations',
+  tenantColumn: 'id',
+  columns: {
+    id: 'id',
+    slug: 'slug',
+    name: 'name',
+    settings: 'settings',
+    createdAt: 'created_at',
+    updatedAt: 'updated_at',
+    deletedAt: 'deleted_at',
+  },
+  audited: ['id', 'slug', 'name', 'settings', 'deletedAt'],
+  actions: ['create', 'update_settings', 'delete'],
+});

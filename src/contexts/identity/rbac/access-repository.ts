@@ -5,9 +5,13 @@ import { UuidSchema } from '../../../core/kernel/common-schemas.js';
 import { parseInput } from '../../../core/kernel/parse-input.js';
 import { PermissionNameSchema } from './rbac.inputs.js';
 import { foreignKeyAsNotFound } from '../../../core/kernel/foreign-key-as-not-found.js';
-import { preparedQuery } from '../../../core/kernel/prepared-query.js';
+import { compiledQuery } from '../../../core/kernel/compiled-query.js';
+import { asPackageDatabase } from '../../../core/kernel/database-type.js';
+import { auditEvent } from '../../../core/audit/audit-event.js';
 import { withErrorMapping } from '../../../core/kernel/with-error-mapping.js';
 import { inTransaction } from '../../../core/unit-of-work/in-transaction.js';
+import { userAggregate } from '../users/user.js';
+import { userRoleAggregate } from './role.js';
 import type { ResolvedAuditContext } from '../../../core/audit/audit-context.js';
 import { writeAudit } from '../../../core/audit/write-audit.js';
 
@@ -40,30 +44,29 @@ export interface AccessRepository {
   hasPermission(userId: string, permission: string): Promise<boolean>;
 }
 
+const effectivePermissions = (db: Kysely<DB>, userId: string) =>
+  db
+    .selectFrom('user_roles')
+    .innerJoin('users', 'users.id', 'user_roles.user_id')
+    .innerJoin('organizations', 'organizations.id', 'user_roles.organization_id')
+    .innerJoin('role_permissions', 'role_permissions.role_id', 'user_roles.role_id')
+    .innerJoin('permissions', 'permissions.id', 'role_permissions.permission_id')
+    .where('user_roles.user_id', '=', userId)
+    .where('users.is_active', '=', true)
+    .where('users.deleted_at', 'is', null)
+    .where('organizations.deleted_at', 'is', null);
+
+const permissionCheck = compiledQuery((db, p: { user: string; permission: string }) =>
+  db.selectNoFrom((eb) =>
+    eb
+      .exists(effectivePermissions(db, p.user).select(sql.lit(1).as('one')).where('permissions.name', '=', p.permission))
+      .as('allowed'),
+  ),
+);
+
 /** Creates the access repository over `db` (a Kysely instance or a transaction). */
-export function createAccessRepository(db: Kysely<DB>, context: ResolvedAuditContext = {}): AccessRepository {
-  const effectivePermissions = (userId: string) =>
-    db
-      .selectFrom('user_roles')
-      .innerJoin('users', 'users.id', 'user_roles.user_id')
-      .innerJoin('organizations', 'organizations.id', 'user_roles.organization_id')
-      .innerJoin('role_permissions', 'role_permissions.role_id', 'user_roles.role_id')
-      .innerJoin('permissions', 'permissions.id', 'role_permissions.permission_id')
-      .where('user_roles.user_id', '=', userId)
-      .where('users.is_active', '=', true)
-      .where('users.deleted_at', 'is', null)
-      .where('organizations.deleted_at', 'is', null);
-
-  const permissionCheck = preparedQuery(db, (p: { user: string; permission: string }) =>
-    db.selectNoFrom((eb) =>
-      eb
-        .exists(
-          effectivePermissions(p.user).select(sql.lit(1).as('one')).where('permissions.name', '=', p.permission),
-        )
-        .as('allowed'),
-    ),
-  );
-
+export function createAccessRepository<D extends DB>(database: Kysely<D>, context: ResolvedAuditContext = {}): AccessRepository {
+  const db = asPackageDatabase(database);
   return withErrorMapping({
     async assignRole(userId: string, roleId: string, options: AssignRoleOptions = {}) {
       const user = parseInput(UuidSchema, userId);
@@ -98,13 +101,15 @@ export function createAccessRepository(db: Kysely<DB>, context: ResolvedAuditCon
             }),
           );
         if (inserted) {
-          await writeAudit(trx, context, {
-            action: 'user_role.assign',
-            entityType: 'user_role',
+          await writeAudit(
+            trx,
+            context,
+            auditEvent(userRoleAggregate, 'assign', {
             entityId: user,
             organizationId: inserted.organization_id,
             after: { userId: user, roleId: role, grantedBy },
-          });
+            }),
+          );
           return true;
         }
         const exists = await trx
@@ -113,7 +118,7 @@ export function createAccessRepository(db: Kysely<DB>, context: ResolvedAuditCon
           .where('id', '=', user)
           .where('deleted_at', 'is', null)
           .executeTakeFirst();
-        if (!exists) throw new NotFoundError('user');
+        if (!exists) throw new NotFoundError(userAggregate.name);
         return false;
       });
     },
@@ -128,13 +133,15 @@ export function createAccessRepository(db: Kysely<DB>, context: ResolvedAuditCon
           .returning(['organization_id', 'granted_by'])
           .executeTakeFirst();
         if (!removed) return false;
-        await writeAudit(trx, context, {
-          action: 'user_role.unassign',
-          entityType: 'user_role',
+        await writeAudit(
+          trx,
+          context,
+          auditEvent(userRoleAggregate, 'unassign', {
           entityId: user,
           organizationId: removed.organization_id,
           before: { userId: user, roleId: role, grantedBy: removed.granted_by },
-        });
+          }),
+        );
         return true;
       });
     },
@@ -151,7 +158,7 @@ export function createAccessRepository(db: Kysely<DB>, context: ResolvedAuditCon
     },
     async listEffectivePermissions(userId: string) {
       const user = parseInput(UuidSchema, userId);
-      const rows = await effectivePermissions(user)
+      const rows = await effectivePermissions(db, user)
         .select('permissions.name')
         .distinct()
         .orderBy('permissions.name')
@@ -161,7 +168,7 @@ export function createAccessRepository(db: Kysely<DB>, context: ResolvedAuditCon
     async hasPermission(userId: string, permission: string) {
       const user = parseInput(UuidSchema, userId);
       const name = parseInput(PermissionNameSchema, permission);
-      const [row] = await permissionCheck({ user, permission: name });
+      const [row] = await permissionCheck(db, { user, permission: name });
       return row?.allowed === true;
     },
   });

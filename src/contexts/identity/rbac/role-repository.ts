@@ -15,8 +15,18 @@ import { ADMIN_ROLE } from './default-role.js';
 import { inTransaction } from '../../../core/unit-of-work/in-transaction.js';
 import { withErrorMapping } from '../../../core/kernel/with-error-mapping.js';
 import type { ResolvedAuditContext } from '../../../core/audit/audit-context.js';
-import { writeAudit, type AuditEvent } from '../../../core/audit/write-audit.js';
-import { permissionColumns, roleColumns, type Permission, type Role } from './role.js';
+import { auditEvent } from '../../../core/audit/audit-event.js';
+import { writeAudit } from '../../../core/audit/write-audit.js';
+import { asPackageDatabase } from '../../../core/kernel/database-type.js';
+import {
+  permissionAggregate,
+  permissionColumns,
+  roleAggregate,
+  roleColumns,
+  rolePermissionAggregate,
+  type Permission,
+  type Role,
+} from './role.js';
 
 /** Roles, permissions, and which permissions each role grants. */
 export interface RoleRepository {
@@ -27,6 +37,11 @@ export interface RoleRepository {
   create(input: CreateRoleInput): Promise<Role>;
   /** The role, or `undefined`. */
   findById(id: string): Promise<Role | undefined>;
+  /**
+   * The role.
+   * @throws NotFoundError
+   */
+  getById(id: string): Promise<Role>;
   /** The role with this name, or `undefined`. */
   findByName(name: string): Promise<Role | undefined>;
   /** Every role, by name. */
@@ -62,16 +77,20 @@ export interface RoleRepository {
 }
 
 /** Creates the role repository over `db` (a Kysely instance or a transaction). */
-export function createRoleRepository(db: Kysely<DB>, context: ResolvedAuditContext = {}): RoleRepository {
+export function createRoleRepository<D extends DB>(database: Kysely<D>, context: ResolvedAuditContext = {}): RoleRepository {
+  const db = asPackageDatabase(database);
   /** The role, locked until the transaction ends; NotFound otherwise. */
   const lockRole = async (trx: Kysely<DB>, key: string): Promise<Role> => {
     const row = await trx.selectFrom('roles').select(roleColumns).where('id', '=', key).forUpdate().executeTakeFirst();
-    if (!row) throw new NotFoundError('role');
+    if (!row) throw new NotFoundError(roleAggregate.name);
     return row;
   };
-  const audit = (trx: Kysely<DB>, event: Omit<AuditEvent, 'organizationId'>) =>
-    // Roles and permissions are global: their audit rows belong to no organization.
-    writeAudit(trx, context, { ...event, organizationId: null });
+  // Roles and permissions are global: their audit rows belong to no organization.
+  const global = null;
+  const findById = async (id: string) => {
+    const key = parseInput(UuidSchema, id);
+    return db.selectFrom('roles').select(roleColumns).where('roles.id', '=', key).executeTakeFirst();
+  };
 
   return withErrorMapping({
     async create(input: CreateRoleInput) {
@@ -82,13 +101,15 @@ export function createRoleRepository(db: Kysely<DB>, context: ResolvedAuditConte
           .values({ name: data.name, description: data.description ?? null })
           .returning(roleColumns)
           .executeTakeFirstOrThrow();
-        await audit(trx, { action: 'role.create', entityType: 'role', entityId: role.id, after: role });
+        await writeAudit(trx, context, auditEvent(roleAggregate, 'create', { entityId: role.id, organizationId: global, after: role }));
         return role;
       });
     },
-    async findById(id: string) {
-      const key = parseInput(UuidSchema, id);
-      return db.selectFrom('roles').select(roleColumns).where('roles.id', '=', key).executeTakeFirst();
+    findById,
+    async getById(id: string) {
+      const role = await findById(id);
+      if (!role) throw new NotFoundError(roleAggregate.name);
+      return role;
     },
     async findByName(name: string) {
       const key = parseInput(RoleNameSchema, name);
@@ -108,7 +129,7 @@ export function createRoleRepository(db: Kysely<DB>, context: ResolvedAuditConte
           .where('id', '=', key)
           .returning(roleColumns)
           .executeTakeFirstOrThrow();
-        await audit(trx, { action: 'role.rename', entityType: 'role', entityId: key, before, after });
+        await writeAudit(trx, context, auditEvent(roleAggregate, 'rename', { entityId: key, organizationId: global, before, after }));
         return after;
       });
     },
@@ -117,7 +138,7 @@ export function createRoleRepository(db: Kysely<DB>, context: ResolvedAuditConte
       await inTransaction(db, async (trx) => {
         const before = await lockRole(trx, key);
         await trx.deleteFrom('roles').where('id', '=', key).execute();
-        await audit(trx, { action: 'role.delete', entityType: 'role', entityId: key, before });
+        await writeAudit(trx, context, auditEvent(roleAggregate, 'delete', { entityId: key, organizationId: global, before }));
       });
     },
     async createPermission(input: CreatePermissionInput) {
@@ -139,14 +160,17 @@ export function createRoleRepository(db: Kysely<DB>, context: ResolvedAuditConte
           )
           .returning('role_id')
           .executeTakeFirst();
-        await audit(trx, { action: 'permission.create', entityType: 'permission', entityId: permission.id, after: permission });
+        await writeAudit(
+          trx,
+          context,
+          auditEvent(permissionAggregate, 'create', { entityId: permission.id, organizationId: global, after: permission }),
+        );
         if (admin) {
-          await audit(trx, {
-            action: 'role_permission.grant',
-            entityType: 'role_permission',
+          await writeAudit(trx, context, auditEvent(rolePermissionAggregate, 'grant', {
+            organizationId: global,
             entityId: admin.role_id,
             after: { roleId: admin.role_id, permissionId: permission.id, permission: permission.name },
-          });
+          }));
         }
         return permission;
       });
@@ -170,7 +194,7 @@ export function createRoleRepository(db: Kysely<DB>, context: ResolvedAuditConte
       const name = parseInput(PermissionNameSchema, permission);
       return inTransaction(db, async (trx) => {
         const found = await trx.selectFrom('permissions').select('id').where('name', '=', name).executeTakeFirst();
-        if (!found) throw new NotFoundError('permission');
+        if (!found) throw new NotFoundError(permissionAggregate.name);
         await lockRole(trx, key);
         const inserted = await trx
           .insertInto('role_permissions')
@@ -178,12 +202,11 @@ export function createRoleRepository(db: Kysely<DB>, context: ResolvedAuditConte
           .onConflict((oc) => oc.doNothing())
           .executeTakeFirst();
         if (inserted.numInsertedOrUpdatedRows !== 1n) return false;
-        await audit(trx, {
-          action: 'role_permission.grant',
-          entityType: 'role_permission',
+        await writeAudit(trx, context, auditEvent(rolePermissionAggregate, 'grant', {
+          organizationId: global,
           entityId: key,
           after: { roleId: key, permissionId: found.id, permission: name },
-        });
+        }));
         return true;
       });
     },
@@ -198,12 +221,11 @@ export function createRoleRepository(db: Kysely<DB>, context: ResolvedAuditConte
           .returning('permission_id')
           .executeTakeFirst();
         if (!removed) return false;
-        await audit(trx, {
-          action: 'role_permission.revoke',
-          entityType: 'role_permission',
+        await writeAudit(trx, context, auditEvent(rolePermissionAggregate, 'revoke', {
+          organizationId: global,
           entityId: key,
           before: { roleId: key, permissionId: removed.permission_id, permission: name },
-        });
+        }));
         return true;
       });
     },

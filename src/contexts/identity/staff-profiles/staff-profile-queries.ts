@@ -4,16 +4,17 @@ import { UuidSchema } from '../../../core/kernel/common-schemas.js';
 import { parseInput } from '../../../core/kernel/parse-input.js';
 import { decodeCursor, pageLimit, TIMESTAMP_PART, toPage, UUID_PART, type Page, type PageOptions } from '../../../core/kernel/page.js';
 import { withErrorMapping } from '../../../core/kernel/with-error-mapping.js';
+import { asPackageDatabase } from '../../../core/kernel/database-type.js';
 import { staffProfileColumns, type StaffProfile } from './staff-profile.js';
 import { z } from 'zod';
 
-/** Options of {@link StaffProfileQueries.listPendingQueue}. */
+/** Options of {@link StaffProfileQueries.pagePendingQueue}. */
 export interface PendingQueueOptions extends PageOptions {
   /** Only profiles of this unit. */
   readonly unitId?: string | null;
 }
 
-/** Options of {@link StaffProfileQueries.listExpiringBefore}. */
+/** Options of {@link StaffProfileQueries.pageExpiringBefore}. */
 export interface ExpiringOptions extends PageOptions {
   /** Only this organization's profiles. */
   readonly organizationId?: string | null;
@@ -21,11 +22,17 @@ export interface ExpiringOptions extends PageOptions {
 
 /** The admin's read side of staff profiles. Every list is keyset-paginated (no OFFSET). */
 export interface StaffProfileQueries {
-  /** The organization's pending profiles, oldest submission first; optionally one unit's. */
+  /** One page of the organization's pending profiles, oldest submission first; optionally one unit's. */
+  pagePendingQueue(organizationId: string, options?: PendingQueueOptions): Promise<Page<StaffProfile>>;
+  /** One page of the profiles a verifier verified (and that are still verified), most recent first. */
+  pageVerifiedBy(verifierUserId: string, options?: PageOptions): Promise<Page<StaffProfile>>;
+  /** One page of the verified profiles whose verification expires before `date`, soonest first. */
+  pageExpiringBefore(date: Date, options?: ExpiringOptions): Promise<Page<StaffProfile>>;
+  /** @deprecated Renamed {@link StaffProfileQueries.pagePendingQueue} (it returns a page); removed in 1.0. */
   listPendingQueue(organizationId: string, options?: PendingQueueOptions): Promise<Page<StaffProfile>>;
-  /** Profiles a verifier verified (and that are still verified), most recent first. */
+  /** @deprecated Renamed {@link StaffProfileQueries.pageVerifiedBy}; removed in 1.0. */
   listVerifiedBy(verifierUserId: string, options?: PageOptions): Promise<Page<StaffProfile>>;
-  /** Verified profiles whose verification expires before `date`, soonest first. */
+  /** @deprecated Renamed {@link StaffProfileQueries.pageExpiringBefore}; removed in 1.0. */
   listExpiringBefore(date: Date, options?: ExpiringOptions): Promise<Page<StaffProfile>>;
 }
 
@@ -34,16 +41,17 @@ type Keyed = StaffProfile & { cursorAt: string };
 const strip = ({ cursorAt: _, ...profile }: Keyed): StaffProfile => profile;
 const DateSchema = z.date().refine((d) => !Number.isNaN(d.getTime()), 'must be a valid date');
 
-/** Creates the staff-profile admin queries over `db`. */
-export function createStaffProfileQueries(db: Kysely<DB>): StaffProfileQueries {
+/** Creates the staff-profile admin queries over `db` (a Kysely instance or a transaction). */
+export function createStaffProfileQueries<D extends DB>(database: Kysely<D>): StaffProfileQueries {
+  const db = asPackageDatabase(database);
   const profiles = () =>
     db
       .selectFrom('user_staff_profiles')
       .innerJoin('users', 'users.id', 'user_staff_profiles.user_id')
       .where('users.deleted_at', 'is', null);
 
-  return withErrorMapping({
-    async listPendingQueue(organizationId: string, options: PendingQueueOptions = {}) {
+  const queries = withErrorMapping({
+    async pagePendingQueue(organizationId: string, options: PendingQueueOptions = {}) {
       const org = parseInput(UuidSchema, organizationId);
       const unit = options.unitId == null ? null : parseInput(UuidSchema, options.unitId);
       const limit = pageLimit(options);
@@ -69,7 +77,7 @@ export function createStaffProfileQueries(db: Kysely<DB>): StaffProfileQueries {
         .execute();
       return toPage(rows as Keyed[], limit, (row) => [row.cursorAt, row.userId], strip);
     },
-    async listVerifiedBy(verifierUserId: string, options: PageOptions = {}) {
+    async pageVerifiedBy(verifierUserId: string, options: PageOptions = {}) {
       const verifier = parseInput(UuidSchema, verifierUserId);
       const limit = pageLimit(options);
       const after = options.after ? decodeCursor(options.after, [TIMESTAMP_PART, UUID_PART]) : null;
@@ -90,7 +98,7 @@ export function createStaffProfileQueries(db: Kysely<DB>): StaffProfileQueries {
         .execute();
       return toPage(rows as Keyed[], limit, (row) => [row.cursorAt, row.userId], strip);
     },
-    async listExpiringBefore(date: Date, options: ExpiringOptions = {}) {
+    async pageExpiringBefore(date: Date, options: ExpiringOptions = {}) {
       const before = parseInput(DateSchema, date);
       const org = options.organizationId == null ? null : parseInput(UuidSchema, options.organizationId);
       const limit = pageLimit(options);
@@ -113,5 +121,11 @@ export function createStaffProfileQueries(db: Kysely<DB>): StaffProfileQueries {
         .execute();
       return toPage(rows as Keyed[], limit, (row) => [row.cursorAt, row.userId], strip);
     },
+  });
+  return Object.freeze({
+    ...queries,
+    listPendingQueue: queries.pagePendingQueue,
+    listVerifiedBy: queries.pageVerifiedBy,
+    listExpiringBefore: queries.pageExpiringBefore,
   });
 }

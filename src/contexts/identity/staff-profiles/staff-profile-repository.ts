@@ -1,6 +1,10 @@
 import type { Kysely } from 'kysely';
 import type { ResolvedAuditContext } from '../../../core/audit/audit-context.js';
+import { auditEvent } from '../../../core/audit/audit-event.js';
 import { writeAudit } from '../../../core/audit/write-audit.js';
+import { VersionConflictError } from '../../../core/errors/version-conflict-error.js';
+import { compiledQuery } from '../../../core/kernel/compiled-query.js';
+import { asPackageDatabase } from '../../../core/kernel/database-type.js';
 import { ForbiddenError } from '../../../core/errors/forbidden-error.js';
 import { NotFoundError } from '../../../core/errors/not-found-error.js';
 import { TransitionConflictError } from '../../../core/errors/transition-conflict-error.js';
@@ -20,9 +24,8 @@ import {
 } from './staff-profile.inputs.js';
 import { foreignKeyAsNotFound } from '../../../core/kernel/foreign-key-as-not-found.js';
 import { inTransaction } from '../../../core/unit-of-work/in-transaction.js';
-import { preparedQuery } from '../../../core/kernel/prepared-query.js';
 import { withErrorMapping } from '../../../core/kernel/with-error-mapping.js';
-import { STAFF_PROFILE_COLUMNS, staffProfileColumns, type StaffProfile } from './staff-profile.js';
+import { STAFF_PROFILE_COLUMNS, staffProfileAggregate, staffProfileColumns, type StaffProfile } from './staff-profile.js';
 import { refusalStatement, transitionStatement, type TransitionRow, type TransitionValues } from './transition-statement.js';
 import type { VerificationEvent } from './verification-machine.js';
 
@@ -31,6 +34,13 @@ import type { VerificationEvent } from './verification-machine.js';
  * repository with `createRepositories(db, { actorUserId })`.
  */
 export interface StaffProfileRepository {
+  /** The staff profile of a live user (its id is the user's), or `undefined`. Same as `findByUserId`. */
+  findById(userId: string): Promise<StaffProfile | undefined>;
+  /**
+   * The staff profile of a live user (its id is the user's). Same as `getByUserId`.
+   * @throws NotFoundError
+   */
+  getById(userId: string): Promise<StaffProfile>;
   /** The staff profile of a live user, or `undefined`. */
   findByUserId(userId: string): Promise<StaffProfile | undefined>;
   /**
@@ -44,26 +54,28 @@ export interface StaffProfileRepository {
    * The applicant edits their profile: draft, pending and rejected stay where they are; a
    * verified profile goes back to pending (its verification is cleared). Bumps `version`.
    * @throws ValidationError; ForbiddenError when the actor is not the profile's user;
-   *   TransitionConflictError when `expectedVersion` is given and stale; NotFoundError;
+   *   VersionConflictError when `expectedVersion` is given and stale; NotFoundError;
    *   UniqueViolationError (`user_staff_profiles_employee_id_key`); NotFoundError (`unit`,
    *   `academic title`) for an unknown or other-organization unit or title.
    */
   edit(userId: string, changes: EditStaffProfileInput, options?: { expectedVersion?: number }): Promise<StaffProfile>;
   /**
    * The applicant submits a draft or rejected profile for verification (→ pending).
-   * @throws ForbiddenError; TransitionConflictError (carries the current status and version).
+   * @throws ForbiddenError; VersionConflictError when `expectedVersion` is given and stale;
+   *   TransitionConflictError when the state does not allow it (carries status and version).
    */
   submit(userId: string, options?: { expectedVersion?: number }): Promise<StaffProfile>;
   /**
    * A verifier (another user of the organization holding `profile:verify`) verifies the
    * pending profile at exactly the version they reviewed.
-   * @throws TransitionConflictError when it is not pending or the version moved on (a second
-   *   verification never succeeds and never writes a second audit row); ForbiddenError.
+   * @throws VersionConflictError when the version moved on; TransitionConflictError when it is
+   *   not pending (a second verification never succeeds and never writes a second audit row);
+   *   ForbiddenError.
    */
   verify(userId: string, input: VerifyStaffProfileInput): Promise<StaffProfile>;
   /**
    * A verifier rejects the pending profile at the version reviewed, with a non-blank reason.
-   * @throws TransitionConflictError; ForbiddenError; ValidationError.
+   * @throws VersionConflictError; TransitionConflictError; ForbiddenError; ValidationError.
    */
   reject(userId: string, input: RejectStaffProfileInput): Promise<StaffProfile>;
 }
@@ -87,21 +99,29 @@ function splitRow(row: TransitionRow): { before: StaffProfile; after: StaffProfi
   return { before: before as unknown as StaffProfile, after: after as unknown as StaffProfile };
 }
 
+const live = (db: Kysely<DB>) =>
+  db
+    .selectFrom('user_staff_profiles')
+    .innerJoin('users', 'users.id', 'user_staff_profiles.user_id')
+    .select(staffProfileColumns)
+    .where('users.deleted_at', 'is', null);
+const byUserId = compiledQuery((db, p: { id: string }) => live(db).where('user_staff_profiles.user_id', '=', p.id));
+const byEmployeeId = compiledQuery((db, p: { employeeId: string }) =>
+  live(db).where('user_staff_profiles.employee_id', '=', p.employeeId),
+);
+
 /** Creates the staff-profile repository over `db` (a Kysely instance or a transaction). */
-export function createStaffProfileRepository(
-  db: Kysely<DB>,
+export function createStaffProfileRepository<D extends DB>(
+  database: Kysely<D>,
   context: ResolvedAuditContext = {},
 ): StaffProfileRepository {
-  const live = () =>
-    db
-      .selectFrom('user_staff_profiles')
-      .innerJoin('users', 'users.id', 'user_staff_profiles.user_id')
-      .select(staffProfileColumns)
-      .where('users.deleted_at', 'is', null);
-  const byUserId = preparedQuery(db, (p: { id: string }) => live().where('user_staff_profiles.user_id', '=', p.id));
-  const byEmployeeId = preparedQuery(db, (p: { employeeId: string }) =>
-    live().where('user_staff_profiles.employee_id', '=', p.employeeId),
-  );
+  const db = asPackageDatabase(database);
+  const findByUserId = async (userId: string) => (await byUserId(db, { id: parseInput(UuidSchema, userId) }))[0];
+  const getByUserId = async (userId: string) => {
+    const row = await findByUserId(userId);
+    if (!row) throw new NotFoundError(staffProfileAggregate.name);
+    return row;
+  };
 
   const actor = (): string => {
     if (!context.actorUserId) {
@@ -126,33 +146,31 @@ export function createStaffProfileRepository(
         // Zero rows: say precisely why, from the row as it is now (same transaction).
         const { rows: found } = await refusalStatement(event, values.userId, values.actorUserId).execute(trx);
         const current = found[0];
-        if (!current || !current.live) throw new NotFoundError('staff profile');
-        if (!current.allowed) throw new ForbiddenError(`${event} staff profile`, 'the acting user may not do this');
-        throw new TransitionConflictError('staff profile', event, current.status, current.version);
+        const entity = staffProfileAggregate.name;
+        if (!current || !current.live) throw new NotFoundError(entity);
+        if (!current.allowed) throw new ForbiddenError(`${event} ${entity}`, 'the acting user may not do this');
+        // A stale version is the same error in every aggregate; a wrong state is the machine's.
+        if (values.expectedVersion !== undefined && values.expectedVersion !== current.version) {
+          throw new VersionConflictError(entity, values.expectedVersion, current.version, current.status);
+        }
+        throw new TransitionConflictError(entity, event, current.status, current.version);
       }
       const { before, after } = splitRow(row);
-      await writeAudit(trx, context, {
-        action: `staff_profile.${event}`,
-        entityType: 'staff_profile',
-        entityId: after.userId,
-        organizationId: after.organizationId,
-        before,
-        after,
-      });
+      await writeAudit(
+        trx,
+        context,
+        auditEvent(staffProfileAggregate, event, { entityId: after.userId, organizationId: after.organizationId, before, after }),
+      );
       return after;
     });
 
   return withErrorMapping({
-    async findByUserId(userId: string) {
-      return (await byUserId({ id: parseInput(UuidSchema, userId) }))[0];
-    },
-    async getByUserId(userId: string) {
-      const row = (await byUserId({ id: parseInput(UuidSchema, userId) }))[0];
-      if (!row) throw new NotFoundError('staff profile');
-      return row;
-    },
+    findById: findByUserId,
+    getById: getByUserId,
+    findByUserId,
+    getByUserId,
     async findByEmployeeId(employeeId: string) {
-      return (await byEmployeeId({ employeeId: parseInput(EmployeeIdSchema, employeeId) }))[0];
+      return (await byEmployeeId(db, { employeeId: parseInput(EmployeeIdSchema, employeeId) }))[0];
     },
     async edit(userId: string, changes: EditStaffProfileInput, options: { expectedVersion?: number } = {}) {
       const key = parseInput(UuidSchema, userId);

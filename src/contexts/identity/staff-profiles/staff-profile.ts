@@ -1,4 +1,5 @@
-import type { VerificationStatus } from './verification-machine.js';
+import { defineAggregate } from '../../../core/kernel/aggregate.js';
+import { VERIFICATION_EVENTS, type VerificationStatus } from './verification-machine.js';
 
 /** A staff profile: HR data about a user, and where its verification stands. */
 export interface StaffProfile {
@@ -77,3 +78,47 @@ export const staffProfileColumns = Object.entries(STAFF_PROFILE_COLUMNS).map(
   'user_staff_profiles.created_at as createdAt',
   'user_staff_profiles.updated_at as updatedAt',
 ];
+
+/** Staff profiles: HR data of a user and its verification (1:1 with the user, keyed by `userId`). */
+export const staffProfileAggregate = defineAggregate<StaffProfile>()({
+  name: 'staff_profile',
+  table: 'user_staff_profiles',
+  tenantColumn: 'organization_id',
+  columns: STAFF_PROFILE_COLUMNS,
+  audited: [
+    'userId',
+    'employeeId',
+    'academicTitleCode',
+    'academicTitleOther',
+    'unitId',
+    'jobTitle',
+    'status',
+    'verificationSubmittedAt',
+    'verifiedAt',
+    'verifiedByUserId',
+    'rejectionReason',
+    'verificationExpiresAt',
+    'version',
+  ],
+  actions: ['create', ...VERIFICATION_EVENTS],
+});
+
+/** An academic title (reference data, global; read by staff profiles). */
+export interface AcademicTitle {
+  /** Primary key, e.g. `master`. */
+  readonly code: string;
+  /** English label. */
+  readonly labelEn: string;
+  /** Vietnamese label. */
+  readonly labelVi: string;
+}
+
+/** Academic titles: global reference data seeded by the migrations, never audited. */
+export const academicTitleTable = defineAggregate<AcademicTitle>()({
+  name: 'academic_title',
+  table: 'academic_titles',
+  tenantColumn: null,
+  columns: { code: 'code', labelEn: 'label_en', labelVi: 'label_vi' },
+  audited: [],
+  actions: [],
+});

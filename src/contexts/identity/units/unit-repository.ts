@@ -1,6 +1,9 @@
 import type { Kysely } from 'kysely';
 import type { ResolvedAuditContext } from '../../../core/audit/audit-context.js';
+import { auditEvent } from '../../../core/audit/audit-event.js';
 import { writeAudit } from '../../../core/audit/write-audit.js';
+import { NotFoundError } from '../../../core/errors/not-found-error.js';
+import { asPackageDatabase } from '../../../core/kernel/database-type.js';
 import type { DB } from '../../../schema/db.js';
 import { UuidSchema } from '../../../core/kernel/common-schemas.js';
 import { parseInput } from '../../../core/kernel/parse-input.js';
@@ -8,7 +11,7 @@ import { CreateUnitInputSchema, UnitCodeSchema, type CreateUnitInput } from './u
 import { foreignKeyAsNotFound } from '../../../core/kernel/foreign-key-as-not-found.js';
 import { inTransaction } from '../../../core/unit-of-work/in-transaction.js';
 import { withErrorMapping } from '../../../core/kernel/with-error-mapping.js';
-import { unitColumns, type Unit } from './unit.js';
+import { unitAggregate, unitColumns, type Unit } from './unit.js';
 
 /** Units of organizations: the one notion of where a person works. */
 export interface UnitRepository {
@@ -20,6 +23,11 @@ export interface UnitRepository {
   create(input: CreateUnitInput): Promise<Unit>;
   /** The unit, or `undefined`. */
   findById(id: string): Promise<Unit | undefined>;
+  /**
+   * The unit.
+   * @throws NotFoundError
+   */
+  getById(id: string): Promise<Unit>;
   /** The unit of the organization with this code, or `undefined`. */
   findByCode(organizationId: string, code: string): Promise<Unit | undefined>;
   /** The organization's units, by code. */
@@ -27,7 +35,12 @@ export interface UnitRepository {
 }
 
 /** Creates the unit repository over `db` (a Kysely instance or a transaction). */
-export function createUnitRepository(db: Kysely<DB>, context: ResolvedAuditContext = {}): UnitRepository {
+export function createUnitRepository<D extends DB>(database: Kysely<D>, context: ResolvedAuditContext = {}): UnitRepository {
+  const db = asPackageDatabase(database);
+  const findById = async (id: string) => {
+    const key = parseInput(UuidSchema, id);
+    return db.selectFrom('units').select(unitColumns).where('units.id', '=', key).executeTakeFirst();
+  };
   return withErrorMapping({
     async create(input: CreateUnitInput) {
       const data = parseInput(CreateUnitInputSchema, input);
@@ -48,19 +61,19 @@ export function createUnitRepository(db: Kysely<DB>, context: ResolvedAuditConte
               units_parent_unit_id_fkey: 'parent unit',
             }),
           );
-        await writeAudit(trx, context, {
-          action: 'unit.create',
-          entityType: 'unit',
-          entityId: unit.id,
-          organizationId: unit.organizationId,
-          after: unit,
-        });
+        await writeAudit(
+          trx,
+          context,
+          auditEvent(unitAggregate, 'create', { entityId: unit.id, organizationId: unit.organizationId, after: unit }),
+        );
         return unit;
       });
     },
-    async findById(id: string) {
-      const key = parseInput(UuidSchema, id);
-      return db.selectFrom('units').select(unitColumns).where('units.id', '=', key).executeTakeFirst();
+    findById,
+    async getById(id: string) {
+      const unit = await findById(id);
+      if (!unit) throw new NotFoundError(unitAggregate.name);
+      return unit;
     },
     async findByCode(organizationId: string, code: string) {
       const org = parseInput(UuidSchema, organizationId);

@@ -1,3 +1,5 @@
+import { defineAggregate } from '../../../core/kernel/aggregate.js';
+
 /** A unit: where people of an organization work (department, faculty, office). */
 export interface Unit {
   /** Primary key (uuid). */
@@ -29,3 +31,22 @@ export const unitColumns = [
   'units.created_at as createdAt',
   'units.updated_at as updatedAt',
 ] as const;
+
+/** Units of an organization. */
+export const unitAggregate = defineAggregate<Unit>()({
+  name: 'unit',
+  table: 'units',
+  tenantColumn: 'organization_id',
+  columns: {
+    id: 'id',
+    organizationId: 'organization_id',
+    code: 'code',
+    name: 'name',
+    parentUnitId: 'parent_unit_id',
+    isActive: 'is_active',
+    createdAt: 'created_at',
+    updatedAt: 'updated_at',
+  },
+  audited: ['id', 'organizationId', 'code', 'name', 'parentUnitId', 'isActive'],
+  actions: ['create'],
+});

@@ -1,7 +1,11 @@
 import { sql, type Kysely, type UpdateObject } from 'kysely';
 import type { ResolvedAuditContext } from '../../../core/audit/audit-context.js';
+import { auditEvent } from '../../../core/audit/audit-event.js';
+import { compiledQuery } from '../../../core/kernel/compiled-query.js';
+import { asPackageDatabase } from '../../../core/kernel/database-type.js';
 import { writeAudit } from '../../../core/audit/write-audit.js';
-import { staffProfileColumns } from '../staff-profiles/staff-profile.js';
+import { staffProfileAggregate, staffProfileColumns } from '../staff-profiles/staff-profile.js';
+import { userRoleAggregate } from '../rbac/role.js';
 import { NotFoundError } from '../../../core/errors/not-found-error.js';
 import type { DB } from '../../../schema/db.js';
 import { EmailSchema, UuidSchema } from '../../../core/kernel/common-schemas.js';
@@ -15,9 +19,8 @@ import {
 } from './user.inputs.js';
 import { DEFAULT_USER_ROLE } from '../rbac/default-role.js';
 import { inTransaction } from '../../../core/unit-of-work/in-transaction.js';
-import { preparedQuery } from '../../../core/kernel/prepared-query.js';
 import { withErrorMapping } from '../../../core/kernel/with-error-mapping.js';
-import { userColumns, userProfileColumns, type User, type UserProfile } from './user.js';
+import { userAggregate, userColumns, userProfileAggregate, userProfileColumns, type User, type UserProfile } from './user.js';
 
 /** A newly registered user with their profile and granted role names. */
 export interface RegisteredUser {
@@ -74,33 +77,33 @@ export interface UserRepository {
   softDelete(userId: string): Promise<void>;
 }
 
+const liveUsers = (db: Kysely<DB>) => db.selectFrom('users').select(userColumns).where('users.deleted_at', 'is', null);
+// Hot reads: compiled once per process, run on whichever executor the caller's scope passes.
+const byId = compiledQuery((db, p: { id: string }) => liveUsers(db).where('users.id', '=', p.id));
+const byAuthSubject = compiledQuery((db, p: { subject: string }) =>
+  liveUsers(db).where('users.auth_subject', '=', p.subject),
+);
+// lower(email) matches the expression of the users_organization_email_key index.
+const byEmail = compiledQuery((db, p: { org: string; email: string }) =>
+  liveUsers(db)
+    .where('users.organization_id', '=', p.org)
+    .where(sql`lower(users.email)`, '=', sql`lower(${p.email})`),
+);
+const profileOf = compiledQuery((db, p: { id: string }) =>
+  db
+    .selectFrom('user_profiles')
+    .innerJoin('users', 'users.id', 'user_profiles.user_id')
+    .select(userProfileColumns)
+    .where('user_profiles.user_id', '=', p.id)
+    .where('users.deleted_at', 'is', null),
+);
+
 /**
  * Creates the user repository over `db` (a Kysely instance or a transaction: pass a
  * transaction to make `register` part of the caller's unit of work).
  */
-export function createUserRepository(db: Kysely<DB>, context: ResolvedAuditContext = {}): UserRepository {
-  const liveUsers = () =>
-    db.selectFrom('users').select(userColumns).where('users.deleted_at', 'is', null);
-  // Hot reads: compiled once, then executed with new parameters.
-  const byId = preparedQuery(db, (p: { id: string }) => liveUsers().where('users.id', '=', p.id));
-  const byAuthSubject = preparedQuery(db, (p: { subject: string }) =>
-    liveUsers().where('users.auth_subject', '=', p.subject),
-  );
-  // lower(email) matches the expression of the users_organization_email_key index.
-  const byEmail = preparedQuery(db, (p: { org: string; email: string }) =>
-    liveUsers()
-      .where('users.organization_id', '=', p.org)
-      .where(sql`lower(users.email)`, '=', sql`lower(${p.email})`),
-  );
-  const profileOf = preparedQuery(db, (p: { id: string }) =>
-    db
-      .selectFrom('user_profiles')
-      .innerJoin('users', 'users.id', 'user_profiles.user_id')
-      .select(userProfileColumns)
-      .where('user_profiles.user_id', '=', p.id)
-      .where('users.deleted_at', 'is', null),
-  );
-
+export function createUserRepository<D extends DB>(database: Kysely<D>, context: ResolvedAuditContext = {}): UserRepository {
+  const db = asPackageDatabase(database);
   /** The live user, locked until the transaction ends; NotFound otherwise. */
   const lockLiveUser = async (trx: Kysely<DB>, key: string): Promise<User> => {
     const row = await trx
@@ -110,12 +113,16 @@ export function createUserRepository(db: Kysely<DB>, context: ResolvedAuditConte
       .where('deleted_at', 'is', null)
       .forUpdate()
       .executeTakeFirst();
-    if (!row) throw new NotFoundError('user');
+    if (!row) throw new NotFoundError(userAggregate.name);
     return row;
   };
 
   /** Updates the live user's row and records `action` with before and after. */
-  const updateUser = (userId: string, action: string, changes: UpdateObject<DB, 'users', 'users'>) => {
+  const updateUser = (
+    userId: string,
+    action: 'deactivate' | 'reactivate' | 'delete',
+    changes: UpdateObject<DB, 'users', 'users'>,
+  ) => {
     const key = parseInput(UuidSchema, userId);
     return inTransaction(db, async (trx) => {
       const before = await lockLiveUser(trx, key);
@@ -125,14 +132,7 @@ export function createUserRepository(db: Kysely<DB>, context: ResolvedAuditConte
         .where('id', '=', key)
         .returning(userColumns)
         .executeTakeFirstOrThrow();
-      await writeAudit(trx, context, {
-        action,
-        entityType: 'user',
-        entityId: key,
-        organizationId: after.organizationId,
-        before,
-        after,
-      });
+      await writeAudit(trx, context, auditEvent(userAggregate, action, { entityId: key, organizationId: after.organizationId, before, after }));
       return after;
     });
   };
@@ -193,31 +193,31 @@ export function createUserRepository(db: Kysely<DB>, context: ResolvedAuditConte
         await writeAudit(
           trx,
           context,
-          { ...common, action: 'user.register', entityType: 'user', after: user },
-          { ...common, action: 'user_profile.create', entityType: 'user_profile', after: profile },
-          { ...common, action: 'user_role.assign', entityType: 'user_role', after: { userId: user.id, roleId: role.id } },
-          { ...common, action: 'staff_profile.create', entityType: 'staff_profile', after: staff },
+          auditEvent(userAggregate, 'register', { ...common, after: user }),
+          auditEvent(userProfileAggregate, 'create', { ...common, after: profile }),
+          auditEvent(userRoleAggregate, 'assign', { ...common, after: { userId: user.id, roleId: role.id } }),
+          auditEvent(staffProfileAggregate, 'create', { ...common, after: staff }),
         );
         return { user, profile, roles: [DEFAULT_USER_ROLE] };
       });
     },
     async findById(id: string) {
-      return (await byId({ id: parseInput(UuidSchema, id) }))[0];
+      return (await byId(db, { id: parseInput(UuidSchema, id) }))[0];
     },
     async getById(id: string) {
-      const row = (await byId({ id: parseInput(UuidSchema, id) }))[0];
-      if (!row) throw new NotFoundError('user');
+      const row = (await byId(db, { id: parseInput(UuidSchema, id) }))[0];
+      if (!row) throw new NotFoundError(userAggregate.name);
       return row;
     },
     async findByAuthSubject(authSubject: string) {
-      return (await byAuthSubject({ subject: parseInput(AuthSubjectSchema, authSubject) }))[0];
+      return (await byAuthSubject(db, { subject: parseInput(AuthSubjectSchema, authSubject) }))[0];
     },
     async findByEmail(organizationId: string, email: string) {
       const org = parseInput(UuidSchema, organizationId);
-      return (await byEmail({ org, email: parseInput(EmailSchema, email) }))[0];
+      return (await byEmail(db, { org, email: parseInput(EmailSchema, email) }))[0];
     },
     async findProfile(userId: string) {
-      return (await profileOf({ id: parseInput(UuidSchema, userId) }))[0];
+      return (await profileOf(db, { id: parseInput(UuidSchema, userId) }))[0];
     },
     async updateProfile(userId: string, patch: UpdateProfileInput) {
       const key = parseInput(UuidSchema, userId);
@@ -230,7 +230,7 @@ export function createUserRepository(db: Kysely<DB>, context: ResolvedAuditConte
           .where('user_profiles.user_id', '=', key)
           .forUpdate()
           .executeTakeFirst();
-        if (!before) throw new NotFoundError('user profile');
+        if (!before) throw new NotFoundError(userProfileAggregate.name);
         const after = await trx
           .updateTable('user_profiles')
           .set({
@@ -242,21 +242,18 @@ export function createUserRepository(db: Kysely<DB>, context: ResolvedAuditConte
           .where('user_profiles.user_id', '=', key)
           .returning(userProfileColumns)
           .executeTakeFirstOrThrow();
-        await writeAudit(trx, context, {
-          action: 'user_profile.update',
-          entityType: 'user_profile',
-          entityId: key,
-          organizationId: after.organizationId,
-          before,
-          after,
-        });
+        await writeAudit(
+          trx,
+          context,
+          auditEvent(userProfileAggregate, 'update', { entityId: key, organizationId: after.organizationId, before, after }),
+        );
         return after;
       });
     },
-    deactivate: (userId: string) => updateUser(userId, 'user.deactivate', { is_active: false }),
-    reactivate: (userId: string) => updateUser(userId, 'user.reactivate', { is_active: true }),
+    deactivate: (userId: string) => updateUser(userId, 'deactivate', { is_active: false }),
+    reactivate: (userId: string) => updateUser(userId, 'reactivate', { is_active: true }),
     async softDelete(userId: string) {
-      await updateUser(userId, 'user.delete', { deleted_at: sql<Date>`now()`, is_active: false });
+      await updateUser(userId, 'delete', { deleted_at: sql<Date>`now()`, is_active: false });
     },
   });
 }

@@ -1,4 +1,5 @@
 import { sql } from 'kysely';
+import { defineAggregate } from '../../../core/kernel/aggregate.js';
 
 /** A user: the narrow identity row. Profile data lives in {@link UserProfile}. */
 export interface User {
@@ -64,3 +65,41 @@ export const userProfileColumns = [
   'user_profiles.created_at as createdAt',
   'user_profiles.updated_at as updatedAt',
 ] as const;
+
+/** The user aggregate (the narrow identity row). */
+export const userAggregate = defineAggregate<User>()({
+  name: 'user',
+  table: 'users',
+  tenantColumn: 'organization_id',
+  columns: {
+    id: 'id',
+    organizationId: 'organization_id',
+    authSubject: 'auth_subject',
+    email: 'email',
+    isActive: 'is_active',
+    createdAt: 'created_at',
+    updatedAt: 'updated_at',
+    deletedAt: 'deleted_at',
+  },
+  audited: ['id', 'organizationId', 'authSubject', 'email', 'isActive', 'deletedAt'],
+  actions: ['register', 'deactivate', 'reactivate', 'delete'],
+});
+
+/** A user's profile, part of the user aggregate (its audit rows are its own). Birthdates are never audited. */
+export const userProfileAggregate = defineAggregate<UserProfile>()({
+  name: 'user_profile',
+  table: 'user_profiles',
+  tenantColumn: 'organization_id',
+  columns: {
+    userId: 'user_id',
+    organizationId: 'organization_id',
+    fullName: 'full_name',
+    birthdate: 'birthdate',
+    locale: 'locale',
+    timeZone: 'time_zone',
+    createdAt: 'created_at',
+    updatedAt: 'updated_at',
+  },
+  audited: ['userId', 'fullName', 'locale', 'timeZone'],
+  actions: ['create', 'update'],
+});

@@ -1,7 +1,7 @@
 import { CompiledQuery, Kysely, PostgresDialect, sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPool } from '../../../../src/core/database/create-database.js';
-import type { Document } from '../../../../src/contexts/documents/documents/document.js';
+import type { StoredDocument as Document } from '../../../../src/contexts/documents/documents/document.js';
 import { createRepositories, type Repositories } from '../../../../src/repositories.js';
 import type { DB } from '../../../../src/schema/db.js';
 import { seedDefaults } from '../../../../src/contexts/identity/seeders/seed-defaults.js';

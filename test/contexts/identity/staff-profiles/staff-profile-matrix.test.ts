@@ -116,7 +116,13 @@ describe('verification transition matrix', () => {
         event === 'verify'
           ? world.asVerifier.staffProfiles.verify(userId, { expectedVersion: VERSION - 1 })
           : world.asVerifier.staffProfiles.reject(userId, { expectedVersion: VERSION - 1, reason: 'r' });
-      await expect(stale).rejects.toMatchObject({ code: 'TRANSITION_CONFLICT', currentStatus: 'pending', currentVersion: VERSION });
+      await expect(stale).rejects.toMatchObject({
+        code: 'VERSION_CONFLICT',
+        entity: 'staff_profile',
+        expectedVersion: VERSION - 1,
+        currentStatus: 'pending',
+        currentVersion: VERSION,
+      });
     }
   });
 });

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { sql, type Kysely } from 'kysely';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createDatabase } from '../../../../src/core/database/create-database.js';
-import { TransitionConflictError } from '../../../../src/core/errors/transition-conflict-error.js';
+import { VersionConflictError } from '../../../../src/core/errors/version-conflict-error.js';
 import { createRepositories, type Repositories } from '../../../../src/repositories.js';
 import type { StaffProfile } from '../../../../src/contexts/identity/staff-profiles/staff-profile.js';
 import type { DB } from '../../../../src/schema/db.js';
@@ -155,13 +155,15 @@ describe('staff profile races on separate connections', () => {
     });
   }
 
+  // The loser carried the version the winner replaced: a stale version, the same error class
+  // in every aggregate, with the state it lost to.
   function expectConflict(error: unknown, status: string, version: number): void {
-    expect(error).toBeInstanceOf(TransitionConflictError);
-    expect(error).toMatchObject({ code: 'TRANSITION_CONFLICT', event: 'verify', currentStatus: status, currentVersion: version });
+    expect(error).toBeInstanceOf(VersionConflictError);
+    expect(error).toMatchObject({ code: 'VERSION_CONFLICT', entity: 'staff_profile', currentStatus: status, currentVersion: version });
   }
 
   describe('two admins verify the same pending profile at the same moment', () => {
-    it('exactly one succeeds, the other gets TransitionConflictError, one audit row (10 races, released together)', async () => {
+    it('exactly one succeeds, the other gets VersionConflictError, one audit row (10 races, released together)', async () => {
       const profiles = await pendingProfiles(10);
       const app = `race-admins-${randomUUID().slice(0, 8)}`;
       const first = actingAs(connect(app), world.verifierId);
@@ -314,7 +316,7 @@ describe('staff profile races on separate connections', () => {
   });
 
   describe('50 concurrent verify attempts over 10 pending profiles', () => {
-    it('exactly 10 succeed, 40 get TransitionConflictError, exactly 10 verify audit rows', async () => {
+    it('exactly 10 succeed, 40 get VersionConflictError, exactly 10 verify audit rows', async () => {
       const profiles = await pendingProfiles(10);
       const verifiers = [world.verifierId, secondVerifierId, await aVerifier(), await aVerifier(), await aVerifier()];
       const app = `race-fifty-${randomUUID().slice(0, 8)}`;
@@ -338,7 +340,7 @@ describe('staff profile races on separate connections', () => {
 
       expect(ok).toHaveLength(10);
       expect(errors).toHaveLength(40);
-      for (const error of errors) expect(error).toBeInstanceOf(TransitionConflictError);
+      for (const error of errors) expect(error).toBeInstanceOf(VersionConflictError);
       expect(new Set(ok.map((p) => p.userId)).size).toBe(10);
       for (const profile of profiles) {
         const winner = ok.find((p) => p.userId === profile.userId)!;
@@ -346,7 +348,7 @@ describe('staff profile races on separate connections', () => {
         expect(verifiers).toContain(winner.verifiedByUserId);
       }
       for (const error of errors) {
-        const conflict = error as TransitionConflictError;
+        const conflict = error as VersionConflictError;
         expect(conflict.currentStatus).toBe('verified');
       }
 

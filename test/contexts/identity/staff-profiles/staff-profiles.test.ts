@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ForbiddenError } from '../../../../src/core/errors/forbidden-error.js';
 import { NotFoundError } from '../../../../src/core/errors/not-found-error.js';
-import { TransitionConflictError } from '../../../../src/core/errors/transition-conflict-error.js';
+import { VersionConflictError } from '../../../../src/core/errors/version-conflict-error.js';
 import { ValidationError } from '../../../../src/core/errors/validation-error.js';
 import { useTestDatabase } from '../../../helpers/database.js';
 import { aStaffWorld, type StaffWorld } from '../../../helpers/staff.js';
@@ -54,14 +54,18 @@ describe('staff profiles: the basic flow', () => {
     expect(verify.after).toMatchObject({ status: 'verified', version: 4, verifiedByUserId: verifierId });
   });
 
-  it('a second verify is a TransitionConflictError carrying status and version, with no second audit row', async () => {
+  it('a second verify at the reviewed version is a VersionConflictError, at the current one a TransitionConflictError; no second audit row', async () => {
     const before = await auditCount(world.applicantId);
     const error = await world.asVerifier.staffProfiles.verify(world.applicantId, { expectedVersion: 3 }).catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(TransitionConflictError);
-    expect(error).toMatchObject({ code: 'TRANSITION_CONFLICT', currentStatus: 'verified', currentVersion: 4 });
-    await expect(world.asVerifier.staffProfiles.verify(world.applicantId, { expectedVersion: 4 })).rejects.toBeInstanceOf(
-      TransitionConflictError,
-    );
+    expect(error).toBeInstanceOf(VersionConflictError);
+    expect(error).toMatchObject({ code: 'VERSION_CONFLICT', expectedVersion: 3, currentStatus: 'verified', currentVersion: 4 });
+    await expect(world.asVerifier.staffProfiles.verify(world.applicantId, { expectedVersion: 4 })).rejects.toMatchObject({
+      code: 'TRANSITION_CONFLICT',
+      entity: 'staff_profile',
+      event: 'verify',
+      currentStatus: 'verified',
+      currentVersion: 4,
+    });
     expect(await auditCount(world.applicantId)).toBe(before);
   });
 

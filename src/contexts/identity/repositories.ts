@@ -1,0 +1,26 @@
+import type { RepositoryScope } from '../../core/unit-of-work/create-unit-of-work.js';
+import { createOrganizationRepository } from './organizations/organization-repository.js';
+import { createAccessRepository } from './rbac/access-repository.js';
+import { createRoleRepository } from './rbac/role-repository.js';
+import { createStaffProfileQueries } from './staff-profiles/staff-profile-queries.js';
+import { createStaffProfileRepository } from './staff-profiles/staff-profile-repository.js';
+import { createUnitRepository } from './units/unit-repository.js';
+import { createUserRepository } from './users/user-repository.js';
+
+/** The identity context's repositories, as a unit of work offers them (built on first use). */
+export const identityRepositories = Object.freeze({
+  /** Organizations (tenants). */
+  organizations: ({ db, context }: RepositoryScope) => createOrganizationRepository(db, context),
+  /** Users and profiles. */
+  users: ({ db, context }: RepositoryScope) => createUserRepository(db, context),
+  /** Roles, permissions and grants. */
+  roles: ({ db, context }: RepositoryScope) => createRoleRepository(db, context),
+  /** Role assignments and permission checks. */
+  access: ({ db, context }: RepositoryScope) => createAccessRepository(db, context),
+  /** Units (where people work). */
+  units: ({ db, context }: RepositoryScope) => createUnitRepository(db, context),
+  /** Staff profiles and their verification. */
+  staffProfiles: ({ db, context }: RepositoryScope) => createStaffProfileRepository(db, context),
+  /** Admin queries over staff profiles (pending queue, verified by, expiring). */
+  staffProfileQueries: ({ db }: RepositoryScope) => createStaffProfileQueries(db),
+});

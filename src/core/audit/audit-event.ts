@@ -1,0 +1,73 @@
+import type { AggregateDescriptor } from '../kernel/aggregate.js';
+
+/** An audit snapshot: the whitelisted fields of an entity, dates as ISO strings. */
+export type AuditSnapshot = Readonly<Record<string, unknown>>;
+
+/** A change to record, with its snapshots already reduced to the aggregate's whitelist. */
+export interface AuditRecord {
+  /** `<entity>.<verb>`, e.g. `user.register`, `staff_profile.verify`. */
+  readonly action: string;
+  /** The aggregate's name. */
+  readonly entityType: string;
+  /** The entity's id. */
+  readonly entityId: string;
+  /** The tenant, or `null` for global entities (roles, permissions). */
+  readonly organizationId: string | null;
+  /** The whitelisted snapshot before the change; `null` for creations. */
+  readonly before: AuditSnapshot | null;
+  /** The whitelisted snapshot after the change; `null` for deletions. */
+  readonly after: AuditSnapshot | null;
+}
+
+/** What changed: the entity, its tenant, and its state before and after. */
+export interface AuditChange<E extends object> {
+  /** The entity's id. */
+  readonly entityId: string;
+  /** The tenant, or `null` for global entities. */
+  readonly organizationId: string | null;
+  /** The entity before the change (whitelisted here); absent for creations. */
+  readonly before?: Partial<E> | null;
+  /** The entity after the change (whitelisted here); absent for deletions. */
+  readonly after?: Partial<E> | null;
+}
+
+/**
+ * Keeps only the `fields` of `source` (absent fields are omitted); `null` for no source. Dates
+ * become ISO strings.
+ */
+export function snapshotFields(
+  fields: readonly string[],
+  source: object | null | undefined,
+): Record<string, unknown> | null {
+  if (!source) return null;
+  const record = source as Record<string, unknown>;
+  const snapshot: Record<string, unknown> = {};
+  for (const field of fields) {
+    if (!(field in record)) continue;
+    const value = record[field];
+    snapshot[field] = value instanceof Date ? value.toISOString() : value;
+  }
+  return snapshot;
+}
+
+/**
+ * The audit record of `action` on an aggregate: the action must be one the descriptor declares,
+ * and the snapshots keep only its audited fields.
+ *
+ * @example
+ * await writeAudit(trx, context, auditEvent(userAggregate, 'deactivate', { entityId, organizationId, before, after }));
+ */
+export function auditEvent<E extends object, N extends string, A extends string, P extends string>(
+  aggregate: AggregateDescriptor<E, N, A, P>,
+  action: NoInfer<A>,
+  change: AuditChange<E>,
+): AuditRecord {
+  return {
+    action: `${aggregate.actionPrefix ?? aggregate.name}.${action}`,
+    entityType: aggregate.name,
+    entityId: change.entityId,
+    organizationId: change.organizationId,
+    before: snapshotFields(aggregate.audited, change.before),
+    after: snapshotFields(aggregate.audited, change.after),
+  };
+}

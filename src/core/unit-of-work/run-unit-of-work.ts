@@ -1,0 +1,139 @@
+import { CompiledQuery, type Kysely, type Transaction } from 'kysely';
+import type { ResolvedAuditContext } from '../audit/audit-context.js';
+import { DataError } from '../errors/data-error.js';
+import { mapDatabaseError } from '../errors/map-database-error.js';
+import { TransactionScopeError } from '../errors/transaction-scope-error.js';
+import { TENANT_SETTING } from '../tenancy/tenant-setting.js';
+import { backoffMs } from './retry-options.js';
+import { runTransaction } from './transaction.js';
+import type { ResolvedUnitOfWorkOptions } from './unit-of-work-options.js';
+
+/** What a unit of work runs in: its transaction, tenant and audit context. */
+export interface UnitOfWorkScope<D> {
+  /** The transaction; inside it, use only this handle. */
+  readonly trx: Transaction<D>;
+  /** The organization the transaction is scoped to, when known. */
+  readonly tenant: string | undefined;
+  /** Who acts, recorded on audit rows. */
+  readonly context: ResolvedAuditContext;
+}
+
+/** `set_config(…, true)`: transaction-local, so it ends with the transaction and never leaks to the pool. */
+const SET_TENANT = `select set_config('${TENANT_SETTING}', $1, true)`;
+const READ_SETTINGS = `select nullif(current_setting('${TENANT_SETTING}', true), '') as tenant,
+  current_setting('transaction_isolation') as isolation, current_setting('transaction_read_only') as read_only`;
+
+/** Scopes of the transactions units of work opened, to inherit tenant and context when nesting. */
+const scopes = new WeakMap<object, { tenant: string | undefined; context: ResolvedAuditContext }>();
+let savepointCounter = 0;
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Runs `fn` as a unit of work on `db` with validated options: a new transaction (tenant set
+ * first, retried on 40001/40P01 when asked) when `db` is a Kysely instance; a savepoint inside
+ * the transaction when `db` already is one, so an error `fn` throws (and the caller catches)
+ * leaves the outer transaction usable.
+ */
+export function runUnitOfWork<D, T>(
+  db: Kysely<D>,
+  options: ResolvedUnitOfWorkOptions,
+  fn: (scope: UnitOfWorkScope<D>) => Promise<T>,
+): Promise<T> {
+  return db.isTransaction ? nested(db as Transaction<D>, options, fn) : outermost(db, options, fn);
+}
+
+async function outermost<D, T>(
+  db: Kysely<D>,
+  options: ResolvedUnitOfWorkOptions,
+  fn: (scope: UnitOfWorkScope<D>) => Promise<T>,
+): Promise<T> {
+  const { tenant, retry } = options;
+  const context = options.context ?? {};
+  const attempts = retry?.attempts ?? 1;
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return await runTransaction(db, options, async (trx) => {
+        // Every attempt is a new transaction: the tenant is set again before anything else.
+        if (tenant !== undefined) await trx.executeQuery(CompiledQuery.raw(SET_TENANT, [tenant]));
+        scopes.set(trx, { tenant, context });
+        return fn({ trx, tenant, context });
+      });
+    } catch (error) {
+      if (!(error instanceof DataError) || !error.retryable || attempt >= attempts || !retry) throw error;
+      retry.onRetry?.(attempt, error);
+      await sleep(backoffMs(retry, attempt));
+    }
+  }
+}
+
+async function nested<D, T>(
+  trx: Transaction<D>,
+  options: ResolvedUnitOfWorkOptions,
+  fn: (scope: UnitOfWorkScope<D>) => Promise<T>,
+): Promise<T> {
+  if (options.retry && options.retry.attempts > 1) {
+    throw new TransactionScopeError('a nested unit of work cannot retry; pass retry to the outermost one');
+  }
+  const outer = scopes.get(trx);
+  let tenant = outer?.tenant;
+  if (options.tenant !== undefined || options.isolationLevel || options.accessMode) {
+    const current = await readSettings(trx);
+    if (options.tenant !== undefined) {
+      if (current.tenant === undefined) {
+        throw new TransactionScopeError('the transaction has no tenant: pass the Kysely instance, not a transaction');
+      }
+      if (current.tenant.toLowerCase() !== options.tenant.toLowerCase()) {
+        throw new TransactionScopeError('the transaction is scoped to another organization');
+      }
+      tenant = current.tenant;
+    }
+    if (options.isolationLevel && current.isolation !== options.isolationLevel) {
+      throw new TransactionScopeError(`the transaction runs at ${current.isolation}, not ${options.isolationLevel}`);
+    }
+    if (options.accessMode && current.accessMode !== options.accessMode) {
+      throw new TransactionScopeError(`the transaction is ${current.accessMode}, not ${options.accessMode}`);
+    }
+  }
+  const context = options.context ?? outer?.context ?? {};
+  const savepoint = `org_data_uow_${(savepointCounter += 1)}`;
+  try {
+    await trx.executeQuery(CompiledQuery.raw(`savepoint ${savepoint}`));
+  } catch (error) {
+    throw mapDatabaseError(error);
+  }
+  let result: T;
+  try {
+    result = await fn({ trx, tenant, context });
+  } catch (error) {
+    try {
+      await trx.executeQuery(CompiledQuery.raw(`rollback to savepoint ${savepoint}`));
+      await trx.executeQuery(CompiledQuery.raw(`release savepoint ${savepoint}`));
+    } catch {
+      // The connection is gone or the transaction already ended: the original error says why.
+    }
+    throw mapDatabaseError(error);
+  }
+  try {
+    await trx.executeQuery(CompiledQuery.raw(`release savepoint ${savepoint}`));
+  } catch (error) {
+    throw mapDatabaseError(error);
+  }
+  return result;
+}
+
+async function readSettings<D>(trx: Transaction<D>) {
+  try {
+    const { rows } = await trx.executeQuery<{ tenant: string | null; isolation: string; read_only: string }>(
+      CompiledQuery.raw(READ_SETTINGS),
+    );
+    const row = rows[0]!;
+    return {
+      tenant: row.tenant ?? undefined,
+      isolation: row.isolation,
+      accessMode: row.read_only === 'on' ? 'read only' : 'read write',
+    };
+  } catch (error) {
+    throw mapDatabaseError(error);
+  }
+}

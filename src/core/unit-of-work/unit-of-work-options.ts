@@ -1,0 +1,54 @@
+import { z } from 'zod';
+import { AuditContextSchema, type AuditContext } from '../audit/audit-context.js';
+import { UuidSchema } from '../kernel/common-schemas.js';
+import { parseInput } from '../kernel/parse-input.js';
+import { RetryOptionsSchema, type RetryOptions } from './retry-options.js';
+import { ACCESS_MODES, ISOLATION_LEVELS, type TransactionSettings } from './transaction.js';
+
+/** Options of a unit of work. Every one is optional. */
+export interface UnitOfWorkOptions extends TransactionSettings {
+  /**
+   * The organization the transaction is scoped to: its first statement is
+   * `select set_config('app.organization_id', $1, true)`, so row-level security shows and accepts
+   * only this organization's rows. Nested in a transaction, it must be the tenant that
+   * transaction is already set to. (Default: none)
+   */
+  readonly tenant?: string;
+  /**
+   * Re-run the whole unit of work on a serialization failure (40001) or a deadlock (40P01):
+   * a number of attempts in all (1–10) or {@link RetryOptions}. Only the outermost unit of work
+   * can retry. (Default: `1`, no retry)
+   */
+  readonly retry?: number | RetryOptions;
+  /** Who acts, recorded on the audit rows the repositories write. (Default: the enclosing unit of work's, or `{}`) */
+  readonly context?: AuditContext;
+}
+
+const OptionsSchema = z
+  .object({
+    tenant: UuidSchema.optional(),
+    retry: z
+      .union([z.int().min(1).max(10).transform((attempts) => RetryOptionsSchema.parse({ attempts })), RetryOptionsSchema])
+      .optional(),
+    isolationLevel: z.enum(ISOLATION_LEVELS).optional(),
+    accessMode: z.enum(ACCESS_MODES).optional(),
+    context: AuditContextSchema.optional(),
+  })
+  .strict();
+
+/** Validated {@link UnitOfWorkOptions}. */
+export type ResolvedUnitOfWorkOptions = z.output<typeof OptionsSchema>;
+
+const NONE: ResolvedUnitOfWorkOptions = Object.freeze({});
+
+/**
+ * Validates unit-of-work options.
+ * @throws ValidationError naming every bad option; nothing is sent to the database.
+ */
+export function resolveUnitOfWorkOptions(options: UnitOfWorkOptions | undefined): ResolvedUnitOfWorkOptions {
+  // The common call passes no options or only a tenant: skip the schema for `{}`.
+  if (options === undefined || (typeof options === 'object' && options !== null && Object.keys(options).length === 0)) {
+    return NONE;
+  }
+  return parseInput(OptionsSchema, options);
+}
