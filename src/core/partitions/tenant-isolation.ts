@@ -37,8 +37,12 @@ export async function enableTenantIsolation(
   table: string,
   options: EnableTenantIsolationOptions = {},
 ): Promise<void> {
-  const tenantColumn = options.tenantColumn ?? 'organization_id';
-  const privileges = options.appPrivileges ?? ['SELECT', 'INSERT', 'UPDATE', 'DELETE'];
-  const list = privileges === 'NONE' ? 'NONE' : privileges.join(', ');
-  await sql`CALL ${sql.id(TENANT_ISOLATION_PROCEDURE)}(${table}::regclass, ${tenantColumn}::name, ${list}::text)`.execute(db);
+  // Omitted options are omitted arguments: the procedure's defaults are the only ones.
+  const args = [sql`${table}::regclass`];
+  if (options.tenantColumn !== undefined) args.push(sql`tenant_column => ${options.tenantColumn}::name`);
+  if (options.appPrivileges !== undefined) {
+    const list = options.appPrivileges === 'NONE' ? 'NONE' : options.appPrivileges.join(', ');
+    args.push(sql`app_privileges => ${list}::text`);
+  }
+  await sql`CALL ${sql.id(TENANT_ISOLATION_PROCEDURE)}(${sql.join(args)})`.execute(db);
 }
