@@ -72,7 +72,23 @@ export type { UnitOfWorkOptions } from './core/unit-of-work/unit-of-work-options
 export type { TransactionSettings } from './core/unit-of-work/transaction.js';
 export { transactionWithRetry, type RetryOptions } from './core/unit-of-work/transaction-with-retry.js';
 export { withTenant, type WithTenantOptions, type TenantWork } from './with-tenant.js';
-export { currentTenant, TENANT_SETTING, APPLICATION_ROLE } from './core/tenancy/index.js';
+export {
+  currentTenant,
+  TENANT_SETTING,
+  APPLICATION_ROLE,
+  enableTenantIsolation,
+  TENANT_ISOLATION_PROCEDURE,
+  type AppPrivilege,
+  type EnableTenantIsolationOptions,
+} from './core/tenancy/index.js';
+export {
+  monthlyPartitions,
+  type MonthlyPartitionSpec,
+  type MonthlyPartitions,
+  type CreateMonthlyPartitionsOptions,
+  type CreateMonthlyPartitionsResult,
+} from './core/partitions/monthly-partitions.js';
+export type { MonthlyPartition } from './core/partitions/monthly-partition.js';
 
 // Aggregates declared once, and what is derived from them.
 export { defineAggregate, type AggregateDescriptor, type AuditActionOf } from './core/kernel/aggregate.js';

@@ -4,7 +4,7 @@ import { parseInput } from '../kernel/parse-input.js';
 import { withErrorMapping } from '../kernel/with-error-mapping.js';
 import { inTransaction } from '../unit-of-work/in-transaction.js';
 import { monthlyPartitionOf, monthStart, parseMonthlyPartitionName, type MonthlyPartition } from './monthly-partition.js';
-import { enableTenantIsolation } from './tenant-isolation.js';
+import { enableTenantIsolation } from '../tenancy/tenant-isolation.js';
 
 /**
  * Which table is partitioned by month, and how its partitions are guarded. The table itself

@@ -3,7 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import { sql, type Kysely, type RawBuilder } from 'kysely';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { enableTenantIsolation, TENANT_ISOLATION_PROCEDURE } from '../../../src/core/partitions/tenant-isolation.js';
+import { enableTenantIsolation, TENANT_ISOLATION_PROCEDURE } from '../../../src/core/tenancy/tenant-isolation.js';
 import { APPLICATION_ROLE, TENANT_SETTING } from '../../../src/core/tenancy/tenant-setting.js';
 import { useTestDatabase } from '../../helpers/database.js';
 import { sqlStateOf, useAppLogin } from './app-role.js';
