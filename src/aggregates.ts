@@ -35,6 +35,13 @@ export const AUDITED_FIELDS: Readonly<Record<AuditEntityType, readonly string[]>
   >,
 );
 
+/** Every audit action any aggregate records, at run time (see {@link AuditAction}). */
+export const AUDIT_ACTIONS: readonly AuditAction[] = Object.freeze(
+  (AGGREGATES as readonly AggregateDescriptor[]).flatMap((a) =>
+    a.actions.map((action) => `${a.actionPrefix ?? a.name}.${action}` as AuditAction),
+  ),
+);
+
 /** The entity types of {@link AUDITED_FIELDS}. */
 export const AUDIT_ENTITY_TYPES: readonly AuditEntityType[] = Object.freeze(Object.keys(AUDITED_FIELDS) as AuditEntityType[]);
 

@@ -2,9 +2,13 @@
 import { sql, type Kysely } from 'kysely';
 import { TRACKING_TABLE } from '../../../src/core/migrations/tracking-table.js';
 import { APPLICATION_ROLE } from '../../../src/core/tenancy/tenant-setting.js';
+import { GLOBAL_TABLES as DECLARED_GLOBAL_TABLES } from '../../../src/aggregates.js';
 
-/** Tables shared by every organization: readable, not writable, by the application role. */
-export const GLOBAL_TABLES = ['academic_titles', 'permissions', 'role_permissions', 'roles'];
+/**
+ * Tables shared by every organization (readable, not writable, by the application role): the
+ * tables of the aggregates declared with `tenantColumn: null`.
+ */
+export const GLOBAL_TABLES: readonly string[] = DECLARED_GLOBAL_TABLES;
 
 /** The policy expression, as PostgreSQL deparses it, for a table whose tenant is `column`. */
 const tenantExpression = (column: string) =>
