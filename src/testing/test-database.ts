@@ -17,8 +17,17 @@ export interface TestDatabase {
   readonly connectionString: string;
   /** A Kysely instance on this database (pool of 5, TimeZone UTC). */
   readonly db: Kysely<DB>;
-  /** Closes the pool, drops the database, and stops a server started for it. */
-  dispose(): Promise<void>;
+  /**
+   * Closes the pool, drops the database, and stops a server started for it. A second call does
+   * nothing.
+   *
+   * @param options.keep - Leave the database on the server instead of dropping it, to inspect
+   * it after a failure (connect to {@link TestDatabase.connectionString}; drop it by hand when
+   * done). It lasts as long as the server: a server this process started (embedded or a
+   * container, no `DATABASE_URL`) is still stopped with its last database, and a run-wide one
+   * from {@link startTestServer} at the end of the run. (Default: `false`)
+   */
+  dispose(options?: { readonly keep?: boolean }): Promise<void>;
 }
 
 /** Options of {@link createTestDatabase}. */
@@ -89,14 +98,16 @@ export async function createTestDatabase(options: CreateTestDatabaseOptions = {}
       name,
       connectionString,
       db,
-      async dispose() {
+      async dispose(disposeOptions: { readonly keep?: boolean } = {}) {
         if (disposed) return;
         disposed = true;
         try {
           await db.destroy();
-          await withAdminClient(server.adminUrl, (admin) =>
-            admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`),
-          );
+          if (disposeOptions.keep !== true) {
+            await withAdminClient(server.adminUrl, (admin) =>
+              admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`),
+            );
+          }
         } finally {
           await release();
         }
