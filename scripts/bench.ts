@@ -23,7 +23,7 @@
 //             metadata containment search, addVersion under 8 concurrent writers
 //
 // Same SQL: before timing, every case runs both sides once per checked input on connections
-// that record every statement (Kysely's log; a pg pool that records each client.query) and
+// that record every statement as pg receives it (both sides' pools record each client.query) and
 // fails unless the raw side sent the repository's statements byte for byte (the transition
 // UPDATE up to whitespace), `begin`/`commit` included, with the same parameters, and both
 // returned the same rows. Inputs that must differ between two calls (a new user's id, now())

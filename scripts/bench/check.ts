@@ -1,11 +1,11 @@
 // The `sameSql` tools: recording connections on both sides, and the comparison of what each
-// side sent. Kysely's log gives the repository's statements; the raw pool records every
-// `client.query` (pool.query and clients from pool.connect alike), so both lists include
-// `begin`/`commit` and come from the calls themselves, not from a restated expectation.
+// side sent. Both sides' pools record every `client.query` as pg receives it (Kysely runs every
+// statement through it, `begin`/`commit` included), so the two lists are recorded the same way
+// and come from the calls themselves, not from a restated expectation.
 import assert from 'node:assert/strict';
 import type { AnyCase, Check, CompareOptions, Recorded, Side } from './case.js';
 import type { Sizes } from './config.js';
-import { createLoggingDatabase, createRecordingPool, type Connections, type SentQuery } from './support.js';
+import { createRecordingDatabase, createRecordingPool, type Connections, type SentQuery } from './support.js';
 
 /** A {@link Check} for one case, and how many statements it compared. */
 export interface CaseCheck<S> extends Check<S> {
@@ -14,7 +14,7 @@ export interface CaseCheck<S> extends Check<S> {
   close(): Promise<void>;
 }
 
-/** Replaces each masked value's text by `<k>` wherever it occurs in a parameter. */
+/** Replaces each masked value's text by `<masked k>` wherever it occurs in a parameter. */
 function masker(values: readonly unknown[]): (parameter: unknown) => unknown {
   const texts = values
     .map((value, k) => ({ text: value instanceof Date ? value.toISOString() : String(value), token: `<masked ${k + 1}>` }))
@@ -32,7 +32,7 @@ function masker(values: readonly unknown[]): (parameter: unknown) => unknown {
 }
 
 /** Fails unless `raw` holds `repo`'s statements: the texts first (clearer diff), then the parameters. */
-export function assertSameStatements(
+function assertSameStatements(
   repo: readonly SentQuery[],
   raw: readonly SentQuery[],
   what: string,
@@ -43,6 +43,11 @@ export function assertSameStatements(
     raw.map((q) => q.sql),
     repo.map((q, i) => repoText(q.sql, i)),
     `${what}: the raw side's SQL (+) differs from the repository's (-); update the case's raw SQL`,
+  );
+  assert.deepEqual(
+    raw.map((q) => q.name ?? null),
+    repo.map((q) => q.name ?? null),
+    `${what}: the raw side's prepared-statement names (+) differ from the repository's (-)`,
   );
   const repoMask = options.repoMask ?? ((p: unknown) => p);
   const rawMask = options.rawMask ?? ((p: unknown) => p);
@@ -57,7 +62,7 @@ export function assertSameStatements(
 
 /** The check tools of case `c` with state `state`; `on` are the case's fresh connections. */
 export function createCheck<S>(url: string, sizes: Sizes, c: AnyCase, state: S, on: Connections): CaseCheck<S> {
-  const logging = createLoggingDatabase(url);
+  const logging = createRecordingDatabase(url);
   const recording = createRecordingPool(url);
   const recorded: Connections = { db: logging.db, pool: recording.pool, close: async () => undefined };
   let compared = 0;

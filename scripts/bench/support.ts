@@ -59,7 +59,7 @@ const RAW_OPTIONS = '-c TimeZone=UTC';
  * `server.stop()` then terminates them (57P01) an idle client emits 'error', which crashes the
  * process unless the pool has a listener (`createPool` has one too).
  */
-export function createRawPool(url: string): pg.Pool {
+function createRawPool(url: string): pg.Pool {
   const pool = new pg.Pool({ connectionString: url, max: POOL_SIZE, options: RAW_OPTIONS });
   pool.on('error', () => undefined);
   return pool;
@@ -91,46 +91,48 @@ export function openConnections(url: string): Connections {
   };
 }
 
-/** One statement a Kysely instance sent: its text and parameters. */
+/** One statement a client sent: its text, parameters and prepared-statement name (if any). */
 export interface SentQuery {
   readonly sql: string;
   readonly parameters: readonly unknown[];
+  readonly name?: string;
 }
 
 /**
- * A Kysely instance (one connection) that records every statement it sends, including the
- * `begin`/`commit` of transactions. `sent` is the record; empty it between checks.
+ * Records in `sent` every statement the clients of `pool` run, as pg receives it (through
+ * `pool.query`, a client from `pool.connect()`, or Kysely, which runs every statement,
+ * `begin`/`commit` included, with `client.query`).
  */
-export function createLoggingDatabase(url: string): { db: Kysely<DB>; sent: SentQuery[] } {
-  const sent: SentQuery[] = [];
-  const db = new Kysely<DB>({
-    dialect: new PostgresDialect({ pool: createPool({ connectionString: url, max: 1 }) }),
-    log: (event) => {
-      if (event.level === 'query') sent.push({ sql: event.query.sql, parameters: [...event.query.parameters] });
-    },
-  });
-  return { db, sent };
-}
-
-/**
- * A raw pool (one connection) that records every statement its clients run, through
- * `pool.query` or a client from `pool.connect()`, including `begin`/`commit`. `sent` is the
- * record; empty it between checks.
- */
-export function createRecordingPool(url: string): { pool: pg.Pool; sent: SentQuery[] } {
-  const sent: SentQuery[] = [];
-  const pool = new pg.Pool({ connectionString: url, max: 1, options: RAW_OPTIONS });
-  pool.on('error', () => undefined);
+function recordStatements(pool: pg.Pool, sent: SentQuery[]): void {
   pool.on('connect', (client) => {
     const query = client.query.bind(client) as (...args: unknown[]) => unknown;
     (client as unknown as { query: (...args: unknown[]) => unknown }).query = (...args: unknown[]) => {
       const [first, second] = args;
-      const config = typeof first === 'string' ? { text: first, values: undefined } : (first as pg.QueryConfig);
+      const config: pg.QueryConfig = typeof first === 'string' ? { text: first } : (first as pg.QueryConfig);
       const values = Array.isArray(second) ? second : (config.values ?? []);
-      sent.push({ sql: config.text, parameters: [...values] });
+      sent.push({ sql: config.text, parameters: [...values], ...(config.name ? { name: config.name } : {}) });
       return query(...args);
     };
   });
+}
+
+/**
+ * A Kysely instance on one connection of the package's pool (as the repositories' side runs on)
+ * that records every statement it sends. `sent` is the record; empty it between checks.
+ */
+export function createRecordingDatabase(url: string): { db: Kysely<DB>; sent: SentQuery[] } {
+  const sent: SentQuery[] = [];
+  const pool = createPool({ connectionString: url, max: 1 });
+  recordStatements(pool, sent);
+  return { db: new Kysely<DB>({ dialect: new PostgresDialect({ pool }) }), sent };
+}
+
+/** A raw pool on one connection (as the raw side runs on) that records every statement. */
+export function createRecordingPool(url: string): { pool: pg.Pool; sent: SentQuery[] } {
+  const sent: SentQuery[] = [];
+  const pool = new pg.Pool({ connectionString: url, max: 1, options: RAW_OPTIONS });
+  pool.on('error', () => undefined);
+  recordStatements(pool, sent);
   return { pool, sent };
 }
 

@@ -2,13 +2,17 @@
 // add to the first hot document (read, addVersion, retry on conflict; versions.ts), and its
 // check compares the statements of both sides, on the winning path and on the conflict path,
 // with the same expected list; but what it measures is throughput under concurrent writers
-// (concurrent-writers.ts), which replaces the interleaved loop.
+// (concurrent-writers.ts), which replaces the interleaved loop. Its measurement first takes the
+// plans of the reads (plans.ts): after their timing, before the writers leave thousands of
+// versions and dead rows on the hot documents.
 import assert from 'node:assert/strict';
 import { VersionConflictError } from '../../../../src/core/errors/version-conflict-error.js';
 import { createRepositories } from '../../../../src/repositories.js';
 import { defineCase, type Side } from '../../case.js';
 import { measureWrites, ROUNDS, verifyVersions } from './concurrent-writers.js';
 import { seedDocuments, type DocumentsData } from './documents-data.js';
+import { explainReads } from './plans.js';
+import { READS } from './read-cases.js';
 import { addStatements, adder, conflictStatements, newObject, RawConflict, rawAddVersion, type Added, type NewObject } from './versions.js';
 
 const addTo = (side: 'repo' | 'raw'): Side<DocumentsData> => (d, on) => {
@@ -54,5 +58,13 @@ export const addVersion = defineCase<DocumentsData>({
   },
   iterations: ROUNDS,
   warmup: 1,
-  measure: (d, open) => measureWrites(d, open),
+  measure: async (d, open) => {
+    const plans = await explainReads(
+      d.url,
+      d.organizationId,
+      d.samples,
+      READS.map((read) => ({ kind: read.kind, label: read.case.name })),
+    );
+    return { plans, ...(await measureWrites(d, open)) };
+  },
 });

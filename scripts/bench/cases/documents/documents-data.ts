@@ -12,10 +12,12 @@ import { sampleInputs, type Sample } from './samples.js';
 export type ReadKind = 'name' | 'common' | 'rare' | 'clientsCommon' | 'clientsRare';
 
 /** Hot documents for addVersion (the most any workload writes to). */
-export const HOT_DOCUMENTS = 4;
+const HOT_DOCUMENTS = 4;
 
 /** What every documents case reads (and the checks fill in for the report). */
 export interface DocumentsData extends Seeded {
+  /** The benchmark database (the plans open a connection of their own). */
+  readonly url: string;
   readonly samples: readonly Sample[];
   readonly hotIds: readonly string[];
   /** Versions added per hot document (beyond version 1), by the checks and the writers. */
@@ -48,6 +50,7 @@ export function seedDocuments(ctx: SeedContext): Promise<DocumentsData> {
     progress(`documents: ${samples.length} sampled clients, ${hotIds.length} hot documents`);
     return {
       ...seeded,
+      url: ctx.url,
       samples,
       hotIds,
       added: new Map(hotIds.map((id) => [id, 0])),

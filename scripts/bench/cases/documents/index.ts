@@ -1,27 +1,19 @@
 // Section "documents": clients and documents at volume (issue 4). Fuzzy name search and
 // metadata containment search (five read cases, repository against raw, interleaved), the plans
-// of the reads, and addVersion under concurrent writers (the special case add-version.ts).
+// of the reads (taken before the writes), and addVersion under concurrent writers (the special
+// case add-version.ts).
 import type { BenchGroup } from '../../case.js';
 import { median, ratio, summarize, us } from '../../measure.js';
 import { ratioTable, resultOf, sideOf } from '../../report.js';
 import { count, countRows, markdownTable } from '../../support.js';
 import { addVersion } from './add-version.js';
-import { clientsByMetadataCommon, clientsByMetadataRare } from './clients-by-metadata.js';
 import { ROUNDS, WORKLOADS, workloadName, type WriteRow } from './concurrent-writers.js';
-import type { DocumentsData, ReadKind } from './documents-data.js';
-import { documentsByMetadataCommon, documentsByMetadataRare } from './documents-by-metadata.js';
-import { explainReads, PLAN_SAMPLES } from './plans.js';
+import type { DocumentsData } from './documents-data.js';
+import { PLAN_SAMPLES } from './plans.js';
 import { NAME_THRESHOLD, PAGE_LIMIT } from './raw-sql.js';
+import { READS } from './read-cases.js';
 import { READ_ITERATIONS, READ_WARMUP_ITERATIONS } from './reads.js';
 import { searchByName } from './search-by-name.js';
-
-const READS = [
-  { kind: 'name', case: searchByName },
-  { kind: 'common', case: documentsByMetadataCommon },
-  { kind: 'rare', case: documentsByMetadataRare },
-  { kind: 'clientsCommon', case: clientsByMetadataCommon },
-  { kind: 'clientsRare', case: clientsByMetadataRare },
-] as const satisfies readonly { kind: ReadKind; case: unknown }[];
 
 function writeTable(rows: readonly WriteRow[]): string {
   const table: string[][] = [];
@@ -57,15 +49,9 @@ export const documents: BenchGroup = {
     `reads: ${READ_ITERATIONS} calls per side after ${READ_WARMUP_ITERATIONS} warm-up iterations over the sampled clients; ` +
     `addVersion: ${ROUNDS} alternating rounds per side and workload after a warm-up round of a fifth the size`,
   cases: [...READS.map((read) => read.case), addVersion],
-  report: async (results, { url, setup, sizes }) => {
+  report: async (results, { setup, sizes }) => {
     const d = resultOf(results, searchByName).state as DocumentsData;
-    const writes = resultOf(results, addVersion).custom as { results: WriteRow[]; versions: number };
-    const plans = await explainReads(
-      url,
-      d.organizationId,
-      d.samples,
-      READS.map((read) => ({ kind: read.kind, label: read.case.name })),
-    );
+    const { plans, ...writes } = resultOf(results, addVersion).custom as { plans: string[][]; results: WriteRow[]; versions: number };
     const live = await countRows(setup.pool, 'documents', 'deleted_at is null');
     const versions = await countRows(setup.pool, 'document_versions');
     const size = (
