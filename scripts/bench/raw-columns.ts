@@ -1,4 +1,12 @@
-// Select lists the repositories send, written out by hand for the raw side.
+// Select lists the repositories send, written out by hand for the raw side; shared by the
+// cases of more than one group. Each case's statements stay in its own file.
+
+/** The select list of a user (`users.findById`, `users.register`'s RETURNING). */
+export const USER_COLUMNS = `
+  "users"."id", "users"."organization_id" as "organizationId",
+  "users"."auth_subject" as "authSubject", "users"."email", "users"."is_active" as "isActive",
+  "users"."created_at" as "createdAt", "users"."updated_at" as "updatedAt",
+  "users"."deleted_at" as "deletedAt"`;
 
 /** The select list of a staff profile (`staffProfileColumns`). */
 export const STAFF_PROFILE_COLUMNS = `

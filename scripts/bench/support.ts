@@ -1,5 +1,5 @@
-// Shared plumbing of `npm run bench`: configuration from the environment, progress on stderr,
-// the benchmark database and the raw side's pool, SQL capture, and markdown output.
+// Shared plumbing of `npm run bench`: progress on stderr, the benchmark database, both sides'
+// pools, statement capture on either side, and markdown output.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Kysely, PostgresDialect } from 'kysely';
@@ -9,54 +9,6 @@ import type { DB } from '../../src/schema/db.js';
 
 /** Connections per pool; calls run one at a time, so one would do. */
 export const POOL_SIZE = 4;
-
-/** The sections of the benchmark, in the order they run. */
-export const SECTIONS = ['identity', 'verify', 'queue', 'history', 'documents'] as const;
-export type Section = (typeof SECTIONS)[number];
-
-/** Sizes and switches, from the environment (defaults: the issue's sizes, every section). */
-export interface BenchConfig {
-  /** Staff profiles generated for the pending queue (10% pending), BENCH_PROFILES. */
-  readonly profiles: number;
-  /** Audit rows generated for the entity history, BENCH_AUDIT_ROWS. */
-  readonly auditRows: number;
-  /** Distinct entities the audit rows are spread over, BENCH_AUDIT_ENTITIES. */
-  readonly auditEntities: number;
-  /** Monthly partitions the audit rows are spread over, BENCH_AUDIT_MONTHS. */
-  readonly auditMonths: number;
-  /** The deep page of the pending queue, BENCH_QUEUE_PAGE. */
-  readonly queuePage: number;
-  /** Sections to run, BENCH_SECTIONS (comma-separated; default all). */
-  readonly sections: ReadonlySet<Section>;
-}
-
-function intFromEnv(name: string, fallback: number, min: number): number {
-  const text = process.env[name];
-  if (text === undefined || text === '') return fallback;
-  const value = Number(text.replace(/_/g, ''));
-  if (!Number.isInteger(value) || value < min) throw new Error(`${name} must be an integer >= ${min}, got ${text}`);
-  return value;
-}
-
-export function readConfig(): BenchConfig {
-  const requested = (process.env.BENCH_SECTIONS ?? SECTIONS.join(','))
-    .split(',')
-    .map((s) => s.trim())
-    .filter(Boolean);
-  for (const name of requested) {
-    if (!(SECTIONS as readonly string[]).includes(name)) {
-      throw new Error(`BENCH_SECTIONS: unknown section ${name} (known: ${SECTIONS.join(', ')})`);
-    }
-  }
-  return {
-    profiles: intFromEnv('BENCH_PROFILES', 1_000_000, 1000),
-    auditRows: intFromEnv('BENCH_AUDIT_ROWS', 10_000_000, 10_000),
-    auditEntities: intFromEnv('BENCH_AUDIT_ENTITIES', 100_000, 100),
-    auditMonths: intFromEnv('BENCH_AUDIT_MONTHS', 24, 2),
-    queuePage: intFromEnv('BENCH_QUEUE_PAGE', 500, 2),
-    sections: new Set(requested as Section[]),
-  };
-}
 
 // ---------------------------------------------------------------------------------------------
 // Progress (stderr).
@@ -99,13 +51,16 @@ export async function createBenchDatabase(adminUrl: string, name: string): Promi
   return url.toString();
 }
 
+/** Startup options of the raw side's connections. */
+const RAW_OPTIONS = '-c TimeZone=UTC';
+
 /**
  * The raw side's pool. pg-pool's `end()` resolves before its connections have closed; when
  * `server.stop()` then terminates them (57P01) an idle client emits 'error', which crashes the
  * process unless the pool has a listener (`createPool` has one too).
  */
-export function createRawPool(url: string): pg.Pool {
-  const pool = new pg.Pool({ connectionString: url, max: POOL_SIZE, options: '-c TimeZone=UTC' });
+function createRawPool(url: string): pg.Pool {
+  const pool = new pg.Pool({ connectionString: url, max: POOL_SIZE, options: RAW_OPTIONS });
   pool.on('error', () => undefined);
   return pool;
 }
@@ -118,8 +73,8 @@ export interface Connections {
 }
 
 /**
- * Opens both sides' pools. Sections load their data on the setup connections and time calls on
- * connections opened afterwards, so that both sides start from backends in the same state: a
+ * Opens both sides' pools. Cases seed their data on the setup connections and are checked and
+ * timed on connections opened afterwards, so that both sides start from backends in the same state: a
  * backend that had loaded (or scanned) the audit rows answered the same history query about
  * 15% faster than a fresh backend, which favoured whichever side shared the loader's connection.
  */
@@ -136,25 +91,49 @@ export function openConnections(url: string): Connections {
   };
 }
 
-/** One statement a Kysely instance sent: its text and parameters. */
+/** One statement a client sent: its text, parameters and prepared-statement name (if any). */
 export interface SentQuery {
   readonly sql: string;
   readonly parameters: readonly unknown[];
+  readonly name?: string;
 }
 
 /**
- * A Kysely instance (one connection) that records every statement it sends, including the
- * `begin`/`commit` of transactions. `sent` is the record; empty it between checks.
+ * Records in `sent` every statement the clients of `pool` run, as pg receives it (through
+ * `pool.query`, a client from `pool.connect()`, or Kysely, which runs every statement,
+ * `begin`/`commit` included, with `client.query`).
  */
-export function createLoggingDatabase(url: string): { db: Kysely<DB>; sent: SentQuery[] } {
-  const sent: SentQuery[] = [];
-  const db = new Kysely<DB>({
-    dialect: new PostgresDialect({ pool: createPool({ connectionString: url, max: 1 }) }),
-    log: (event) => {
-      if (event.level === 'query') sent.push({ sql: event.query.sql, parameters: [...event.query.parameters] });
-    },
+function recordStatements(pool: pg.Pool, sent: SentQuery[]): void {
+  pool.on('connect', (client) => {
+    const query = client.query.bind(client) as (...args: unknown[]) => unknown;
+    (client as unknown as { query: (...args: unknown[]) => unknown }).query = (...args: unknown[]) => {
+      const [first, second] = args;
+      const config: pg.QueryConfig = typeof first === 'string' ? { text: first } : (first as pg.QueryConfig);
+      const values = Array.isArray(second) ? second : (config.values ?? []);
+      sent.push({ sql: config.text, parameters: [...values], ...(config.name ? { name: config.name } : {}) });
+      return query(...args);
+    };
   });
-  return { db, sent };
+}
+
+/**
+ * A Kysely instance on one connection of the package's pool (as the repositories' side runs on)
+ * that records every statement it sends. `sent` is the record; empty it between checks.
+ */
+export function createRecordingDatabase(url: string): { db: Kysely<DB>; sent: SentQuery[] } {
+  const sent: SentQuery[] = [];
+  const pool = createPool({ connectionString: url, max: 1 });
+  recordStatements(pool, sent);
+  return { db: new Kysely<DB>({ dialect: new PostgresDialect({ pool }) }), sent };
+}
+
+/** A raw pool on one connection (as the raw side runs on) that records every statement. */
+export function createRecordingPool(url: string): { pool: pg.Pool; sent: SentQuery[] } {
+  const sent: SentQuery[] = [];
+  const pool = new pg.Pool({ connectionString: url, max: 1, options: RAW_OPTIONS });
+  pool.on('error', () => undefined);
+  recordStatements(pool, sent);
+  return { pool, sent };
 }
 
 /** Collapses the whitespace of a multi-line SQL literal, so the text is what Kysely sends. */
@@ -170,6 +149,7 @@ export async function countRows(pool: pg.Pool, table: string, where = 'true'): P
 // ---------------------------------------------------------------------------------------------
 // Output (stdout).
 
+/** The installed version of package `name` (from node_modules). */
 export function packageVersion(name: string): string {
   const path = join(import.meta.dirname, '..', '..', 'node_modules', name, 'package.json');
   return (JSON.parse(readFileSync(path, 'utf8')) as { version: string }).version;

@@ -1,0 +1,116 @@
+// What one run of the benchmark does: the mode (timing, or --verify), the sections, and the
+// sizes of the seeded data. Timing sizes default to the issue's and can be changed from the
+// environment; --verify always uses the tiny sizes below, so CI runs the same checks every time.
+
+/** The sections of the benchmark (groups of cases), in the order they run. */
+export const SECTIONS = ['identity', 'verify', 'tenant', 'queue', 'history', 'documents'] as const;
+
+/** One section of the benchmark. */
+export type Section = (typeof SECTIONS)[number];
+
+/** Sizes of the seeded data and of the samples the cases draw their inputs from. */
+export interface Sizes {
+  /** Organizations seeded with seedDevData (the identity, verify and tenant cases' data). */
+  readonly organizations: number;
+  /** Users per seeded organization. */
+  readonly usersPerOrganization: number;
+  /** Users the identity and tenant reads cycle over. */
+  readonly sampleUsers: number;
+  /** Staff profiles generated for the pending queue (10% pending), BENCH_PROFILES. */
+  readonly profiles: number;
+  /** The deep page of the pending queue, BENCH_QUEUE_PAGE. */
+  readonly queuePage: number;
+  /** Audit rows generated for the entity history, BENCH_AUDIT_ROWS. */
+  readonly auditRows: number;
+  /** Distinct entities the audit rows are spread over, BENCH_AUDIT_ENTITIES. */
+  readonly auditEntities: number;
+  /** Monthly partitions the audit rows are spread over, BENCH_AUDIT_MONTHS. */
+  readonly auditMonths: number;
+  /** Entities the history reads cycle over. */
+  readonly sampleEntities: number;
+  /** Entities whose history the same-SQL check compares. */
+  readonly checkedEntities: number;
+  /** Documents generated, BENCH_DOCUMENTS. */
+  readonly documents: number;
+  /** Clients the documents are spread over, BENCH_CLIENTS. */
+  readonly clients: number;
+  /** Clients the document reads cycle over. */
+  readonly sampleClients: number;
+}
+
+/** One run: `timing` measures every case; `verify` runs only the same-SQL and same-results checks. */
+export interface BenchConfig {
+  readonly mode: 'timing' | 'verify';
+  /** Sections to run, BENCH_SECTIONS (comma-separated; default all). */
+  readonly sections: ReadonlySet<Section>;
+  readonly sizes: Sizes;
+}
+
+/** The sizes of `--verify`: every check on every case, in seconds. */
+const TINY: Sizes = {
+  organizations: 2,
+  usersPerOrganization: 30,
+  sampleUsers: 12,
+  // 10 organizations of 600 profiles, 60 pending each: three pages of 20.
+  profiles: 6000,
+  queuePage: 3,
+  auditRows: 2000,
+  auditEntities: 40,
+  auditMonths: 2,
+  sampleEntities: 10,
+  checkedEntities: 10,
+  documents: 1000,
+  clients: 10,
+  sampleClients: 10,
+};
+
+function intFromEnv(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number): number {
+  const text = env[name];
+  if (text === undefined || text === '') return fallback;
+  const value = Number(text.replace(/_/g, ''));
+  if (!Number.isInteger(value) || value < min) throw new Error(`${name} must be an integer >= ${min}, got ${text}`);
+  return value;
+}
+
+function timingSizes(env: NodeJS.ProcessEnv): Sizes {
+  const clients = intFromEnv(env, 'BENCH_CLIENTS', 1000, 10);
+  const documents = intFromEnv(env, 'BENCH_DOCUMENTS', 1_000_000, 1000);
+  if (documents < clients * 50) throw new Error(`BENCH_DOCUMENTS must be at least 50 per client (${clients * 50})`);
+  return {
+    organizations: 10,
+    usersPerOrganization: 5000,
+    sampleUsers: 200,
+    profiles: intFromEnv(env, 'BENCH_PROFILES', 1_000_000, 1000),
+    queuePage: intFromEnv(env, 'BENCH_QUEUE_PAGE', 500, 2),
+    auditRows: intFromEnv(env, 'BENCH_AUDIT_ROWS', 10_000_000, 10_000),
+    auditEntities: intFromEnv(env, 'BENCH_AUDIT_ENTITIES', 100_000, 100),
+    auditMonths: intFromEnv(env, 'BENCH_AUDIT_MONTHS', 24, 2),
+    sampleEntities: 1000,
+    checkedEntities: 50,
+    documents,
+    clients,
+    sampleClients: 200,
+  };
+}
+
+/** Reads the mode from `argv` (`--verify`) and the sections and sizes from `env`. */
+export function readConfig(argv: readonly string[] = process.argv.slice(2), env: NodeJS.ProcessEnv = process.env): BenchConfig {
+  for (const arg of argv) {
+    if (arg !== '--verify') throw new Error(`unknown argument ${arg} (known: --verify)`);
+  }
+  const requested = (env.BENCH_SECTIONS ?? SECTIONS.join(','))
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  for (const name of requested) {
+    if (!(SECTIONS as readonly string[]).includes(name)) {
+      throw new Error(`BENCH_SECTIONS: unknown section ${name} (known: ${SECTIONS.join(', ')})`);
+    }
+  }
+  const verify = argv.includes('--verify');
+  return {
+    mode: verify ? 'verify' : 'timing',
+    sections: new Set(requested as Section[]),
+    sizes: verify ? TINY : timingSizes(env),
+  };
+}
