@@ -1,4 +1,4 @@
-// The tenant path: users.findById inside a tenant transaction. Repository side: withTenant
+// The tenant path: users.findById inside a tenant transaction. Repository side: unitOfWork
 // (BEGIN; select set_config('app.organization_id', $1, true); the findById SELECT; COMMIT,
 // with repositories bound to the transaction); raw side: the same four statements on one pg
 // client. The user is one of the sampled users and the tenant its own organization.
@@ -8,7 +8,7 @@
 // policies (both sides would pay those alike).
 import assert from 'node:assert/strict';
 import type { Kysely } from 'kysely';
-import { withTenant } from '../../../../src/core/tenancy/with-tenant.js';
+import { unitOfWork } from '../../../../src/repositories.js';
 import type { DB } from '../../../../src/schema/db.js';
 import { defineCase } from '../../case.js';
 import { cyclic } from '../../measure.js';
@@ -19,8 +19,9 @@ import { sampleUsers, type SampleUser } from '../identity/world.js';
 /** The statement that scopes a transaction to a tenant, as the repository sends it. */
 const SET_TENANT_SQL = `select set_config('app.organization_id', $1, true)`;
 
-/** The repository side's call (with unitOfWork: `unitOfWork(db, { tenant: organizationId }, (uow) => uow.users.findById(id))`). */
-const findInTenant = (db: Kysely<DB>, organizationId: string, id: string) => withTenant(db, organizationId, (repos) => repos.users.findById(id));
+/** The repository side's call: a tenant unit of work that touches one repository. */
+const findInTenant = (db: Kysely<DB>, organizationId: string, id: string) =>
+  unitOfWork(db, { tenant: organizationId }, (uow) => uow.users.findById(id));
 
 interface State {
   readonly users: readonly SampleUser[];
