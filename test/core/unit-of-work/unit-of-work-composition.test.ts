@@ -215,3 +215,4 @@ describe('unitOfWork', () => {
     expect(() => createUnitOfWork({ things: 42 as never })).toThrow(ValidationError);
   });
 });
+
