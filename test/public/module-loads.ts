@@ -30,7 +30,7 @@ export async function resolve(specifier, context, nextResolve) {
 `;
 
 /** One resolution the hook saw. */
-export interface Resolution {
+interface Resolution {
   /** The specifier as written in the importing module, e.g. `pg` or `./page.js`. */
   specifier: string;
   /** The URL Node resolved it to. */
