@@ -8,5 +8,13 @@ export default defineConfig({
     pool: 'forks',
     testTimeout: 30_000,
     hookTimeout: 120_000,
+    // Type tests of the public surface (expectTypeOf), one file per package entry. `vitest run`
+    // runs tsc over test/types/tsconfig.json, which holds only these files and what they import,
+    // beside the runtime tests.
+    typecheck: {
+      enabled: true,
+      include: ['test/types/**/*.test-d.ts'],
+      tsconfig: 'test/types/tsconfig.json',
+    },
   },
 });

@@ -116,7 +116,7 @@ export interface CaseResult {
 }
 
 /** What a group's report may read besides the results. */
-export interface ReportContext {
+interface ReportContext {
   readonly url: string;
   readonly setup: Connections;
   readonly sizes: Sizes;

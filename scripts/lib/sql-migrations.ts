@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { defineMigration, type Migration } from '../../src/core/migrations/migration.js';
 
 /** sql/migrations relative to the repository root. */
-export const SQL_DIR = join(import.meta.dirname, '..', '..', 'sql', 'migrations');
+const SQL_DIR = join(import.meta.dirname, '..', '..', 'sql', 'migrations');
 
 /** Reads every `<name>.up.sql` / `<name>.down.sql` pair; a missing half is an error. */
 export function readSqlMigrations(dir = SQL_DIR): Migration[] {

@@ -1,7 +1,24 @@
 // The documents stored in jsonb columns, typed for the generated `DB` (kysely-codegen
-// `--overrides` in scripts/codegen.ts point here). Each type is defined once, where it is
-// validated, and only re-exported here (type-only: nothing is loaded at run time).
+// `--overrides` in scripts/codegen.ts point here). This folder is the bottom layer: it imports
+// nothing else of the package. The zod schemas that validate these documents live with their
+// aggregates; type tests (test/types) prove each schema's output is exactly its type here.
 
-export type { OrganizationSettings } from '../contexts/identity/organizations/organization.inputs.js';
-export type { Metadata } from '../core/kernel/metadata.js';
-export type { AuditSnapshot } from '../core/audit/audit-event.js';
+/** A metadata document of clients and documents: a JSON object (validated by `MetadataSchema`). */
+export type Metadata = Record<string, unknown>;
+
+/** An audit snapshot: the whitelisted fields of an entity, dates as ISO strings. */
+export type AuditSnapshot = Readonly<Record<string, unknown>>;
+
+/** The `organizations.settings` document (validated by `OrganizationSettingsSchema`). */
+export interface OrganizationSettings {
+  /** Default locale for new users' profiles. */
+  defaultLocale?: string | undefined;
+  /** Default time zone for new users' profiles. */
+  defaultTimeZone?: string | undefined;
+  /** Branding of the organization's pages. */
+  branding?: { primaryColor?: string | undefined; logoUrl?: string | undefined } | undefined;
+  /** Security policy. */
+  security?: { mfaRequired?: boolean | undefined; sessionTimeoutMinutes?: number | undefined } | undefined;
+  /** Staff-profile verification policy. */
+  verification?: { validityDays?: number | undefined } | undefined;
+}

@@ -309,7 +309,7 @@ export const createUnit = async (organizationId: string, overrides: Row = {}): P
   (await create('units', unitRow(organizationId, overrides))).id as string;
 
 /** The id and organization_id of a row. */
-export const keyOf = (row: Row): ClientKey => ({ id: row.id as string, organization_id: row.organization_id as string });
+const keyOf = (row: Row): ClientKey => ({ id: row.id as string, organization_id: row.organization_id as string });
 
 /** Inserts a client (of a new organization unless given one); returns its key. */
 export const createClient = async (organizationId?: string, overrides: Row = {}): Promise<ClientKey> =>
@@ -347,7 +347,7 @@ export async function expectUpdatedAtTrigger(table: string, key: Row): Promise<v
 }
 
 /** The largest metadata document, in bytes of jsonb's own text (`*_metadata_size`). */
-export const METADATA_MAX_BYTES = 16_384;
+const METADATA_MAX_BYTES = 16_384;
 
 /** Bytes of `json` as PostgreSQL prints it back from jsonb: what `*_metadata_size` measures. */
 async function jsonbTextBytes(json: string): Promise<number> {

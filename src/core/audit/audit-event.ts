@@ -1,7 +1,8 @@
 import type { AggregateDescriptor } from '../kernel/aggregate.js';
 
-/** An audit snapshot: the whitelisted fields of an entity, dates as ISO strings. */
-export type AuditSnapshot = Readonly<Record<string, unknown>>;
+import type { AuditSnapshot } from '../../schema/json-columns.js';
+
+export type { AuditSnapshot };
 
 /** A change to record, with its snapshots already reduced to the aggregate's whitelist. */
 export interface AuditRecord {

@@ -36,4 +36,4 @@ export const DatabaseEnvSchema = z
   });
 
 /** The validated database environment variables (see {@link DatabaseEnvSchema}). */
-export type DatabaseEnv = z.output<typeof DatabaseEnvSchema>;
+type DatabaseEnv = z.output<typeof DatabaseEnvSchema>;

@@ -9,7 +9,7 @@ import { configIssues } from './parse-config.js';
 const KEY = 'DATABASE_URL';
 
 /** PostgreSQL's port when a URL names none. */
-export const DEFAULT_POSTGRES_PORT = 5432;
+const DEFAULT_POSTGRES_PORT = 5432;
 
 /** Options of {@link parseDatabaseUrl}. */
 export interface ParseDatabaseUrlOptions {

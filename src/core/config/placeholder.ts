@@ -2,7 +2,7 @@
  * Values that mean "nobody filled this in", compared case-insensitively after trimming.
  * Kept short on purpose: a real password, host or name must never match by accident.
  */
-export const PLACEHOLDER_WORDS: readonly string[] = Object.freeze([
+const PLACEHOLDER_WORDS: readonly string[] = Object.freeze([
   'undefined',
   'null',
   'changeme',

@@ -65,4 +65,4 @@ export const MetadataSchema = z.preprocess((value, ctx) => {
 }, MetadataObjectSchema) as unknown as typeof MetadataObjectSchema;
 
 /** A metadata document. */
-export type Metadata = Record<string, unknown>;
+export type { Metadata } from '../../schema/json-columns.js';

@@ -28,7 +28,7 @@ export function pageLimit(options: PageOptions): number {
  * Encodes a keyset position (the sort key values of the last item, as exact text so that
  * microsecond timestamps survive) as an opaque cursor.
  */
-export function encodeCursor(position: readonly string[]): string {
+function encodeCursor(position: readonly string[]): string {
   return Buffer.from(JSON.stringify(position), 'utf8').toString('base64url');
 }
 

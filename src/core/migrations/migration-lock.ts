@@ -4,7 +4,7 @@ import { sql, type Kysely } from 'kysely';
  * Key of the session-level advisory lock that serializes migration runners on one database.
  * Advisory locks are per database, so two databases on one server do not block each other.
  */
-export const MIGRATION_LOCK_KEY = 4_207_311_958_340_117n;
+const MIGRATION_LOCK_KEY = 4_207_311_958_340_117n;
 
 /**
  * Runs `fn` on one pinned connection while holding the migration advisory lock. Concurrent

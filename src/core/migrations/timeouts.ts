@@ -10,9 +10,9 @@ export interface MigrationTimeouts {
 }
 
 /** Default lock_timeout for migrations, in milliseconds. */
-export const DEFAULT_LOCK_TIMEOUT_MS = 5_000;
+const DEFAULT_LOCK_TIMEOUT_MS = 5_000;
 /** Default statement_timeout for migrations, in milliseconds. */
-export const DEFAULT_STATEMENT_TIMEOUT_MS = 15 * 60_000;
+const DEFAULT_STATEMENT_TIMEOUT_MS = 15 * 60_000;
 
 /** Validates the timeouts and returns them as integers safe to inline in `SET`. */
 export function resolveTimeouts(options: MigrationTimeouts = {}): Required<MigrationTimeouts> {

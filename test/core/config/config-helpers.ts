@@ -23,7 +23,7 @@ export function secretJson(changes: Record<string, unknown> = {}): string {
 }
 
 /** Everything a logger could print of an error. */
-export function everything(error: unknown): string {
+function everything(error: unknown): string {
   const e = error as Error;
   return [
     e.message,

@@ -8,7 +8,7 @@ import { GLOBAL_TABLES as DECLARED_GLOBAL_TABLES } from '../../../src/aggregates
  * Tables shared by every organization (readable, not writable, by the application role): the
  * tables of the aggregates declared with `tenantColumn: null`.
  */
-export const GLOBAL_TABLES: readonly string[] = DECLARED_GLOBAL_TABLES;
+const GLOBAL_TABLES: readonly string[] = DECLARED_GLOBAL_TABLES;
 
 /** The policy expression, as PostgreSQL deparses it, for a table whose tenant is `column`. */
 const tenantExpression = (column: string) =>

@@ -7,7 +7,7 @@ import type { SeedContext } from '../../case.js';
 import { count, step } from '../../support.js';
 
 /** The seed of seedDevData and of the samples. */
-export const SEED = 42;
+const SEED = 42;
 
 /** A seeded user and its organization. */
 export interface SampleUser {

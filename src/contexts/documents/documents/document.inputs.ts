@@ -10,7 +10,7 @@ export const StorageKeySchema = z
   .pipe(PgTextSchema);
 
 /** A document's file name: 1–1024 characters, at most 2048 bytes of UTF-8, not blank. */
-export const OriginalNameSchema = requiredText(1024).refine(
+const OriginalNameSchema = requiredText(1024).refine(
   (value) => Buffer.byteLength(value, 'utf8') <= 2048,
   'must be at most 2048 bytes',
 );

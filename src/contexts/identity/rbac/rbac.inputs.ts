@@ -14,7 +14,7 @@ export const PermissionNameSchema = z
   .regex(/^[a-z][a-z0-9_-]*:[a-z][a-z0-9_-]*$/, 'must be resource:action');
 
 /** Optional free-text description, at most 1000 characters. */
-export const DescriptionSchema = z.string().trim().max(1000).pipe(PgTextSchema).nullable().optional();
+const DescriptionSchema = z.string().trim().max(1000).pipe(PgTextSchema).nullable().optional();
 
 /** Input of `roles.create`. */
 export const CreateRoleInputSchema = z

@@ -41,7 +41,7 @@ export const EditStaffProfileInputSchema = z
 export type EditStaffProfileInput = z.input<typeof EditStaffProfileInputSchema>;
 
 /** A row version as sent back by a client: a positive integer. */
-export const ExpectedVersionSchema = z.int().min(1);
+const ExpectedVersionSchema = z.int().min(1);
 
 /** Options of `staffProfiles.submit` and `edit`: the version the applicant saw, if any. */
 export const OptionalVersionSchema = z.object({ expectedVersion: ExpectedVersionSchema.optional() }).strict();

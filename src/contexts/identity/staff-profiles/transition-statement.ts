@@ -37,7 +37,7 @@ function byFromState(
 }
 
 /** The actor condition of a rule, on profile `p` and organization `o`. */
-export function actorCondition(rule: TransitionRule, actorUserId: string): RawBuilder<boolean> {
+function actorCondition(rule: TransitionRule, actorUserId: string): RawBuilder<boolean> {
   if (rule.actor === 'applicant') return sql<boolean>`p.user_id = ${actorUserId}::uuid`;
   // A verifier: another live, active user of the same live organization holding the permission.
   return sql<boolean>`(p.user_id <> ${actorUserId}::uuid AND o.deleted_at IS NULL AND EXISTS (
