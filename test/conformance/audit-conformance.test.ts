@@ -1,6 +1,8 @@
-// Driven by the aggregates' declarations: every mutation of every aggregate writes exactly one
-// audit row for its action, in the same transaction as the change, holding only the fields its
+// Driven by the aggregates' declarations: every mutation of every aggregate (one scenario per
+// declared action, in test/contexts/**/*.scenarios.ts) writes exactly one audit row for its action, in the same transaction as the change, holding only the fields its
 // aggregate whitelists.
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { sql, type Kysely } from 'kysely';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { AUDIT_ACTIONS, AUDITED_FIELDS, type AuditAction, type AuditEntityType } from '../../src/aggregates.js';
@@ -8,7 +10,25 @@ import { unitOfWork } from '../../src/repositories.js';
 import type { DB } from '../../src/schema/db.js';
 import { useTestDatabase } from '../helpers/database.js';
 import { aWorld } from '../helpers/world.js';
-import { MUTATIONS } from './mutations.js';
+import type { Scenario } from './scenario.js';
+
+/** Every `*.scenarios.ts` under test/contexts, merged; an action declared twice is an error. */
+async function loadScenarios(): Promise<{ scenarios: Partial<Record<string, Scenario>>; duplicates: string[] }> {
+  const root = join(import.meta.dirname, '..', 'contexts');
+  const files = (readdirSync(root, { recursive: true }) as string[]).filter((f) => f.endsWith('.scenarios.ts')).sort();
+  const scenarios: Partial<Record<string, Scenario>> = {};
+  const duplicates: string[] = [];
+  for (const file of files) {
+    const module = (await import(join(root, file))) as { SCENARIOS: Record<string, Scenario> };
+    for (const [action, scenario] of Object.entries(module.SCENARIOS)) {
+      if (scenarios[action]) duplicates.push(`${action} (${file})`);
+      scenarios[action] = scenario;
+    }
+  }
+  return { scenarios, duplicates };
+}
+
+const { scenarios: MUTATIONS, duplicates } = await loadScenarios();
 
 interface Row {
   action: string;
@@ -32,13 +52,15 @@ describe('audit conformance (every declared action)', () => {
     db = testDb.current.db;
   });
 
-  it('every declared action has a scenario and every scenario a declared action', () => {
+  it('every declared action has one scenario (beside its aggregate) and every scenario a declared action', () => {
+    expect(duplicates).toEqual([]);
     expect(Object.keys(MUTATIONS).sort()).toEqual([...AUDIT_ACTIONS].sort());
     expect(AUDIT_ACTIONS.length).toBeGreaterThanOrEqual(30);
   });
 
   it.each([...AUDIT_ACTIONS])('%s: one row, whitelisted fields, same transaction', async (action: AuditAction) => {
     const scenario = MUTATIONS[action];
+    if (!scenario) throw new Error(`no scenario for ${action}`);
     const world = await aWorld(db);
     const state = scenario.setup ? await scenario.setup(world, db) : undefined;
     const actorUserId =

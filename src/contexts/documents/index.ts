@@ -7,15 +7,6 @@ export {
 } from './clients/client-repository.js';
 export { clientAggregate, type Client } from './clients/client.js';
 export {
-  CLIENT_STATUSES,
-  ClientStatusSchema,
-  ClientCodeSchema,
-  CreateClientInputSchema,
-  UpdateClientInputSchema,
-  type CreateClientInput,
-  type UpdateClientInput,
-} from './clients/client.inputs.js';
-export {
   createDocumentRepository,
   type DocumentRepository,
   type DocumentMatch,
@@ -24,16 +15,6 @@ export {
   type PurgeResult,
 } from './documents/document-repository.js';
 export { documentAggregate, documentVersionAggregate, type StoredDocument, type DocumentVersion } from './documents/document.js';
-export {
-  StorageKeySchema,
-  Sha256Schema,
-  MimeTypeSchema,
-  SizeBytesSchema,
-  CreateDocumentInputSchema,
-  AddVersionInputSchema,
-  NameQuerySchema,
-  type CreateDocumentInput,
-  type AddVersionInput,
-} from './documents/document.inputs.js';
 export { documentsRepositories } from './repositories.js';
 export { DOCUMENTS_AGGREGATES } from './aggregates.js';
+export * from './schemas.js';

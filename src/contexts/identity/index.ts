@@ -5,22 +5,8 @@ export {
   type OrganizationRepository,
 } from './organizations/organization-repository.js';
 export { organizationAggregate, type Organization } from './organizations/organization.js';
-export {
-  OrganizationSlugSchema,
-  OrganizationSettingsSchema,
-  CreateOrganizationInputSchema,
-  type OrganizationSettings,
-  type CreateOrganizationInput,
-} from './organizations/organization.inputs.js';
 export { createUserRepository, type UserRepository, type RegisteredUser } from './users/user-repository.js';
 export { userAggregate, userProfileAggregate, type User, type UserProfile } from './users/user.js';
-export {
-  AuthSubjectSchema,
-  RegisterUserInputSchema,
-  UpdateProfileInputSchema,
-  type RegisterUserInput,
-  type UpdateProfileInput,
-} from './users/user.inputs.js';
 export { createRoleRepository, type RoleRepository } from './rbac/role-repository.js';
 export { createAccessRepository, type AccessRepository, type AssignRoleOptions } from './rbac/access-repository.js';
 export {
@@ -34,17 +20,8 @@ export {
   type RolePermissionGrant,
 } from './rbac/role.js';
 export { ADMIN_ROLE, DEFAULT_USER_ROLE } from './rbac/default-role.js';
-export {
-  RoleNameSchema,
-  PermissionNameSchema,
-  CreateRoleInputSchema,
-  CreatePermissionInputSchema,
-  type CreateRoleInput,
-  type CreatePermissionInput,
-} from './rbac/rbac.inputs.js';
 export { createUnitRepository, type UnitRepository } from './units/unit-repository.js';
 export { unitAggregate, type Unit } from './units/unit.js';
-export { UnitCodeSchema, CreateUnitInputSchema, type CreateUnitInput } from './units/unit.inputs.js';
 export {
   createStaffProfileRepository,
   type StaffProfileRepository,
@@ -61,16 +38,6 @@ export {
   type StaffProfile,
   type AcademicTitle,
 } from './staff-profiles/staff-profile.js';
-export {
-  EmployeeIdSchema,
-  AcademicTitleCodeSchema,
-  EditStaffProfileInputSchema,
-  VerifyStaffProfileInputSchema,
-  RejectStaffProfileInputSchema,
-  type EditStaffProfileInput,
-  type VerifyStaffProfileInput,
-  type RejectStaffProfileInput,
-} from './staff-profiles/staff-profile.inputs.js';
 export {
   VERIFICATION_STATES,
   VERIFICATION_EVENTS,
@@ -89,3 +56,4 @@ export {
 } from './seeders/seed-defaults.js';
 export { identityRepositories } from './repositories.js';
 export { IDENTITY_AGGREGATES } from './aggregates.js';
+export * from './schemas.js';
