@@ -3,10 +3,10 @@
 import pg from 'pg';
 import { createDatabase } from '../src/core/database/create-database.js';
 import { UniqueViolationError } from '../src/core/errors/constraint-errors.js';
-import { TransitionConflictError } from '../src/core/errors/transition-conflict-error.js';
+import { VersionConflictError } from '../src/core/errors/version-conflict-error.js';
 import { migrate } from '../src/core/migrations/migrate.js';
 import { migrationStatus } from '../src/core/migrations/status.js';
-import { createRepositories } from '../src/repositories.js';
+import { createRepositories, unitOfWork } from '../src/repositories.js';
 import { seedDefaults } from '../src/contexts/identity/seeders/seed-defaults.js';
 import { startPostgresServer } from '../src/testing/postgres-server.js';
 import { withDatabase } from '../src/testing/template-database.js';
@@ -106,19 +106,24 @@ try {
   });
   const submitted = await asBob.staffProfiles.submit(bob.user.id);
   say(`\nBob's staff profile: ${submitted.status} at version ${submitted.version} (unit ${unit.code}).`);
-  const queue = await asAlice.staffProfileQueries.listPendingQueue(org.id, { limit: 10 });
+  const queue = await asAlice.staffProfileQueries.pagePendingQueue(org.id, { limit: 10 });
   say(`Pending queue of ${org.slug}: ${queue.items.map((p) => p.employeeId).join(', ')}`);
-  const verified = await asAlice.staffProfiles.verify(bob.user.id, { expectedVersion: submitted.version });
+  // One unit of work scoped to the tenant, acting as Alice.
+  const verified = await unitOfWork(db, { tenant: org.id, context: { actorUserId: alice.user.id } }, (uow) =>
+    uow.staffProfiles.verify(bob.user.id, { expectedVersion: submitted.version }),
+  );
   say(
     `Alice verified version ${submitted.version} → ${verified.status}, expires ${verified.verificationExpiresAt?.toISOString().slice(0, 10)}.`,
   );
   const secondVerify = await asAlice.staffProfiles
     .verify(bob.user.id, { expectedVersion: submitted.version })
     .then(() => undefined, (error: unknown) => error);
-  if (!(secondVerify instanceof TransitionConflictError)) throw new Error("a second verify succeeded");
-  say(`Verifying again → ${secondVerify.name}: it is ${secondVerify.currentStatus} at version ${secondVerify.currentVersion}.`);
+  if (!(secondVerify instanceof VersionConflictError)) throw new Error('verifying again at the old version did not raise VersionConflictError');
+  say(
+    `Verifying again at version ${secondVerify.expectedVersion} → ${secondVerify.name}: it is ${secondVerify.currentStatus} at version ${secondVerify.currentVersion}.`,
+  );
 
-  const history = await repos.audit.listEntityHistory('staff_profile', bob.user.id);
+  const history = await repos.audit.pageEntityHistory('staff_profile', bob.user.id);
   say('\nAudit trail of Bob\'s staff profile (same transaction as each change):');
   for (const entry of history.items) {
     say(`  #${entry.eventId} ${entry.action.padEnd(22)} actor=${entry.actorUserId === bob.user.id ? 'Bob' : entry.actorUserId === alice.user.id ? 'Alice' : 'system'} ${String(entry.before?.status ?? '-')} → ${String(entry.after?.status ?? '-')}`);
