@@ -637,7 +637,7 @@ describe('audit trail', () => {
       let after: string | null = null;
       let pages = 0;
       do {
-        const page = await world.system.audit.listEntityHistory('staff_profile', applicantId, { limit, after });
+        const page = await world.system.audit.pageEntityHistory('staff_profile', applicantId, { limit, after });
         expect(page.items.length).toBeGreaterThan(0);
         expect(page.items.length).toBeLessThanOrEqual(limit);
         for (const item of page.items) expect(item.entityId).toBe(applicantId);
@@ -651,12 +651,12 @@ describe('audit trail', () => {
     });
 
     it('an event appended while paging shows up on a later page, once', async () => {
-      const firstPage = await world.system.audit.listEntityHistory('staff_profile', applicantId, { limit: 5 });
+      const firstPage = await world.system.audit.pageEntityHistory('staff_profile', applicantId, { limit: 5 });
       await applicant.staffProfiles.edit(applicantId, { jobTitle: 'Appended while paging' });
       const seen = firstPage.items.map((i) => i.eventId);
       let after = firstPage.nextCursor;
       while (after !== null) {
-        const page = await world.system.audit.listEntityHistory('staff_profile', applicantId, { limit: 5, after });
+        const page = await world.system.audit.pageEntityHistory('staff_profile', applicantId, { limit: 5, after });
         seen.push(...page.items.map((i) => i.eventId));
         after = page.nextCursor;
       }
@@ -672,7 +672,7 @@ describe('audit trail', () => {
       const seen: string[] = [];
       let after: string | null = null;
       do {
-        const page = await world.system.audit.listActorActivity(applicantId, { limit: 3, after });
+        const page = await world.system.audit.pageActorActivity(applicantId, { limit: 3, after });
         for (const item of page.items) expect(item.actorUserId).toBe(applicantId);
         seen.push(...page.items.map((i) => i.eventId));
         after = page.nextCursor;
@@ -686,9 +686,9 @@ describe('audit trail', () => {
       'rejects the malformed cursor %j with ValidationError',
       async (cursor) => {
         await expect(
-          world.system.audit.listEntityHistory('staff_profile', applicantId, { after: cursor }),
+          world.system.audit.pageEntityHistory('staff_profile', applicantId, { after: cursor }),
         ).rejects.toBeInstanceOf(ValidationError);
-        await expect(world.system.audit.listActorActivity(applicantId, { after: cursor })).rejects.toBeInstanceOf(
+        await expect(world.system.audit.pageActorActivity(applicantId, { after: cursor })).rejects.toBeInstanceOf(
           ValidationError,
         );
       },
@@ -698,17 +698,17 @@ describe('audit trail', () => {
       'a 19-digit cursor beyond bigint is a ValidationError, not a database error',
       async () => {
         await expect(
-          world.system.audit.listEntityHistory('staff_profile', applicantId, { after: '9999999999999999999' }),
+          world.system.audit.pageEntityHistory('staff_profile', applicantId, { after: '9999999999999999999' }),
         ).rejects.toBeInstanceOf(ValidationError);
       },
     );
 
     it('rejects unknown entity types, bad ids and bad limits with ValidationError', async () => {
-      await expect(world.system.audit.listEntityHistory('secret_table', applicantId)).rejects.toBeInstanceOf(ValidationError);
-      await expect(world.system.audit.listEntityHistory('staff_profile', 'not-a-uuid')).rejects.toBeInstanceOf(ValidationError);
-      await expect(world.system.audit.listActorActivity(applicantId, { limit: 0 })).rejects.toBeInstanceOf(ValidationError);
+      await expect(world.system.audit.pageEntityHistory('secret_table', applicantId)).rejects.toBeInstanceOf(ValidationError);
+      await expect(world.system.audit.pageEntityHistory('staff_profile', 'not-a-uuid')).rejects.toBeInstanceOf(ValidationError);
+      await expect(world.system.audit.pageActorActivity(applicantId, { limit: 0 })).rejects.toBeInstanceOf(ValidationError);
       await expect(
-        world.system.audit.listEntityHistory('staff_profile', applicantId, { from: new Date('x') }),
+        world.system.audit.pageEntityHistory('staff_profile', applicantId, { from: new Date('x') }),
       ).rejects.toBeInstanceOf(ValidationError);
     });
   });
@@ -758,7 +758,7 @@ describe('audit trail', () => {
     /** Runs the history query through the repository and EXPLAINs exactly the SQL it sent. */
     async function explainHistory(options: { from?: Date; to?: Date; limit?: number }) {
       captured = [];
-      const page = await createRepositories(logging).audit.listEntityHistory('staff_profile', target, options);
+      const page = await createRepositories(logging).audit.pageEntityHistory('staff_profile', target, options);
       expect(captured).toHaveLength(1);
       const query = captured[0]!;
       const { rows } = await logging.executeQuery<{ 'QUERY PLAN': [{ Plan: Record<string, unknown> }] }>(

@@ -133,9 +133,9 @@ describe('row-level security, connected as the application role', () => {
       expect(await repos.clients.findById(b.clientId)).toBeUndefined();
       expect(await repos.users.findByAuthSubject(b.authSubject)).toBeUndefined();
       expect(await repos.organizations.findById(b.organizationId)).toBeUndefined();
-      expect((await repos.clients.listByOrganization(b.organizationId)).items).toEqual([]);
-      expect((await repos.audit.listEntityHistory('client', b.clientId)).items).toEqual([]);
-      expect((await repos.audit.listEntityHistory('client', a.clientId)).items.length).toBeGreaterThan(0);
+      expect((await repos.clients.pageByOrganization(b.organizationId)).items).toEqual([]);
+      expect((await repos.audit.pageEntityHistory('client', b.clientId)).items).toEqual([]);
+      expect((await repos.audit.pageEntityHistory('client', a.clientId)).items.length).toBeGreaterThan(0);
       expect(await repos.access.listEffectivePermissions(a.userId)).not.toEqual([]);
       expect(await repos.access.listEffectivePermissions(b.userId)).toEqual([]);
       // Audit rows of global entities (roles, permissions) belong to no tenant.
@@ -240,7 +240,7 @@ describe('row-level security, connected as the application role', () => {
     );
     const system = createRepositories(testDb.current.db);
     expect(await system.clients.findById(created.client.id)).toMatchObject({ organizationId: a.organizationId });
-    const history = await system.audit.listEntityHistory('client', created.client.id);
+    const history = await system.audit.pageEntityHistory('client', created.client.id);
     expect(history.items.map((entry) => [entry.action, entry.actorUserId, entry.requestId])).toEqual([
       ['client.create', a.userId, 'rls-test'],
     ]);
@@ -396,7 +396,7 @@ describe('withTenant', () => {
     const { db, statements } = recording();
     const seen = await withTenant(db, organizationId, async (repos, trx) => {
       expect(trx.isTransaction).toBe(true);
-      return (await repos.clients.listByOrganization(organizationId)).items.length;
+      return (await repos.clients.pageByOrganization(organizationId)).items.length;
     });
     expect(seen).toBe(1);
     expect(statements[0]?.text).toBe('begin');
@@ -438,7 +438,7 @@ describe('withTenant', () => {
     await withTenant(app, organizationId, async (_repos, outer) => {
       const outerId = await txid(outer);
       const innerId = await withTenant(outer, organizationId.toUpperCase(), async (repos, inner) => {
-        expect(await repos.clients.listByOrganization(organizationId)).toMatchObject({ items: [expect.anything()] });
+        expect(await repos.clients.pageByOrganization(organizationId)).toMatchObject({ items: [expect.anything()] });
         return txid(inner);
       });
       expect(innerId).toBe(outerId);

@@ -1,4 +1,4 @@
-// clients.searchByMetadata(org, filter): one SELECT … WHERE metadata @> $2::jsonb, one row more
+// clients.pageByMetadata(org, filter): one SELECT … WHERE metadata @> $2::jsonb, one row more
 // than a page, for a common filter {tier, region} (~4% of the clients, one per sample) and a
 // rare one {vip: true} (~1%, the same input every call).
 import assert from 'node:assert/strict';
@@ -21,7 +21,7 @@ function clientsByMetadata(name: string, kind: 'clientsCommon' | 'clientsRare', 
     seed: seedDocuments,
     repo: (d, on) => {
       const repos = createRepositories(on.db);
-      return (i) => repos.clients.searchByMetadata(d.organizationId, filter(cyclic(d.samples, i)));
+      return (i) => repos.clients.pageByMetadata(d.organizationId, filter(cyclic(d.samples, i)));
     },
     raw: (d, on) => (i) => rawSearchClientsByMetadata(on.pool, d.organizationId, filter(cyclic(d.samples, i))),
     sameSql: async (d, check) => {

@@ -1,4 +1,4 @@
-// audit.listEntityHistory(type, id, { limit: 50 }), without a range and with from/to covering
+// audit.pageEntityHistory(type, id, { limit: 50 }), without a range and with from/to covering
 // one calendar month, for sampled entities (cycled): the repository over the partitioned
 // audit_logs, the same SQL with raw pg, and the same SQL over the flat copy (`flat`), in one
 // interleaved loop per shape. Two cases, one per shape, from one definition.
@@ -18,7 +18,7 @@ function historyCase(name: string, shape: Shape) {
       const audit = createRepositories(on.db).audit;
       return (i) => {
         const p = cyclic(h.probes, i);
-        return audit.listEntityHistory(p.type, p.id, { limit: LIMIT, ...(shape === 'month' ? { from: p.from, to: p.to } : {}) });
+        return audit.pageEntityHistory(p.type, p.id, { limit: LIMIT, ...(shape === 'month' ? { from: p.from, to: p.to } : {}) });
       };
     },
     raw: (h, on) => (i) => rawHistory(on.pool, PARTITIONED[shape], historyValues(shape, cyclic(h.probes, i))),

@@ -1,4 +1,4 @@
-// The pending queue by keyset: staffProfileQueries.listPendingQueue(org, { limit: 20, after })
+// The pending queue by keyset: staffProfileQueries.pagePendingQueue(org, { limit: 20, after })
 // against the same SQL with raw pg, at the deep page (repo, raw) and at page 1 (repoPage1,
 // rawPage1), with OFFSET page 1 (offsetPage1, the same 21 rows by LIMIT … OFFSET 0): five
 // sides in one loop, in a seeded random order per iteration. The deep OFFSET page runs in a
@@ -11,7 +11,7 @@ import { seedQueue, type Queue } from './profiles.js';
 
 const list = (after: (q: Queue) => string | null): Side<Queue> => (q, on) => {
   const queries = createRepositories(on.db).staffProfileQueries;
-  return () => queries.listPendingQueue(q.organizationId, { limit: PAGE_SIZE, after: after(q) });
+  return () => queries.pagePendingQueue(q.organizationId, { limit: PAGE_SIZE, after: after(q) });
 };
 
 /** The repository's page at the deep page's cursor (the offset case compares with it). */

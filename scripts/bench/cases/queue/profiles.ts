@@ -103,7 +103,7 @@ export function seedQueue(ctx: SeedContext): Promise<Queue> {
       const start = process.hrtime.bigint();
       let cursor: string | null = null;
       for (let p = 1; p < page; p += 1) {
-        const next: string | null = (await queries.listPendingQueue(organizationId, { limit: PAGE_SIZE, after: cursor })).nextCursor;
+        const next: string | null = (await queries.pagePendingQueue(organizationId, { limit: PAGE_SIZE, after: cursor })).nextCursor;
         assert.ok(next, `page ${p} has a next cursor`);
         cursor = next;
       }

@@ -38,7 +38,7 @@ describe('clients repository', () => {
       updatedBy: actorId,
       deletedAt: null,
     });
-    const history = await repos.audit.listEntityHistory('client', client.id);
+    const history = await repos.audit.pageEntityHistory('client', client.id);
     expect(history.items.map((e) => e.action)).toEqual(['client.create']);
     await expect(repos.clients.create({ organizationId, code: 'X1', name: 'x', metadata: [] as never })).rejects.toBeInstanceOf(
       ValidationError,
@@ -64,12 +64,12 @@ describe('clients repository', () => {
     const codes: string[] = [];
     let after: string | null = null;
     do {
-      const page = await repos.clients.listByOrganization(org, { limit: 2, after });
+      const page = await repos.clients.pageByOrganization(org, { limit: 2, after });
       codes.push(...page.items.map((c) => c.code));
       after = page.nextCursor;
     } while (after);
     expect(codes).toEqual(['K0', 'K1', 'K2', 'K3', 'K4', 'K5', 'K6']);
-    const suspended = await repos.clients.listByOrganization(org, { status: 'suspended' });
+    const suspended = await repos.clients.pageByOrganization(org, { status: 'suspended' });
     expect(suspended.items.map((c) => c.code)).toEqual(['K1', 'K4']);
     await expect(repos.clients.changeStatus(created[2]!.id, 'gone' as never)).rejects.toBeInstanceOf(ValidationError);
   });
@@ -88,7 +88,7 @@ describe('clients repository', () => {
     const restored = await repos.clients.restore(first.id);
     expect(restored.deletedAt).toBeNull();
     await expect(repos.clients.restore(first.id)).rejects.toBeInstanceOf(NotFoundError);
-    const actions = (await repos.audit.listEntityHistory('client', first.id)).items.map((e) => e.action);
+    const actions = (await repos.audit.pageEntityHistory('client', first.id)).items.map((e) => e.action);
     expect(actions).toEqual(['client.create', 'client.delete', 'client.restore']);
   });
 
@@ -112,10 +112,10 @@ describe('clients repository', () => {
     await repos.clients.create({ organizationId: org, code: 'M1', name: 'm1', metadata: { industry: 'retail', region: 'north' } });
     await repos.clients.create({ organizationId: org, code: 'M2', name: 'm2', metadata: { industry: 'retail', region: 'south' } });
     await repos.clients.create({ organizationId: org, code: 'M3', name: 'm3', metadata: { industry: 'bank' } });
-    const retail = await repos.clients.searchByMetadata(org, { industry: 'retail' });
+    const retail = await repos.clients.pageByMetadata(org, { industry: 'retail' });
     expect(retail.items.map((c) => c.code)).toEqual(['M1', 'M2']);
-    const north = await repos.clients.searchByMetadata(org, { industry: 'retail', region: 'north' });
+    const north = await repos.clients.pageByMetadata(org, { industry: 'retail', region: 'north' });
     expect(north.items.map((c) => c.code)).toEqual(['M1']);
-    expect((await repos.clients.searchByMetadata(organizationId, { industry: 'bank' })).items).toEqual([]);
+    expect((await repos.clients.pageByMetadata(organizationId, { industry: 'bank' })).items).toEqual([]);
   });
 });

@@ -275,7 +275,7 @@ describe('search plans of clients and documents', () => {
 
   describe('clients.searchByMetadata', () => {
     it('uses clients_metadata_idx for a rare value', async () => {
-      const { nodes, query } = await explain(() => repos.clients.searchByMetadata(organizationId, { industry: 'aerospace' }));
+      const { nodes, query } = await explain(() => repos.clients.pageByMetadata(organizationId, { industry: 'aerospace' }));
       expect(query.sql).toMatch(/clients\.metadata @> \$\d+::jsonb/);
       expect(seqScans(nodes, 'clients')).toEqual([]);
       expect(await indexesRead(nodes, 'clients')).toContain('clients_metadata_idx');
@@ -284,15 +284,15 @@ describe('search plans of clients and documents', () => {
     });
 
     it("finds the organization's live clients containing the filter, by code, and none of the other organization", async () => {
-      const page = await repos.clients.searchByMetadata(organizationId, { industry: 'aerospace' });
+      const page = await repos.clients.pageByMetadata(organizationId, { industry: 'aerospace' });
       expect(page.items.map((c) => c.code)).toEqual(['C-00997', 'C-01994']);
       expect(page.items.every((c) => c.organizationId === organizationId)).toBe(true);
       expect(page.nextCursor).toBeNull();
-      const other = await repos.clients.searchByMetadata(otherOrganizationId, { industry: 'aerospace' });
+      const other = await repos.clients.pageByMetadata(otherOrganizationId, { industry: 'aerospace' });
       expect(other.items.map((c) => c.code)).toEqual(['C-00997', 'C-01994']);
       expect(other.items.every((c) => c.organizationId === otherOrganizationId)).toBe(true);
       // A common value pages through the organization's clients by code.
-      const retail = await repos.clients.searchByMetadata(organizationId, { industry: 'retail', tier: 2 }, { limit: 5 });
+      const retail = await repos.clients.pageByMetadata(organizationId, { industry: 'retail', tier: 2 }, { limit: 5 });
       expect(retail.items).toHaveLength(5);
       expect(retail.items.every((c) => c.metadata['industry'] === 'retail' && c.metadata['tier'] === 2)).toBe(true);
       expect(retail.nextCursor).not.toBeNull();

@@ -101,7 +101,7 @@ describe('verification transition matrix', () => {
       expect(after.rejectionReason).toBeNull();
     }
     if (event === 'edit') expect(after.jobTitle).toBe('Edited title');
-    const audit = await world.system.audit.listEntityHistory('staff_profile', userId);
+    const audit = await world.system.audit.pageEntityHistory('staff_profile', userId);
     const last = audit.items.at(-1)!;
     expect(last).toMatchObject({ action: `staff_profile.${event}` });
     expect(last.before).toMatchObject({ status: state, version: VERSION });

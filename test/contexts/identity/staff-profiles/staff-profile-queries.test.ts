@@ -128,7 +128,7 @@ describe('staff profile queries', () => {
       const expected = await expectedQueue(world.organizationId);
       expect(expected).toHaveLength(13);
       const { ids, items, sizes } = await allPages(
-        (after) => world.asVerifier.staffProfileQueries.listPendingQueue(world.organizationId, { limit, after }),
+        (after) => world.asVerifier.staffProfileQueries.pagePendingQueue(world.organizationId, { limit, after }),
         limit,
       );
       expect(ids).toEqual(expected);
@@ -145,7 +145,7 @@ describe('staff profile queries', () => {
       // Limit 2 cuts the 4-way raw-SQL tie in the middle; limit 6 cuts the 5-way transaction tie.
       for (const limit of [2, 6, 7]) {
         const { ids } = await allPages(
-          (after) => world.asVerifier.staffProfileQueries.listPendingQueue(world.organizationId, { limit, after }),
+          (after) => world.asVerifier.staffProfileQueries.pagePendingQueue(world.organizationId, { limit, after }),
           limit,
         );
         expect(ids).toEqual(await expectedQueue(world.organizationId));
@@ -165,7 +165,7 @@ describe('staff profile queries', () => {
           await sql`SET LOCAL enable_indexonlyscan = off`.execute(trx);
           const queries = createRepositories(trx).staffProfileQueries;
           for (const limit of [2, 3, 6]) {
-            const { ids } = await allPages((after) => queries.listPendingQueue(world.organizationId, { limit, after }), limit);
+            const { ids } = await allPages((after) => queries.pagePendingQueue(world.organizationId, { limit, after }), limit);
             expect(ids).toEqual(expected);
           }
         });
@@ -176,7 +176,7 @@ describe('staff profile queries', () => {
         const expected = await expectedQueue(world.organizationId, unitId);
         expect(expected.length).toBeGreaterThanOrEqual(4);
         const { ids, items } = await allPages(
-          (after) => world.asVerifier.staffProfileQueries.listPendingQueue(world.organizationId, { unitId, limit: 2, after }),
+          (after) => world.asVerifier.staffProfileQueries.pagePendingQueue(world.organizationId, { unitId, limit: 2, after }),
           2,
         );
         expect(ids).toEqual(expected);
@@ -185,20 +185,20 @@ describe('staff profile queries', () => {
       expect(await expectedQueue(world.organizationId, unitA)).toHaveLength(5);
       expect(await expectedQueue(world.organizationId, unitB)).toHaveLength(5);
       const otherUnit = await otherWorld.system.units.create({ organizationId: otherWorld.organizationId, code: 'X', name: 'X' });
-      const none = await world.asVerifier.staffProfileQueries.listPendingQueue(world.organizationId, { unitId: otherUnit.id });
+      const none = await world.asVerifier.staffProfileQueries.pagePendingQueue(world.organizationId, { unitId: otherUnit.id });
       expect(none).toEqual({ items: [], nextCursor: null });
     });
 
     it('is scoped to the organization', async () => {
-      const ours = await world.asVerifier.staffProfileQueries.listPendingQueue(world.organizationId, { limit: 500 });
-      const theirs = await otherWorld.asVerifier.staffProfileQueries.listPendingQueue(otherWorld.organizationId, { limit: 500 });
+      const ours = await world.asVerifier.staffProfileQueries.pagePendingQueue(world.organizationId, { limit: 500 });
+      const theirs = await otherWorld.asVerifier.staffProfileQueries.pagePendingQueue(otherWorld.organizationId, { limit: 500 });
       expect(ours.items).toHaveLength(13);
       expect(theirs.items).toHaveLength(3);
       expect(ours.items.some((p) => p.organizationId !== world.organizationId)).toBe(false);
       expect(theirs.items.some((p) => p.organizationId !== otherWorld.organizationId)).toBe(false);
       // A cursor from one organization's queue does not leak the other's rows.
-      const page = await world.asVerifier.staffProfileQueries.listPendingQueue(world.organizationId, { limit: 1 });
-      const leaked = await otherWorld.asVerifier.staffProfileQueries.listPendingQueue(otherWorld.organizationId, {
+      const page = await world.asVerifier.staffProfileQueries.pagePendingQueue(world.organizationId, { limit: 1 });
+      const leaked = await otherWorld.asVerifier.staffProfileQueries.pagePendingQueue(otherWorld.organizationId, {
         limit: 500,
         after: page.nextCursor,
       });
@@ -207,7 +207,7 @@ describe('staff profile queries', () => {
 
     it('leaves out profiles that stop being pending or whose user is deleted; newly submitted ones join at the end', async () => {
       const expectedBefore = await expectedQueue(world.organizationId);
-      const firstPage = await world.asVerifier.staffProfileQueries.listPendingQueue(world.organizationId, { limit: 5 });
+      const firstPage = await world.asVerifier.staffProfileQueries.pagePendingQueue(world.organizationId, { limit: 5 });
       expect(firstPage.items.map((p) => p.userId)).toEqual(expectedBefore.slice(0, 5));
       const verifyNow = async (userId: string) => {
         const current = await world.system.staffProfiles.getByUserId(userId);
@@ -225,7 +225,7 @@ describe('staff profile queries', () => {
 
       const rest = await allPages(
         (after) =>
-          world.asVerifier.staffProfileQueries.listPendingQueue(world.organizationId, {
+          world.asVerifier.staffProfileQueries.pagePendingQueue(world.organizationId, {
             limit: 5,
             after: after ?? firstPage.nextCursor,
           }),
@@ -240,11 +240,11 @@ describe('staff profile queries', () => {
     it('rejects malformed cursors and bad ids with ValidationError', async () => {
       const queries = world.asVerifier.staffProfileQueries;
       for (const after of ['garbage', Buffer.from('["only-one"]').toString('base64url'), Buffer.from('{"a":1}').toString('base64url')]) {
-        await expect(queries.listPendingQueue(world.organizationId, { after })).rejects.toBeInstanceOf(ValidationError);
+        await expect(queries.pagePendingQueue(world.organizationId, { after })).rejects.toBeInstanceOf(ValidationError);
       }
-      await expect(queries.listPendingQueue('nope')).rejects.toBeInstanceOf(ValidationError);
-      await expect(queries.listPendingQueue(world.organizationId, { unitId: 'nope' })).rejects.toBeInstanceOf(ValidationError);
-      await expect(queries.listPendingQueue(world.organizationId, { limit: 501 })).rejects.toBeInstanceOf(ValidationError);
+      await expect(queries.pagePendingQueue('nope')).rejects.toBeInstanceOf(ValidationError);
+      await expect(queries.pagePendingQueue(world.organizationId, { unitId: 'nope' })).rejects.toBeInstanceOf(ValidationError);
+      await expect(queries.pagePendingQueue(world.organizationId, { limit: 501 })).rejects.toBeInstanceOf(ValidationError);
     });
   });
 
@@ -290,7 +290,7 @@ describe('staff profile queries', () => {
     /** Runs the queue query through the repository and EXPLAINs exactly the SQL it sent. */
     async function explainQueue(after: string | null) {
       captured = [];
-      const page = await createRepositories(logging).staffProfileQueries.listPendingQueue(organizationId, { limit: 50, after });
+      const page = await createRepositories(logging).staffProfileQueries.pagePendingQueue(organizationId, { limit: 50, after });
       expect(captured).toHaveLength(1);
       const query = captured[0]!;
       const { rows } = await logging.executeQuery<{ 'QUERY PLAN': [{ Plan: Record<string, unknown> }] }>(
@@ -376,7 +376,7 @@ describe('staff profile queries', () => {
       expect([...expected].sort()).toEqual([...verified].sort());
       for (const limit of [1, 2, 3, 7, 50]) {
         const { ids, items } = await allPages(
-          (after) => world.system.staffProfileQueries.listVerifiedBy(world.verifierId, { limit, after }),
+          (after) => world.system.staffProfileQueries.pageVerifiedBy(world.verifierId, { limit, after }),
           limit,
         );
         expect(ids).toEqual(expected);
@@ -397,7 +397,7 @@ describe('staff profile queries', () => {
       const userId = verified[0]!;
       await createRepositories(db(), { actorUserId: userId }).staffProfiles.edit(userId, { jobTitle: 'Moved on' });
       const { ids } = await allPages(
-        (after) => world.system.staffProfileQueries.listVerifiedBy(world.verifierId, { limit: 2, after }),
+        (after) => world.system.staffProfileQueries.pageVerifiedBy(world.verifierId, { limit: 2, after }),
         2,
       );
       expect(ids).not.toContain(userId);
@@ -405,10 +405,10 @@ describe('staff profile queries', () => {
     });
 
     it('is empty for someone who verified nothing, and validates its input', async () => {
-      expect(await world.system.staffProfileQueries.listVerifiedBy(world.applicantId)).toEqual({ items: [], nextCursor: null });
-      await expect(world.system.staffProfileQueries.listVerifiedBy('x')).rejects.toBeInstanceOf(ValidationError);
+      expect(await world.system.staffProfileQueries.pageVerifiedBy(world.applicantId)).toEqual({ items: [], nextCursor: null });
+      await expect(world.system.staffProfileQueries.pageVerifiedBy('x')).rejects.toBeInstanceOf(ValidationError);
       await expect(
-        world.system.staffProfileQueries.listVerifiedBy(world.verifierId, { after: 'not-a-cursor' }),
+        world.system.staffProfileQueries.pageVerifiedBy(world.verifierId, { after: 'not-a-cursor' }),
       ).rejects.toBeInstanceOf(ValidationError);
     });
   });
@@ -461,7 +461,7 @@ describe('staff profile queries', () => {
       for (const limit of [1, 2, 4, 50]) {
         const { ids, items } = await allPages(
           (after) =>
-            world.system.staffProfileQueries.listExpiringBefore(cutoff, { organizationId: world.organizationId, limit, after }),
+            world.system.staffProfileQueries.pageExpiringBefore(cutoff, { organizationId: world.organizationId, limit, after }),
           limit,
         );
         expect(ids).toEqual(want);
@@ -477,17 +477,17 @@ describe('staff profile queries', () => {
 
     it('without an organization, every organization’s are listed', async () => {
       const want = await expected(null);
-      const { ids } = await allPages((after) => world.system.staffProfileQueries.listExpiringBefore(cutoff, { limit: 3, after }), 3);
+      const { ids } = await allPages((after) => world.system.staffProfileQueries.pageExpiringBefore(cutoff, { limit: 3, after }), 3);
       expect(ids).toEqual(want);
       const otherSoon = [...byExpiry].find(([, date]) => date === '2027-01-05 00:00:00+00')![0];
       expect(ids).toContain(otherSoon);
       for (const id of await expected(world.organizationId)) expect(ids).toContain(id);
-      const filtered = await world.system.staffProfileQueries.listExpiringBefore(cutoff, { organizationId: world.organizationId });
+      const filtered = await world.system.staffProfileQueries.pageExpiringBefore(cutoff, { organizationId: world.organizationId });
       expect(filtered.items.map((p) => p.userId)).not.toContain(otherSoon);
     });
 
     it('validates the date', async () => {
-      await expect(world.system.staffProfileQueries.listExpiringBefore(new Date('nope'))).rejects.toBeInstanceOf(ValidationError);
+      await expect(world.system.staffProfileQueries.pageExpiringBefore(new Date('nope'))).rejects.toBeInstanceOf(ValidationError);
     });
   });
 
@@ -513,7 +513,7 @@ describe('pending queue cursors', () => {
     const repos = createRepositories(testDb.current.db);
     const garbage = Buffer.from(JSON.stringify(['x', 'y'])).toString('base64url');
     await expect(
-      repos.staffProfileQueries.listPendingQueue('00000000-0000-0000-0000-000000000000', { after: garbage }),
+      repos.staffProfileQueries.pagePendingQueue('00000000-0000-0000-0000-000000000000', { after: garbage }),
     ).rejects.toBeInstanceOf(ValidationError);
   });
 });

@@ -297,7 +297,7 @@ describe('staff profile races on separate connections', () => {
       });
       expect(edited.verificationSubmittedAt!.getTime()).toBeGreaterThanOrEqual(verify.value.verificationSubmittedAt!.getTime());
 
-      const history = await world.system.audit.listEntityHistory('staff_profile', userId);
+      const history = await world.system.audit.pageEntityHistory('staff_profile', userId);
       const actions = history.items.map((e) => e.action);
       expect(actions.slice(-2)).toEqual(['staff_profile.verify', 'staff_profile.edit']);
       expect(history.items.at(-1)!.before).toMatchObject({ status: 'verified', version: version + 1 });

@@ -41,7 +41,7 @@ describe('staff profiles: the basic flow', () => {
     const verified = await asVerifier.staffProfiles.verify(applicantId, { expectedVersion: 3 });
     expect(verified).toMatchObject({ status: 'verified', version: 4, verifiedByUserId: verifierId });
     expect(verified.verificationExpiresAt!.getTime() - verified.verifiedAt!.getTime()).toBe(365 * 86_400_000);
-    const history = await world.system.audit.listEntityHistory('staff_profile', applicantId);
+    const history = await world.system.audit.pageEntityHistory('staff_profile', applicantId);
     expect(history.items.map((e) => e.action)).toEqual([
       'staff_profile.create',
       'staff_profile.edit',
