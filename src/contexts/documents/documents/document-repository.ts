@@ -300,7 +300,7 @@ export function createDocumentRepository<D extends DB>(database: Kysely<D>, cont
           .orderBy('documents.id')
           .limit(limit)
           .execute();
-        return rows as DocumentMatch[];
+        return rows satisfies DocumentMatch[];
       });
     },
     async searchByMetadata(clientId: string, containment: Metadata, options: { readonly limit?: number } = {}) {

@@ -75,7 +75,7 @@ export function createStaffProfileQueries<D extends DB>(database: Kysely<D>): St
         .orderBy('user_staff_profiles.user_id')
         .limit(limit + 1)
         .execute();
-      return toPage(rows as Keyed[], limit, (row) => [row.cursorAt, row.userId], strip);
+      return toPage(rows satisfies Keyed[], limit, (row) => [row.cursorAt, row.userId], strip);
     },
     async pageVerifiedBy(verifierUserId: string, options: PageOptions = {}) {
       const verifier = parseInput(UuidSchema, verifierUserId);
@@ -96,7 +96,7 @@ export function createStaffProfileQueries<D extends DB>(database: Kysely<D>): St
         .orderBy('user_staff_profiles.user_id', 'desc')
         .limit(limit + 1)
         .execute();
-      return toPage(rows as Keyed[], limit, (row) => [row.cursorAt, row.userId], strip);
+      return toPage(rows satisfies Keyed[], limit, (row) => [row.cursorAt, row.userId], strip);
     },
     async pageExpiringBefore(date: Date, options: ExpiringOptions = {}) {
       const before = parseInput(DateSchema, date);
@@ -119,7 +119,7 @@ export function createStaffProfileQueries<D extends DB>(database: Kysely<D>): St
         .orderBy('user_staff_profiles.user_id')
         .limit(limit + 1)
         .execute();
-      return toPage(rows as Keyed[], limit, (row) => [row.cursorAt, row.userId], strip);
+      return toPage(rows satisfies Keyed[], limit, (row) => [row.cursorAt, row.userId], strip);
     },
   });
   return Object.freeze({
