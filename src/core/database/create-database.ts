@@ -2,9 +2,10 @@ import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import type { DB } from '../../schema/db.js';
 import { isAuthenticationError } from '../config/authentication-error.js';
+import { ConfigurationError } from '../config/configuration-error.js';
 
 function milliseconds(value: number, name: string): number {
-  if (!Number.isSafeInteger(value) || value < 0) throw new RangeError(`${name} must be a non-negative integer`);
+  if (!Number.isSafeInteger(value) || value < 0) throw new ConfigurationError([{ path: name, message: 'must be a non-negative integer' }]);
   return value;
 }
 

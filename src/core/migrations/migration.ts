@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { ValidationError } from '../errors/validation-error.js';
 
 /** The first-line marker that makes the runner execute a script outside a transaction. */
 export const NO_TRANSACTION_MARKER = '-- org-data:no-transaction';
@@ -47,7 +48,7 @@ export function checksumOf(sql: string): string {
  */
 export function defineMigration(name: string, up: string, down: string): Migration {
   if (!NAME_PATTERN.test(name)) {
-    throw new TypeError(`Migration name must be <YYYYMMDDHHMMSS>_<description>: ${name}`);
+    throw new ValidationError([{ path: 'name', message: `must be <YYYYMMDDHHMMSS>_<description>: ${name}` }]);
   }
   return Object.freeze({
     name,

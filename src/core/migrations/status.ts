@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import { embeddedMigrations } from './embedded-migrations.js';
 import type { Migration } from './migration.js';
 import { readApplied, type AppliedMigration } from './tracking-table.js';
+import { ValidationError } from '../errors/validation-error.js';
 
 /** A migration of this package that the database has not applied yet. */
 export interface PendingMigration {
@@ -49,7 +50,7 @@ export function sortedMigrations(options: MigrationSourceOptions = {}): Migratio
   );
   for (let i = 1; i < list.length; i += 1) {
     if (list[i]?.name === list[i - 1]?.name) {
-      throw new TypeError(`Duplicate migration name: ${list[i]?.name}`);
+      throw new ValidationError([{ path: 'migrations', message: `duplicate migration name ${list[i]?.name}` }]);
     }
   }
   return list;

@@ -1,3 +1,5 @@
+import { ValidationError } from '../errors/validation-error.js';
+
 /** Timeouts applied to every migration script. */
 export interface MigrationTimeouts {
   /**
@@ -20,7 +22,7 @@ export function resolveTimeouts(options: MigrationTimeouts = {}): Required<Migra
   const statementTimeoutMs = options.statementTimeoutMs ?? DEFAULT_STATEMENT_TIMEOUT_MS;
   for (const [key, value] of Object.entries({ lockTimeoutMs, statementTimeoutMs })) {
     if (!Number.isSafeInteger(value) || value < 0) {
-      throw new RangeError(`${key} must be a non-negative integer number of milliseconds`);
+      throw new ValidationError([{ path: key, message: 'must be a non-negative integer number of milliseconds' }]);
     }
   }
   return { lockTimeoutMs, statementTimeoutMs };

@@ -74,3 +74,26 @@ describe('errors', () => {
     expect(mapDatabaseError(plain)).toBe(plain);
   });
 });
+
+describe('no raw Error, TypeError or RangeError from public functions called badly', () => {
+  it('bad settings, events, migration names and timeouts are DataErrors', async () => {
+    const { createDatabase } = await import('../../../src/core/database/create-database.js');
+    const { transitionRule } = await import('../../../src/contexts/identity/staff-profiles/verification-machine.js');
+    const { defineMigration } = await import('../../../src/core/migrations/migration.js');
+    const { DataError } = await import('../../../src/core/errors/data-error.js');
+    for (const call of [
+      () => createDatabase({ statementTimeoutMs: -1 }),
+      () => createDatabase({ lockTimeoutMs: 1.5 }),
+      () => transitionRule('frobnicate' as never),
+      () => defineMigration('not a name', 'select 1', 'select 1'),
+    ]) {
+      let thrown: unknown;
+      try {
+        call();
+      } catch (error) {
+        thrown = error;
+      }
+      expect(thrown).toBeInstanceOf(DataError);
+    }
+  });
+});

@@ -1,3 +1,5 @@
+import { ValidationError } from '../../../core/errors/validation-error.js';
+
 /**
  * The staff-profile verification state machine, declared once. The conditional UPDATEs
  * (`transition-statement.ts`), the Mermaid diagram (`docs/verification-state-machine.md`, by
@@ -90,7 +92,7 @@ export const VERIFICATION_TRANSITIONS: readonly TransitionRule[] = Object.freeze
 /** The rule of an event. */
 export function transitionRule(event: VerificationEvent): TransitionRule {
   const rule = VERIFICATION_TRANSITIONS.find((r) => r.event === event);
-  if (!rule) throw new TypeError(`No transition rule for ${event}`);
+  if (!rule) throw new ValidationError([{ path: 'event', message: 'is not a verification event' }]);
   return rule;
 }
 
