@@ -18,8 +18,6 @@ export interface UnitOfWorkScope<D> {
   readonly context: ResolvedAuditContext;
 }
 
-/** `set_config(…, true)`: transaction-local, so it ends with the transaction and never leaks to the pool. */
-const SET_TENANT = `select set_config('${TENANT_SETTING}', $1, true)`;
 const READ_SETTINGS = `select nullif(current_setting('${TENANT_SETTING}', true), '') as tenant,
   current_setting('transaction_isolation') as isolation, current_setting('transaction_read_only') as read_only`;
 
@@ -53,9 +51,8 @@ async function outermost<D, T>(
   const attempts = retry?.attempts ?? 1;
   for (let attempt = 1; ; attempt += 1) {
     try {
-      return await runTransaction(db, options, async (trx) => {
-        // Every attempt is a new transaction: the tenant is set again before anything else.
-        if (tenant !== undefined) await trx.executeQuery(CompiledQuery.raw(SET_TENANT, [tenant]));
+      // Every attempt is a new transaction: the tenant is set again before anything else.
+      return await runTransaction(db, options, (trx) => {
         scopes.set(trx, { tenant, context });
         return fn({ trx, tenant, context });
       });
