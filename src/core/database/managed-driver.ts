@@ -42,10 +42,11 @@ export class ManagedDriver implements Driver {
    * A connection from the pool, the driver initialised first if it was not yet.
    * @throws ConnectionLostError after `destroy()`; the pool's errors (unmapped) otherwise.
    */
-  async acquireConnection(): Promise<DatabaseConnection> {
-    if (this.#destroying) throw destroyed();
-    if (!this.#initialized) await this.init();
-    return this.#driver.acquireConnection();
+  acquireConnection(): Promise<DatabaseConnection> {
+    if (this.#destroying) return Promise.reject(destroyed());
+    // Once initialised, hand the driver's promise on: no async frame of our own per connection.
+    if (this.#initialized) return this.#driver.acquireConnection();
+    return this.init().then(() => this.#driver.acquireConnection());
   }
 
   /** Returns `connection` to the pool. */

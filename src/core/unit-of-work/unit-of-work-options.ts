@@ -41,13 +41,24 @@ export type ResolvedUnitOfWorkOptions = z.output<typeof OptionsSchema>;
 
 const NONE: ResolvedUnitOfWorkOptions = Object.freeze({});
 
+/** What `UuidSchema` (zod's `guid()`) accepts: a uuid in canonical 8-4-4-4-12 hex form. */
+const CANONICAL_UUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
+
 /**
  * Validates unit-of-work options.
  * @throws ValidationError naming every bad option; nothing is sent to the database.
  */
 export function resolveUnitOfWorkOptions(options: UnitOfWorkOptions | undefined): ResolvedUnitOfWorkOptions {
-  // The common call passes no options or only a tenant: skip the schema for `{}`.
-  if (options === undefined || (typeof options === 'object' && options !== null && Object.keys(options).length === 0)) {
+  if (typeof options === 'object' && options !== null) {
+    // The common calls pass no options or only a tenant: they skip the schema, with the same
+    // outcome (a tenant that is not a canonical uuid goes through the schema and fails there).
+    const keys = Object.keys(options);
+    if (keys.length === 0) return NONE;
+    const { tenant } = options;
+    if (keys.length === 1 && keys[0] === 'tenant' && typeof tenant === 'string' && CANONICAL_UUID.test(tenant)) {
+      return { tenant };
+    }
+  } else if (options === undefined) {
     return NONE;
   }
   return parseInput(OptionsSchema, options);
