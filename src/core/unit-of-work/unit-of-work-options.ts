@@ -8,10 +8,13 @@ import { ACCESS_MODES, ISOLATION_LEVELS, type TransactionSettings } from './tran
 /** Options of a unit of work. Every one is optional. */
 export interface UnitOfWorkOptions extends TransactionSettings {
   /**
-   * The organization the transaction is scoped to: its first statement is
-   * `select set_config('app.organization_id', $1, true)`, so row-level security shows and accepts
-   * only this organization's rows. Nested in a transaction, it must be the tenant that
-   * transaction is already set to. (Default: none)
+   * The organization the transaction is scoped to (a uuid), set transaction-locally as
+   * `app.organization_id` before anything else runs, so row-level security shows and accepts
+   * only this organization's rows. On an instance `createDatabase` built, `BEGIN` and
+   * `select set_config('app.organization_id', '<uuid>', true)` go in one message (one round
+   * trip); on any other Kysely instance `set_config` is the transaction's first statement, with
+   * the uuid bound as `$1`. Nested in a transaction, it must be the tenant that transaction is
+   * already set to. (Default: none)
    */
   readonly tenant?: string;
   /**

@@ -22,7 +22,8 @@ describe('createDatabase: a Kysely instance built from KyselyProps', () => {
 
   it('is registered; instances derived from it and plain Kysely instances are not', async () => {
     const db = open();
-    const plain = new Kysely({ dialect: new PostgresDialect({ pool: createPool({ connectionString: testDb.current.connectionString }) }) });
+    const pool = createPool({ connectionString: testDb.current.connectionString });
+    const plain = new Kysely({ dialect: new PostgresDialect({ pool }) });
     try {
       expect(databaseInternals(db)).toBeDefined();
       expect(databaseInternals(db.withPlugin(new CamelCasePlugin()))).toBeUndefined();
@@ -34,17 +35,22 @@ describe('createDatabase: a Kysely instance built from KyselyProps', () => {
     }
   });
 
-  it("keeps Kysely's API: transaction(), connection(), startTransaction() with savepoints, plugins", async () => {
+  it("keeps Kysely's API: transaction(), connection(), startTransaction() with savepoints, plugins, introspection", async () => {
     const db = open();
     const slug = `props-${unique()}`;
     try {
       const level = await db
         .transaction()
         .setIsolationLevel('repeatable read')
-        .execute(async (trx) => (await sql<{ l: string }>`select current_setting('transaction_isolation') as l`.execute(trx)).rows[0]!.l);
+        .execute(async (trx) => {
+          const { rows } = await sql<{ level: string }>`select current_setting('transaction_isolation') as level`.execute(trx);
+          return rows[0]!.level;
+        });
       expect(level).toBe('repeatable read');
 
-      const pids = await db.connection().execute(async (conn) => [(await pid.execute(conn)).rows[0]!.pid, (await pid.execute(conn)).rows[0]!.pid]);
+      const pids = await db
+        .connection()
+        .execute(async (conn) => [(await pid.execute(conn)).rows[0]!.pid, (await pid.execute(conn)).rows[0]!.pid]);
       expect(pids[0]).toBe(pids[1]);
 
       const trx = await db.startTransaction().execute();
@@ -63,6 +69,9 @@ describe('createDatabase: a Kysely instance built from KyselyProps', () => {
         .where('slug', '=', slug)
         .executeTakeFirstOrThrow();
       expect(Object.keys(camel)).toEqual(['createdAt']);
+
+      const tables = await db.introspection.getTables();
+      expect(tables.map((t) => t.name)).toContain('organizations');
     } finally {
       await db.destroy();
     }
@@ -109,7 +118,7 @@ describe('createDatabase: a Kysely instance built from KyselyProps', () => {
 
   // Against a trust-auth server (PostgreSQL 15 via DATABASE_URL) any password is accepted.
   const server = new URL(process.env[TEST_SERVER_ENV] ?? 'postgres://x@localhost/x');
-  it.skipIf(!server.password)('with refreshPassword: a refused password is refreshed once, and units of work take the one-message path', async () => {
+  it.skipIf(!server.password)('refreshPassword: refreshed once after a refusal; units of work take the one-message path', async () => {
     const url = new URL(testDb.current.connectionString);
     const right = decodeURIComponent(url.password);
     let stale = true;
@@ -129,7 +138,11 @@ describe('createDatabase: a Kysely instance built from KyselyProps', () => {
     });
     try {
       expect(databaseInternals(db)).toBeDefined();
-      const organizationId = (await db.insertInto('organizations').values({ slug: `refresh-${unique()}`, name: 'R' }).returning('id').executeTakeFirstOrThrow()).id;
+      const { id: organizationId } = await db
+        .insertInto('organizations')
+        .values({ slug: `refresh-${unique()}`, name: 'Refreshed' })
+        .returning('id')
+        .executeTakeFirstOrThrow();
       expect(refreshes).toBe(1);
       expect(await unitOfWork(db, { tenant: organizationId }, (uow) => currentTenant(uow.trx))).toBe(organizationId);
     } finally {

@@ -107,8 +107,9 @@ describe('the outermost unit of work: what it sends and what it guarantees', () 
       db,
       { tenant: organizationId, isolationLevel: 'serializable', accessMode: 'read only' },
       async (uow) => {
-        const { rows } = await sql<{ isolation: string; readOnly: string }>`select current_setting('transaction_isolation') as isolation,
-          current_setting('transaction_read_only') as "readOnly"`.execute(uow.trx);
+        const { rows } = await sql<{ isolation: string; readOnly: string }>`
+          select current_setting('transaction_isolation') as isolation,
+            current_setting('transaction_read_only') as "readOnly"`.execute(uow.trx);
         return { tenant: await currentTenant(uow.trx), ...rows[0]! };
       },
     );
@@ -222,7 +223,9 @@ describe('the outermost unit of work: what it sends and what it guarantees', () 
         async (uow) => {
           attempt += 1;
           const tenant = await currentTenant(uow.trx);
-          if (attempt === 1) await sql`do $$ begin raise exception 'lost a race' using errcode = '40001'; end $$`.execute(uow.trx);
+          if (attempt === 1) {
+            await sql`do $$ begin raise exception 'lost a race' using errcode = '40001'; end $$`.execute(uow.trx);
+          }
           return tenant;
         },
       );

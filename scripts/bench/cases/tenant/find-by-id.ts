@@ -79,7 +79,11 @@ export const tenantFindById = defineCase<State>({
     // The baseline reads the same row with the tenant set the other way.
     const baseline = await check.run(raw4, 0);
     const first = await check.run(tenantFindById.repo!, 0);
-    assert.deepEqual(baseline.result, first.result, 'the four-round-trip baseline returned (+) another row than the repository (-)');
+    assert.deepEqual(
+      baseline.result,
+      first.result,
+      'the four-round-trip baseline returned (+) another row than the repository (-)',
+    );
     check.expect(
       baseline.sent,
       [
