@@ -2,9 +2,10 @@
 // pools, statement capture on either side, and markdown output.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Kysely, PostgresDialect } from 'kysely';
+import type { Kysely } from 'kysely';
 import pg from 'pg';
 import { createDatabase, createPool } from '../../src/core/database/create-database.js';
+import { databaseOverPool } from '../../src/core/database/database-over-pool.js';
 import type { DB } from '../../src/schema/db.js';
 
 /** Connections per pool; calls run one at a time, so one would do. */
@@ -117,14 +118,16 @@ function recordStatements(pool: pg.Pool, sent: SentQuery[]): void {
 }
 
 /**
- * A Kysely instance on one connection of the package's pool (as the repositories' side runs on)
- * that records every statement it sends. `sent` is the record; empty it between checks.
+ * A Kysely instance on one connection of the package's pool that records every statement it
+ * sends. It is built as `createDatabase` builds its instances (`databaseOverPool`), so the
+ * repositories' side sends what it sends on `createDatabase`'s: BEGIN and the tenant in one
+ * message. `sent` is the record; empty it between checks.
  */
 export function createRecordingDatabase(url: string): { db: Kysely<DB>; sent: SentQuery[] } {
   const sent: SentQuery[] = [];
   const pool = createPool({ connectionString: url, max: 1 });
   recordStatements(pool, sent);
-  return { db: new Kysely<DB>({ dialect: new PostgresDialect({ pool }) }), sent };
+  return { db: databaseOverPool(pool), sent };
 }
 
 /** A raw pool on one connection (as the raw side runs on) that records every statement. */
@@ -170,13 +173,18 @@ export function count(n: number): string {
 }
 
 /**
- * The raw side's transaction: `begin`, `work` on one client, `commit` (or `rollback` when it
- * throws), as Kysely sends them, so the statements compare equal to the repositories'.
+ * The raw side's transaction: `begin` (or another first message, such as the repository's
+ * `begin; select set_config(…)`), `work` on one client, `commit` (or `rollback` when it throws),
+ * as the repositories send them, so the statements compare equal to the repositories'.
  */
-export async function rawTransaction<T>(pool: pg.Pool, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+export async function rawTransaction<T>(
+  pool: pg.Pool,
+  work: (client: pg.PoolClient) => Promise<T>,
+  begin = 'begin',
+): Promise<T> {
   const client = await pool.connect();
   try {
-    await client.query('begin');
+    await client.query(begin);
     const result = await work(client);
     await client.query('commit');
     return result;

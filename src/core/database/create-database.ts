@@ -1,8 +1,9 @@
-import { Kysely, PostgresDialect } from 'kysely';
+import type { Kysely } from 'kysely';
 import pg from 'pg';
 import type { DB } from '../../schema/db.js';
 import { isAuthenticationError } from '../config/authentication-error.js';
 import { ConfigurationError } from '../config/configuration-error.js';
+import { databaseOverPool } from './database-over-pool.js';
 
 function milliseconds(value: number, name: string): number {
   if (!Number.isSafeInteger(value) || value < 0) throw new ConfigurationError([{ path: name, message: 'must be a non-negative integer' }]);
@@ -109,6 +110,9 @@ export function createPool(config: DatabaseConfig = {}): pg.Pool {
  * Creates a typed Kysely instance over a new pool (see {@link createPool}).
  * Call `db.destroy()` to close the pool.
  *
+ * The instance is a plain `Kysely<DB>` (every Kysely API works on it); units of work on it send
+ * `BEGIN` and the tenant in one message (see `unitOfWork`).
+ *
  * @example
  * const db = createDatabase({ connectionString: process.env.DATABASE_URL });
  * await migrate(db);
@@ -117,7 +121,7 @@ export function createPool(config: DatabaseConfig = {}): pg.Pool {
 export function createDatabase(config: DatabaseConfig = {}): Kysely<DB> {
   const pool = createPool(config);
   const refresh = config.refreshPassword;
-  if (!refresh) return new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
+  if (!refresh) return databaseOverPool(pool);
   // Re-read a rotated secret once when the server refuses the credentials, then try again.
   const refreshingPool = {
     connect: async () => {
@@ -131,5 +135,5 @@ export function createDatabase(config: DatabaseConfig = {}): Kysely<DB> {
     },
     end: () => pool.end(),
   };
-  return new Kysely<DB>({ dialect: new PostgresDialect({ pool: refreshingPool }) });
+  return databaseOverPool(refreshingPool);
 }

@@ -3,7 +3,7 @@ import { AuditContextSchema, type AuditContext, type ResolvedAuditContext } from
 import { ValidationError } from '../errors/validation-error.js';
 import { parseInput } from '../kernel/parse-input.js';
 import type { DB } from '../../schema/db.js';
-import { runUnitOfWork } from './run-unit-of-work.js';
+import { runUnitOfWork, type UnitOfWorkScope } from './run-unit-of-work.js';
 import { resolveUnitOfWorkOptions, type ResolvedUnitOfWorkOptions, type UnitOfWorkOptions } from './unit-of-work-options.js';
 
 /** What a repository factory is given: the database handle to work on and who acts. */
@@ -115,8 +115,18 @@ export function createUnitOfWork<F extends RepositoryFactories>(factories: F): U
     },
   });
 
-  const handle = (db: Kysely<DB>, context: ResolvedAuditContext, extra: object) =>
-    Object.freeze(Object.assign(Object.create(prototype), { [HANDLE]: { db, context, built: {} } }, extra));
+  // Plain assignments onto an object of the prototype: the same few shapes every time, which
+  // V8 keeps fast (Object.assign from a literal with a symbol key does not).
+  const handle = (db: Kysely<DB>, context: ResolvedAuditContext, scope?: UnitOfWorkScope<DB>) => {
+    const created = Object.create(prototype) as Record<PropertyKey, unknown>;
+    created[HANDLE] = { db, context, built: {} } satisfies HandleState;
+    if (scope) {
+      created.trx = scope.trx;
+      created.tenant = scope.tenant;
+      created.context = scope.context;
+    }
+    return Object.freeze(created);
+  };
 
   const unitOfWork = ((db: Kysely<DB>, optionsOrFn: unknown, maybeFn?: unknown) => {
     const fn = (typeof optionsOrFn === 'function' ? optionsOrFn : maybeFn) as (uow: unknown) => Promise<unknown>;
@@ -134,14 +144,12 @@ export function createUnitOfWork<F extends RepositoryFactories>(factories: F): U
     if (db === null || typeof db !== 'object' || typeof (db as Kysely<DB>).transaction !== 'function') {
       return Promise.reject(new ValidationError([{ path: 'db', message: 'must be a Kysely instance or transaction' }]));
     }
-    return runUnitOfWork(db, options, ({ trx, tenant, context }) =>
-      fn(handle(trx as Kysely<DB>, context, { trx, tenant, context })),
-    );
+    return runUnitOfWork(db, options, (scope) => fn(handle(scope.trx, scope.context, scope)));
   }) as UnitOfWorkFunction<F>;
 
   return Object.freeze({
     unitOfWork,
     repositories: <D extends DB>(db: Kysely<D>, context: AuditContext = {}) =>
-      handle(db as unknown as Kysely<DB>, parseInput(AuditContextSchema, context), {}) as RepositorySet<D, F>,
+      handle(db as unknown as Kysely<DB>, parseInput(AuditContextSchema, context)) as RepositorySet<D, F>,
   });
 }

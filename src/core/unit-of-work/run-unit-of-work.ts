@@ -18,13 +18,22 @@ export interface UnitOfWorkScope<D> {
   readonly context: ResolvedAuditContext;
 }
 
-/** `set_config(…, true)`: transaction-local, so it ends with the transaction and never leaks to the pool. */
-const SET_TENANT = `select set_config('${TENANT_SETTING}', $1, true)`;
 const READ_SETTINGS = `select nullif(current_setting('${TENANT_SETTING}', true), '') as tenant,
   current_setting('transaction_isolation') as isolation, current_setting('transaction_read_only') as read_only`;
 
-/** Scopes of the transactions units of work opened, to inherit tenant and context when nesting. */
-const scopes = new WeakMap<object, { tenant: string | undefined; context: ResolvedAuditContext }>();
+/**
+ * Where a transaction a unit of work opened keeps its tenant and context, for a nested unit of
+ * work to inherit: a symbol-keyed property of the transaction object (cheaper per transaction
+ * than a WeakMap entry, which V8 tracks as an ephemeron).
+ */
+const SCOPE = Symbol('org-data.unit-of-work-scope');
+
+interface InheritedScope {
+  readonly tenant: string | undefined;
+  readonly context: ResolvedAuditContext;
+}
+
+const scopeOf = (trx: object): InheritedScope | undefined => (trx as { [SCOPE]?: InheritedScope })[SCOPE];
 let savepointCounter = 0;
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -43,24 +52,40 @@ export function runUnitOfWork<D, T>(
   return db.isTransaction ? nested(db as Transaction<D>, options, fn) : outermost(db, options, fn);
 }
 
-async function outermost<D, T>(
+function outermost<D, T>(
   db: Kysely<D>,
   options: ResolvedUnitOfWorkOptions,
   fn: (scope: UnitOfWorkScope<D>) => Promise<T>,
 ): Promise<T> {
   const { tenant, retry } = options;
   const context = options.context ?? {};
-  const attempts = retry?.attempts ?? 1;
+  // Every attempt is a new transaction: the tenant is set again before anything else.
+  if (!retry || retry.attempts <= 1) return runTransaction(db, options, (trx) => enter(trx, tenant, context, fn));
+  return withRetry(db, options, retry, (trx) => enter(trx, tenant, context, fn));
+}
+
+/** Runs `fn` in the transaction `trx` a unit of work opened, recording its scope for nested ones. */
+function enter<D, T>(
+  trx: Transaction<D>,
+  tenant: string | undefined,
+  context: ResolvedAuditContext,
+  fn: (scope: UnitOfWorkScope<D>) => Promise<T>,
+): Promise<T> {
+  (trx as { [SCOPE]?: InheritedScope })[SCOPE] = { tenant, context };
+  return fn({ trx, tenant, context });
+}
+
+async function withRetry<D, T>(
+  db: Kysely<D>,
+  options: ResolvedUnitOfWorkOptions,
+  retry: NonNullable<ResolvedUnitOfWorkOptions['retry']>,
+  work: (trx: Transaction<D>) => Promise<T>,
+): Promise<T> {
   for (let attempt = 1; ; attempt += 1) {
     try {
-      return await runTransaction(db, options, async (trx) => {
-        // Every attempt is a new transaction: the tenant is set again before anything else.
-        if (tenant !== undefined) await trx.executeQuery(CompiledQuery.raw(SET_TENANT, [tenant]));
-        scopes.set(trx, { tenant, context });
-        return fn({ trx, tenant, context });
-      });
+      return await runTransaction(db, options, work);
     } catch (error) {
-      if (!(error instanceof DataError) || !error.retryable || attempt >= attempts || !retry) throw error;
+      if (!(error instanceof DataError) || !error.retryable || attempt >= retry.attempts) throw error;
       retry.onRetry?.(attempt, error);
       await sleep(backoffMs(retry, attempt));
     }
@@ -75,7 +100,7 @@ async function nested<D, T>(
   if (options.retry && options.retry.attempts > 1) {
     throw new TransactionScopeError('a nested unit of work cannot retry; pass retry to the outermost one');
   }
-  const outer = scopes.get(trx);
+  const outer = scopeOf(trx);
   let tenant = outer?.tenant;
   if (options.tenant !== undefined || options.isolationLevel || options.accessMode) {
     const current = await readSettings(trx);

@@ -1,24 +1,23 @@
-import type { Kysely, Transaction } from 'kysely';
+import { CompiledQuery, type Kysely, type Transaction } from 'kysely';
+import { databaseInternals } from '../database/database-internals.js';
 import { mapDatabaseError } from '../errors/map-database-error.js';
 import { CommitOutcomeUnknownError, ConnectionLostError } from '../errors/operational-errors.js';
+import { transactionOnConnection, type TransactionProgress } from './connection-transaction.js';
+import { SET_TENANT_SQL } from './transaction-statements.js';
+import type { TenantTransactionSettings } from './transaction-settings.js';
 
-/** Isolation levels a unit of work may start with. */
-export const ISOLATION_LEVELS = ['read committed', 'repeatable read', 'serializable'] as const;
-/** Access modes a unit of work may start with. */
-export const ACCESS_MODES = ['read only', 'read write'] as const;
-
-/** How a new transaction starts: part of its `BEGIN`. */
-export interface TransactionSettings {
-  /** (Default: the server's, normally read committed) */
-  readonly isolationLevel?: (typeof ISOLATION_LEVELS)[number];
-  /** `read only` refuses every write of the transaction. (Default: `read write`) */
-  readonly accessMode?: (typeof ACCESS_MODES)[number];
-}
+export { ACCESS_MODES, ISOLATION_LEVELS, type TransactionSettings } from './transaction-settings.js';
 
 /**
- * Runs `fn` in a NEW transaction on `db` (a Kysely instance, not a transaction): commits when it
- * resolves, rolls back when it throws. This is the one place where a lost connection during
- * COMMIT becomes {@link CommitOutcomeUnknownError}.
+ * Runs `fn` in a NEW transaction on `db` (a Kysely instance, not a transaction), scoped to
+ * `settings.tenant` when given: commits when `fn` resolves, rolls back when it throws. This is
+ * the one place where a lost connection during COMMIT becomes {@link CommitOutcomeUnknownError}.
+ *
+ * On an instance `createDatabase` built, the transaction runs on a connection of its driver
+ * with `BEGIN` and the tenant in one message (see `transactionOnConnection`); on any other
+ * Kysely instance (a plain `new Kysely(…)`, one derived with `withPlugin`) through
+ * `db.transaction()`, the tenant set by `select set_config('app.organization_id', $1, true)`
+ * as its first statement.
  *
  * @throws CommitOutcomeUnknownError when the connection is lost after `fn` resolved, i.e. while
  *   COMMIT was in flight: the change may or may not be committed. Errors from PostgreSQL are
@@ -26,25 +25,39 @@ export interface TransactionSettings {
  */
 export async function runTransaction<D, T>(
   db: Kysely<D>,
-  settings: TransactionSettings,
+  settings: TenantTransactionSettings,
   fn: (trx: Transaction<D>) => Promise<T>,
 ): Promise<T> {
+  const progress: TransactionProgress = { committing: false };
+  try {
+    const internals = databaseInternals(db);
+    if (internals) return await transactionOnConnection(internals, settings, progress, fn);
+    return await kyselyTransaction(db, settings, progress, fn);
+  } catch (error) {
+    const mapped = mapDatabaseError(error);
+    if (progress.committing && mapped instanceof ConnectionLostError) {
+      throw new CommitOutcomeUnknownError({ sqlState: mapped.sqlState });
+    }
+    // On Kysely's path a lost connection also fails the ROLLBACK, whose raw error Kysely then throws.
+    throw mapped;
+  }
+}
+
+/** The transaction through Kysely's own `db.transaction()`: `BEGIN`, the tenant, `fn`, `COMMIT`. */
+function kyselyTransaction<D, T>(
+  db: Kysely<D>,
+  settings: TenantTransactionSettings,
+  progress: TransactionProgress,
+  fn: (trx: Transaction<D>) => Promise<T>,
+): Promise<T> {
+  const { tenant } = settings;
   let builder = db.transaction();
   if (settings.isolationLevel) builder = builder.setIsolationLevel(settings.isolationLevel);
   if (settings.accessMode) builder = builder.setAccessMode(settings.accessMode);
-  let committing = false;
-  try {
-    return await builder.execute(async (trx) => {
-      const result = await fn(trx);
-      committing = true;
-      return result;
-    });
-  } catch (error) {
-    const mapped = mapDatabaseError(error);
-    if (committing && mapped instanceof ConnectionLostError) {
-      throw new CommitOutcomeUnknownError({ sqlState: mapped.sqlState });
-    }
-    // A lost connection also fails the ROLLBACK, whose raw error Kysely then throws.
-    throw mapped;
-  }
+  return builder.execute(async (trx) => {
+    if (tenant !== undefined) await trx.executeQuery(CompiledQuery.raw(SET_TENANT_SQL, [tenant]));
+    const result = await fn(trx);
+    progress.committing = true;
+    return result;
+  });
 }

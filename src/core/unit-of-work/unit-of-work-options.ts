@@ -8,10 +8,13 @@ import { ACCESS_MODES, ISOLATION_LEVELS, type TransactionSettings } from './tran
 /** Options of a unit of work. Every one is optional. */
 export interface UnitOfWorkOptions extends TransactionSettings {
   /**
-   * The organization the transaction is scoped to: its first statement is
-   * `select set_config('app.organization_id', $1, true)`, so row-level security shows and accepts
-   * only this organization's rows. Nested in a transaction, it must be the tenant that
-   * transaction is already set to. (Default: none)
+   * The organization the transaction is scoped to (a uuid), set transaction-locally as
+   * `app.organization_id` before anything else runs, so row-level security shows and accepts
+   * only this organization's rows. On an instance `createDatabase` built, `BEGIN` and
+   * `select set_config('app.organization_id', '<uuid>', true)` go in one message (one round
+   * trip); on any other Kysely instance `set_config` is the transaction's first statement, with
+   * the uuid bound as `$1`. Nested in a transaction, it must be the tenant that transaction is
+   * already set to. (Default: none)
    */
   readonly tenant?: string;
   /**
@@ -41,13 +44,24 @@ export type ResolvedUnitOfWorkOptions = z.output<typeof OptionsSchema>;
 
 const NONE: ResolvedUnitOfWorkOptions = Object.freeze({});
 
+/** What `UuidSchema` (zod's `guid()`) accepts: a uuid in canonical 8-4-4-4-12 hex form. */
+const CANONICAL_UUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
+
 /**
  * Validates unit-of-work options.
  * @throws ValidationError naming every bad option; nothing is sent to the database.
  */
 export function resolveUnitOfWorkOptions(options: UnitOfWorkOptions | undefined): ResolvedUnitOfWorkOptions {
-  // The common call passes no options or only a tenant: skip the schema for `{}`.
-  if (options === undefined || (typeof options === 'object' && options !== null && Object.keys(options).length === 0)) {
+  if (typeof options === 'object' && options !== null) {
+    // The common calls pass no options or only a tenant: they skip the schema, with the same
+    // outcome (a tenant that is not a canonical uuid goes through the schema and fails there).
+    const keys = Object.keys(options);
+    if (keys.length === 0) return NONE;
+    const { tenant } = options;
+    if (keys.length === 1 && keys[0] === 'tenant' && typeof tenant === 'string' && CANONICAL_UUID.test(tenant)) {
+      return { tenant };
+    }
+  } else if (options === undefined) {
     return NONE;
   }
   return parseInput(OptionsSchema, options);

@@ -1,0 +1,31 @@
+import {
+  DefaultConnectionProvider,
+  DefaultQueryExecutor,
+  Kysely,
+  PostgresDialect,
+  PostgresDriver,
+  type PostgresDialectConfig,
+} from 'kysely';
+import type { DB } from '../../schema/db.js';
+import { registerDatabase } from './database-internals.js';
+import { ManagedDriver } from './managed-driver.js';
+
+/**
+ * The Kysely instance `createDatabase` returns, over `pool` (a `pg.Pool`, or anything with
+ * its `connect()` and `end()`): built from `KyselyProps` (dialect, driver, executor) rather than
+ * from a dialect, so that the parts Kysely keeps private are known, and registered (see
+ * `databaseInternals`) so that a unit of work can run its transaction on a connection of this
+ * driver with `BEGIN` and the tenant in one message. To Kysely's API it is the same instance
+ * `new Kysely({ dialect: new PostgresDialect({ pool }) })` would be.
+ */
+export function databaseOverPool(pool: PostgresDialectConfig['pool']): Kysely<DB> {
+  const dialect = new PostgresDialect({ pool });
+  const driver = new ManagedDriver(new PostgresDriver({ pool }));
+  const compiler = dialect.createQueryCompiler();
+  const adapter = dialect.createAdapter();
+  const executor = new DefaultQueryExecutor(compiler, adapter, new DefaultConnectionProvider(driver), []);
+  const config = { dialect };
+  const db = new Kysely<DB>({ config, dialect, driver, executor });
+  registerDatabase(db, { config, dialect, driver, executor, compiler, adapter });
+  return db;
+}

@@ -1,0 +1,66 @@
+import { CompiledQuery, Transaction, type DatabaseConnection } from 'kysely';
+import type { DatabaseInternals } from '../database/database-internals.js';
+import { beginStatement, COMMIT, ROLLBACK } from './transaction-statements.js';
+import type { TenantTransactionSettings } from './transaction-settings.js';
+import { UnitConnection, UnitExecutor } from './unit-connection.js';
+
+/** Where {@link transactionOnConnection} got to: `committing` once `fn` resolved and COMMIT is on its way. */
+export interface TransactionProgress {
+  committing: boolean;
+}
+
+/**
+ * Runs `fn` in a new transaction on a connection taken from the driver of a database
+ * `createDatabase` built (see `databaseInternals`), with fewer layers than
+ * `db.transaction().execute()`: one message for `BEGIN` (isolation level, access mode) and the
+ * tenant, a `Transaction` over an executor bound to that connection (refusing statements once
+ * `fn` has settled), then `COMMIT`, or `ROLLBACK` when anything before the commit failed; the
+ * connection goes back to the pool in every case. Errors are thrown unmapped (the caller,
+ * `runTransaction`, maps them); a failed ROLLBACK never hides the error that caused it.
+ */
+export async function transactionOnConnection<D, T>(
+  internals: DatabaseInternals,
+  settings: TenantTransactionSettings,
+  progress: TransactionProgress,
+  fn: (trx: Transaction<D>) => Promise<T>,
+): Promise<T> {
+  const begin = CompiledQuery.raw(beginStatement(settings));
+  const { driver } = internals;
+  const connection = await driver.acquireConnection();
+  const unit = new UnitConnection(connection);
+  let committed = false;
+  try {
+    await connection.executeQuery(begin);
+    const trx = new Transaction<D>({
+      config: internals.config,
+      dialect: internals.dialect,
+      driver,
+      executor: new UnitExecutor(internals.compiler, internals.adapter, unit),
+    });
+    let result: T;
+    try {
+      result = await fn(trx);
+    } finally {
+      unit.end();
+    }
+    progress.committing = true;
+    await connection.executeQuery(COMMIT);
+    committed = true;
+    return result;
+  } catch (error) {
+    // Also after a failed BEGIN (of which a part may have run) or COMMIT: ROLLBACK outside a
+    // transaction is only a warning, and on a lost connection it fails fast.
+    if (!committed) await rollbackQuietly(connection);
+    throw error;
+  } finally {
+    await driver.releaseConnection(connection);
+  }
+}
+
+async function rollbackQuietly(connection: DatabaseConnection): Promise<void> {
+  try {
+    await connection.executeQuery(ROLLBACK);
+  } catch {
+    // The connection is gone: the server rolled the transaction back; the caller's error says why.
+  }
+}

@@ -1,0 +1,72 @@
+import {
+  DefaultQueryExecutor,
+  type CompiledQuery,
+  type ConnectionProvider,
+  type DatabaseConnection,
+  type DialectAdapter,
+  type QueryCompiler,
+  type QueryResult,
+} from 'kysely';
+import { TransactionScopeError } from '../errors/transaction-scope-error.js';
+
+const ended = () =>
+  new TransactionScopeError(
+    'its unit of work has ended (committed or rolled back): use the transaction only inside the unit of work',
+  );
+
+/**
+ * The one connection of a unit of work's transaction, handed to its queries while the unit of
+ * work runs and refused once it has ended, so that a transaction kept past its unit of work
+ * never runs a statement on a connection that went back to the pool (what Kysely's internal
+ * "not committed or rolled back" executor guards in `db.transaction()`).
+ */
+export class UnitConnection implements ConnectionProvider {
+  #connection: DatabaseConnection | undefined;
+
+  constructor(connection: DatabaseConnection) {
+    this.#connection = connection;
+  }
+
+  /**
+   * Runs `consumer` on the connection. Statements on one connection queue in pg in the order
+   * they are issued, so concurrent callers need no lock of their own.
+   * @throws TransactionScopeError once {@link end} was called; nothing is sent.
+   */
+  provideConnection<T>(consumer: (connection: DatabaseConnection) => Promise<T>): Promise<T> {
+    const connection = this.#connection;
+    if (!connection) return Promise.reject(ended());
+    try {
+      return consumer(connection);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+
+  /** Refuses every later statement: the unit of work's function has settled. */
+  end(): void {
+    this.#connection = undefined;
+  }
+}
+
+/**
+ * The executor of a unit of work's `Transaction`: Kysely's default executor over a
+ * {@link UnitConnection}, which runs a plugin-free query on the connection directly (no
+ * per-query provider layers). `withPlugin(…)` and the other derivations return Kysely's default
+ * executor over the same guarded connection.
+ */
+export class UnitExecutor extends DefaultQueryExecutor {
+  readonly #unit: UnitConnection;
+
+  constructor(compiler: QueryCompiler, adapter: DialectAdapter, unit: UnitConnection) {
+    super(compiler, adapter, unit, []);
+    this.#unit = unit;
+  }
+
+  /**
+   * Runs `compiledQuery` on the unit's connection (without plugins there is no result to transform).
+   * @throws TransactionScopeError once the unit of work has ended.
+   */
+  override executeQuery<R>(compiledQuery: CompiledQuery): Promise<QueryResult<R>> {
+    return this.#unit.provideConnection((connection) => connection.executeQuery<R>(compiledQuery));
+  }
+}
