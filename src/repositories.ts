@@ -44,10 +44,13 @@ const kit = createUnitOfWork(repositoryFactories);
  * the given isolation level and access mode, retried as a whole on serialization failures and
  * deadlocks when asked, and repositories bound to it that are built only when touched.
  *
- * - Outermost (`db` is a Kysely instance): `BEGIN` (with isolation level and access mode), then
- *   `select set_config('app.organization_id', $1, true)` when `tenant` is given, then `fn`,
- *   then `COMMIT`; `ROLLBACK` when `fn` throws. With `retry`, a 40001/40P01 re-runs the whole of
- *   it (the tenant set again), nothing else is retried.
+ * - Outermost (`db` is a Kysely instance): `BEGIN` (with isolation level and access mode) and,
+ *   when `tenant` is given, `select set_config('app.organization_id', '<uuid>', true)` in the
+ *   SAME message on an instance made by `createDatabase` (one round trip; other Kysely instances
+ *   send `set_config($1)` as the first statement), then `fn`, then `COMMIT`; `ROLLBACK` when `fn`
+ *   throws. With `retry`, a 40001/40P01 re-runs the whole of it (the tenant set again), nothing
+ *   else is retried. The transaction refuses statements once the unit of work ended
+ *   (`TransactionScopeError`).
  * - Nested (`db` is a transaction: `uow.trx`, or a caller's own Kysely transaction):
  *   `SAVEPOINT`, `fn`, `RELEASE`; when `fn` throws, `ROLLBACK TO SAVEPOINT` and the error is
  *   rethrown, so a caller that catches it can carry on in the outer transaction. `tenant`,
