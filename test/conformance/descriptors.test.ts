@@ -8,6 +8,7 @@ import type { AggregateDescriptor } from '../../src/core/kernel/aggregate.js';
 import { TRACKING_TABLE } from '../../src/core/migrations/tracking-table.js';
 import { APPLICATION_ROLE } from '../../src/core/tenancy/tenant-setting.js';
 import { useTestDatabase } from '../helpers/database.js';
+import { aWorld } from '../helpers/world.js';
 
 const tenantExpression = (column: string) =>
   `(${column} = (NULLIF(current_setting('app.organization_id'::text, true), ''::text))::uuid)`;
@@ -68,6 +69,39 @@ describe('aggregate descriptors against the catalog', () => {
         qual: tenantExpression(tenantColumn),
         check: tenantExpression(tenantColumn),
       });
+    }
+  });
+
+  it('every entity a repository returns has exactly the fields its descriptor maps to columns', async () => {
+    const db = testDb.current.db;
+    const world = await aWorld(db);
+    const repos = world.system;
+    const { document } = await repos.documents.create({
+      clientId: world.clientId,
+      originalName: `conformance-${Date.now()}.pdf`,
+      mimeType: 'application/pdf',
+      storageKey: `objects/conformance-${Date.now()}`,
+      checksumSha256: 'a'.repeat(64),
+      sizeBytes: 1,
+    });
+    const role = await repos.roles.create({ name: `conformance-${Date.now()}` });
+    const permission = (await repos.roles.listPermissions())[0]!;
+    const returned: Record<string, object | undefined> = {
+      organization: await repos.organizations.getById(world.organizationId),
+      user: await repos.users.getById(world.applicantId),
+      user_profile: await repos.users.findProfile(world.applicantId),
+      role,
+      permission,
+      unit: await repos.units.getById(world.unitId),
+      staff_profile: await repos.staffProfiles.getById(world.applicantId),
+      client: await repos.clients.getById(world.clientId),
+      document: await repos.documents.getById(document.id),
+      document_version: (await repos.documents.listVersions(document.id))[0],
+    };
+    for (const [name, entity] of Object.entries(returned)) {
+      const aggregate = aggregates.find((a) => a.name === name)!;
+      expect(entity, name).toBeDefined();
+      expect(Object.keys(entity!).sort(), name).toEqual(Object.keys(aggregate.columns).sort());
     }
   });
 
