@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { AuditContextSchema, type AuditContext } from './core/audit/audit-context.js';
 import { UuidSchema } from './core/kernel/common-schemas.js';
 import { parseInput } from './core/kernel/parse-input.js';
+import { ValidationError } from './core/errors/validation-error.js';
 import { ACCESS_MODES, ISOLATION_LEVELS } from './core/unit-of-work/transaction.js';
 import { unitOfWork, type UnitOfWork } from './repositories.js';
 import type { DB } from './schema/db.js';
@@ -47,5 +48,6 @@ export async function withTenant<T, D extends DB = DB>(
 ): Promise<T> {
   const tenant = parseInput(UuidSchema, organizationId);
   const resolved = parseInput(OptionsSchema, options);
+  if (typeof fn !== 'function') throw new ValidationError([{ path: 'fn', message: 'must be a function' }]);
   return unitOfWork(db, { ...resolved, tenant }, (uow) => fn(uow, uow.trx));
 }

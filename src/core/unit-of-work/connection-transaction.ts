@@ -1,8 +1,10 @@
 import { CompiledQuery, Transaction, type DatabaseConnection } from 'kysely';
 import type { DatabaseInternals } from '../database/database-internals.js';
+import { TransactionAbortedError } from '../errors/operational-errors.js';
 import { beginStatement, COMMIT, ROLLBACK } from './transaction-statements.js';
 import type { TenantTransactionSettings } from './transaction-settings.js';
 import { UnitConnection, UnitExecutor } from './unit-connection.js';
+import { concurrentNestingError, isPoisoned } from './savepoint-stack.js';
 
 /** Where {@link transactionOnConnection} got to: `committing` once `fn` resolved and COMMIT is on its way. */
 export interface TransactionProgress {
@@ -43,6 +45,10 @@ export async function transactionOnConnection<D, T>(
     } finally {
       unit.end();
     }
+    // A statement failed and fn carried on without a nested unit of work: the transaction is
+    // aborted and COMMIT would roll it back without an error. Say so instead of succeeding.
+    if (unit.aborted) throw new TransactionAbortedError();
+    if (isPoisoned(trx)) throw concurrentNestingError();
     progress.committing = true;
     await connection.executeQuery(COMMIT);
     committed = true;

@@ -119,7 +119,7 @@ export function createUnitOfWork<F extends RepositoryFactories>(factories: F): U
   // V8 keeps fast (Object.assign from a literal with a symbol key does not).
   const handle = (db: Kysely<DB>, context: ResolvedAuditContext, scope?: UnitOfWorkScope<DB>) => {
     const created = Object.create(prototype) as Record<PropertyKey, unknown>;
-    created[HANDLE] = { db, context, built: {} } satisfies HandleState;
+    created[HANDLE] = { db, context, built: Object.create(null) as Record<string, unknown> } satisfies HandleState;
     if (scope) {
       created.trx = scope.trx;
       created.tenant = scope.tenant;
@@ -149,7 +149,14 @@ export function createUnitOfWork<F extends RepositoryFactories>(factories: F): U
 
   return Object.freeze({
     unitOfWork,
-    repositories: <D extends DB>(db: Kysely<D>, context: AuditContext = {}) =>
-      handle(db as unknown as Kysely<DB>, parseInput(AuditContextSchema, context)) as RepositorySet<D, F>,
+    repositories: <D extends DB>(db: Kysely<D>, context: AuditContext = {}) => {
+      if (!isKysely(db)) throw new ValidationError([{ path: 'db', message: 'must be a Kysely instance or transaction' }]);
+      return handle(db as unknown as Kysely<DB>, parseInput(AuditContextSchema, context)) as RepositorySet<D, F>;
+    },
   });
+}
+
+/** Whether `db` looks like a Kysely instance or transaction (what every entry point needs). */
+export function isKysely(db: unknown): boolean {
+  return db !== null && typeof db === 'object' && typeof (db as { executeQuery?: unknown }).executeQuery === 'function';
 }

@@ -6,6 +6,7 @@ import { TransactionScopeError } from '../errors/transaction-scope-error.js';
 import { TENANT_SETTING } from '../tenancy/tenant-setting.js';
 import { backoffMs } from './retry-options.js';
 import { runTransaction } from './transaction.js';
+import { popSavepoint, pushSavepoint } from './savepoint-stack.js';
 import type { ResolvedUnitOfWorkOptions } from './unit-of-work-options.js';
 
 /** What a unit of work runs in: its transaction, tenant and audit context. */
@@ -127,10 +128,12 @@ async function nested<D, T>(
   } catch (error) {
     throw mapDatabaseError(error);
   }
+  pushSavepoint(trx, savepoint);
   let result: T;
   try {
     result = await fn({ trx, tenant, context });
   } catch (error) {
+    if (!popSavepoint(trx, savepoint)) throw concurrentNesting();
     try {
       await trx.executeQuery(CompiledQuery.raw(`rollback to savepoint ${savepoint}`));
       await trx.executeQuery(CompiledQuery.raw(`release savepoint ${savepoint}`));
@@ -139,13 +142,27 @@ async function nested<D, T>(
     }
     throw mapDatabaseError(error);
   }
+  if (!popSavepoint(trx, savepoint)) throw concurrentNesting();
   try {
     await trx.executeQuery(CompiledQuery.raw(`release savepoint ${savepoint}`));
   } catch (error) {
+    // fn caught a failed statement and resolved: the savepoint's work is aborted. Roll back to it
+    // so the outer transaction stays usable, as when fn throws.
+    try {
+      await trx.executeQuery(CompiledQuery.raw(`rollback to savepoint ${savepoint}`));
+      await trx.executeQuery(CompiledQuery.raw(`release savepoint ${savepoint}`));
+    } catch {
+      // The connection is gone: the original error says why.
+    }
     throw mapDatabaseError(error);
   }
   return result;
 }
+
+const concurrentNesting = () =>
+  new TransactionScopeError(
+    'nested units of work ran concurrently on one transaction: await them one at a time (the outermost will not commit)',
+  );
 
 async function readSettings<D>(trx: Transaction<D>) {
   try {

@@ -1,6 +1,8 @@
 import type { Kysely, Transaction } from 'kysely';
 import { TransactionScopeError } from '../errors/transaction-scope-error.js';
 import { parseInput } from '../kernel/parse-input.js';
+import { ValidationError } from '../errors/validation-error.js';
+import { isKysely } from './create-unit-of-work.js';
 import { RetryOptionsSchema, type RetryOptions } from './retry-options.js';
 import { runUnitOfWork } from './run-unit-of-work.js';
 
@@ -22,6 +24,8 @@ export async function transactionWithRetry<D, T>(
   options: RetryOptions = {},
 ): Promise<T> {
   const retry = parseInput(RetryOptionsSchema, options);
+  if (!isKysely(db)) throw new ValidationError([{ path: 'db', message: 'must be a Kysely instance' }]);
+  if (typeof fn !== 'function') throw new ValidationError([{ path: 'fn', message: 'must be a function' }]);
   if (db.isTransaction) throw new TransactionScopeError('transactionWithRetry needs a Kysely instance, not a transaction');
   return runUnitOfWork(db, { retry }, ({ trx }) => fn(trx));
 }

@@ -4,6 +4,10 @@ import { mapDatabaseError } from '../errors/map-database-error.js';
 import { CommitOutcomeUnknownError, ConnectionLostError } from '../errors/operational-errors.js';
 import { transactionOnConnection, type TransactionProgress } from './connection-transaction.js';
 import { SET_TENANT_SQL } from './transaction-statements.js';
+import { concurrentNestingError, isPoisoned } from './savepoint-stack.js';
+
+/** A statement that fails with 25P02 in an aborted transaction. */
+const PROBE_SQL = 'select 1';
 import type { TenantTransactionSettings } from './transaction-settings.js';
 
 export { ACCESS_MODES, ISOLATION_LEVELS, type TransactionSettings } from './transaction-settings.js';
@@ -57,6 +61,11 @@ function kyselyTransaction<D, T>(
   return builder.execute(async (trx) => {
     if (tenant !== undefined) await trx.executeQuery(CompiledQuery.raw(SET_TENANT_SQL, [tenant]));
     const result = await fn(trx);
+    // Kysely's COMMIT of an aborted transaction (fn caught an error and carried on) rolls back
+    // without an error; on this path we cannot see the statements, so ask: 25P02 here is a
+    // TransactionAbortedError and Kysely rolls back. (createDatabase instances track it instead.)
+    await trx.executeQuery(CompiledQuery.raw(PROBE_SQL));
+    if (isPoisoned(trx)) throw concurrentNestingError();
     progress.committing = true;
     return result;
   });

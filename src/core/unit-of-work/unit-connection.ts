@@ -22,6 +22,12 @@ const ended = () =>
  */
 export class UnitConnection implements ConnectionProvider {
   #connection: DatabaseConnection | undefined;
+  /**
+   * Whether a statement failed since the last successful `rollback to savepoint`: PostgreSQL has
+   * then aborted the transaction, and a COMMIT would silently roll it back (it answers with the
+   * tag ROLLBACK, no error). The unit of work refuses to report success for it.
+   */
+  aborted = false;
 
   constructor(connection: DatabaseConnection) {
     this.#connection = connection;
@@ -67,6 +73,17 @@ export class UnitExecutor extends DefaultQueryExecutor {
    * @throws TransactionScopeError once the unit of work has ended.
    */
   override executeQuery<R>(compiledQuery: CompiledQuery): Promise<QueryResult<R>> {
-    return this.#unit.provideConnection((connection) => connection.executeQuery<R>(compiledQuery));
+    const unit = this.#unit;
+    return unit.provideConnection((connection) => connection.executeQuery<R>(compiledQuery)).then(
+      (result) => {
+        // A savepoint rolled back to: the transaction is usable again.
+        if (compiledQuery.sql.startsWith('rollback to savepoint ')) unit.aborted = false;
+        return result;
+      },
+      (error: unknown) => {
+        unit.aborted = true;
+        throw error;
+      },
+    );
   }
 }

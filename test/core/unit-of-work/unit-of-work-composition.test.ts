@@ -216,3 +216,84 @@ describe('unitOfWork', () => {
   });
 });
 
+
+describe('unitOfWork never reports success for work that was not committed', () => {
+  const testDb = useTestDatabase();
+  const slugCount = async (slug: string) =>
+    (await sql`SELECT 1 FROM organizations WHERE slug = ${slug}`.execute(testDb.current.db)).rows.length;
+
+  it('fn that catches a failed statement and returns: TransactionAbortedError, nothing committed (createDatabase and plain Kysely)', async () => {
+    const { Kysely: KyselyClass, PostgresDialect } = await import('kysely');
+    const { createPool } = await import('../../../src/core/database/create-database.js');
+    const plain = new KyselyClass<DB>({ dialect: new PostgresDialect({ pool: createPool({ connectionString: testDb.current.connectionString, max: 1 }) }) });
+    try {
+      for (const db of [testDb.current.db, plain]) {
+        const taken = `abort-taken-${unique()}`;
+        const lost = `abort-lost-${unique()}`;
+        await createRepositories(testDb.current.db).organizations.create({ slug: taken, name: 'Taken' });
+        const error = await unitOfWork(db, async (uow) => {
+          await uow.organizations.create({ slug: lost, name: 'Lost' });
+          await uow.organizations.create({ slug: taken, name: 'Duplicate' }).catch(() => undefined);
+          return 'caught and carried on';
+        }).catch((e: unknown) => e);
+        expect(error).toBeInstanceOf(TransactionAbortedError);
+        expect(await slugCount(lost)).toBe(0);
+      }
+    } finally {
+      await plain.destroy();
+    }
+  });
+
+  it('a nested unit whose fn swallows a failed statement rejects, and the outer transaction stays usable', async () => {
+    const taken = `nested-taken-${unique()}`;
+    const outer1 = `nested-outer1-${unique()}`;
+    const outer2 = `nested-outer2-${unique()}`;
+    await createRepositories(testDb.current.db).organizations.create({ slug: taken, name: 'Taken' });
+    await unitOfWork(testDb.current.db, async (uow) => {
+      await uow.organizations.create({ slug: outer1, name: 'Outer 1' });
+      const nested = await unitOfWork(uow.trx, async (inner) => {
+        await inner.organizations.create({ slug: taken, name: 'Duplicate' }).catch(() => undefined);
+        return 'swallowed';
+      }).catch((e: unknown) => e);
+      expect(nested).toBeInstanceOf(TransactionAbortedError);
+      await uow.organizations.create({ slug: outer2, name: 'Outer 2' });
+    });
+    expect(await slugCount(outer1)).toBe(1);
+    expect(await slugCount(outer2)).toBe(1);
+  });
+
+  it('nested units run concurrently on one transaction: the outermost refuses to commit', async () => {
+    const a = `concurrent-a-${unique()}`;
+    const b = `concurrent-b-${unique()}`;
+    const error = await unitOfWork(testDb.current.db, async (uow) => {
+      await Promise.allSettled([
+        // A ends while B, opened after it, is still open: A's RELEASE would take B's savepoint with it.
+        unitOfWork(uow.trx, async (inner) => {
+          await inner.organizations.create({ slug: a, name: 'A' });
+        }),
+        unitOfWork(uow.trx, async (inner) => {
+          await new Promise((resolve) => setTimeout(resolve, 50));
+          await inner.organizations.create({ slug: b, name: 'B' });
+        }),
+      ]);
+    }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(TransactionScopeError);
+    expect(await slugCount(a)).toBe(0);
+    expect(await slugCount(b)).toBe(0);
+  });
+
+  it('wrappers and createRepositories refuse bad arguments with ValidationError before any SQL', async () => {
+    const { withTenant } = await import('../../../src/with-tenant.js');
+    const { transactionWithRetry } = await import('../../../src/core/unit-of-work/transaction-with-retry.js');
+    const org = (await anOrganization(createRepositories(testDb.current.db))).id;
+    await expect(withTenant(testDb.current.db, org, 'nope' as never)).rejects.toBeInstanceOf(ValidationError);
+    await expect(transactionWithRetry(undefined as never, async () => 1)).rejects.toBeInstanceOf(ValidationError);
+    await expect(transactionWithRetry(testDb.current.db, undefined as never)).rejects.toBeInstanceOf(ValidationError);
+    expect(() => createRepositories(undefined as never)).toThrow(ValidationError);
+  });
+
+  it('a service repository may be named like an Object.prototype member', async () => {
+    const { unitOfWork: bound } = createUnitOfWork({ constructor: () => 'built' });
+    await expect(bound(testDb.current.db, async (uow) => (uow as unknown as { constructor: string }).constructor)).resolves.toBe('built');
+  });
+});
