@@ -55,6 +55,8 @@ const kit = createUnitOfWork(repositoryFactories);
  *   `SAVEPOINT`, `fn`, `RELEASE`; when `fn` throws, `ROLLBACK TO SAVEPOINT` and the error is
  *   rethrown, so a caller that catches it can carry on in the outer transaction. `tenant`,
  *   `isolationLevel` and `accessMode` must match the outer transaction's; `retry` is refused.
+ *   Nested on `uow.trx` it inherits the tenant and audit context (not on a `withPlugin`/
+ *   `withSchema` derivative of it: pass `context` there). Await nested units one at a time.
  *
  * @throws ValidationError for bad options (nothing is sent); TransactionScopeError when a nested
  *   unit of work cannot join (another tenant, none, other isolation or access mode, retry);
