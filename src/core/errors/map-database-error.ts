@@ -109,7 +109,7 @@ export function mapDatabaseError(error: unknown): unknown {
     case SqlState.cannotConnectNow:
       return new ConnectionLostError(`server closed the connection (SQLSTATE ${shape.code})`, origin);
     case SqlState.insufficientPrivilege:
-      return new ForbiddenError('database operation', `insufficient privilege (SQLSTATE ${shape.code})`);
+      return new ForbiddenError('database operation', `insufficient privilege (SQLSTATE ${shape.code})`, origin);
     case SqlState.invalidTextRepresentation:
     case SqlState.characterNotInRepertoire:
     case SqlState.stringDataRightTruncation:

@@ -4,6 +4,7 @@ import { afterAll, beforeAll } from 'vitest';
 import { createDatabase, type DatabaseConfig } from '../../../src/core/database/create-database.js';
 import type { DB } from '../../../src/schema/db.js';
 import { APPLICATION_ROLE } from '../../../src/core/tenancy/tenant-setting.js';
+import { unitOfWork } from '../../../src/repositories.js';
 import type { TestDatabase } from '../../../src/testing/test-database.js';
 
 /** A throw-away login role that is a member of org_data_app, and how to connect as it. */
@@ -60,12 +61,18 @@ export function useAppLogin(testDb: { readonly current: TestDatabase }): { reado
   };
 }
 
-/** Runs `sql` as a raw statement and returns the SQLSTATE it failed with (or `ok`). */
+/**
+ * Runs `sql` as a raw statement and returns the SQLSTATE it failed with (or `ok`). Inside a
+ * transaction it runs in a nested unit of work (a savepoint), so the failure leaves the
+ * transaction usable and its unit of work can still commit.
+ */
 export async function sqlStateOf(db: Kysely<any>, statement: ReturnType<typeof sql>): Promise<string> {
   try {
-    await statement.execute(db);
+    if (db.isTransaction) await unitOfWork(db, (uow) => statement.execute(uow.trx));
+    else await statement.execute(db);
     return 'ok';
   } catch (error) {
-    return String((error as { code?: unknown }).code ?? error);
+    const code = (error as { sqlState?: unknown; code?: unknown }).sqlState ?? (error as { code?: unknown }).code;
+    return String(code ?? error);
   }
 }
