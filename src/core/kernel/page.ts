@@ -37,11 +37,17 @@ export const TIMESTAMP_PART = /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}(?:\.\d{1,6})
 /** A cursor part holding a uuid. */
 export const UUID_PART = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-/**
- * Decodes a cursor made by {@link encodeCursor}; each part must match its pattern.
- * @throws ValidationError for a cursor that was not made by this package.
- */
-export function decodeCursor(cursor: string, parts: readonly RegExp[]): string[] {
+/** Decodes the cursors of one list; built once per list (module scope), not per call. */
+export interface CursorCodec {
+  /**
+   * The parts of a cursor made by {@link encodeCursor}; each part matched its pattern.
+   * @throws ValidationError for a cursor that was not made by this list.
+   */
+  decode(cursor: string): string[];
+}
+
+/** The cursor codec of a list whose keyset position has parts matching `parts`, in order. */
+export function cursorCodec(parts: readonly RegExp[]): CursorCodec {
   const size = parts.length;
   const CursorSchema = z
     .string()
@@ -62,7 +68,7 @@ export function decodeCursor(cursor: string, parts: readonly RegExp[]): string[]
       ctx.addIssue({ code: 'custom', message: 'is not a cursor returned by this list' });
       return z.NEVER;
     });
-  return parseInput(CursorSchema, cursor);
+  return Object.freeze({ decode: (cursor: string) => parseInput(CursorSchema, cursor) });
 }
 
 /**

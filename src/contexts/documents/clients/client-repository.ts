@@ -18,7 +18,7 @@ import { MetadataSchema, type Metadata } from '../../../core/kernel/metadata.js'
 import { parseInput } from '../../../core/kernel/parse-input.js';
 import { foreignKeyAsNotFound } from '../../../core/kernel/foreign-key-as-not-found.js';
 import { inTransaction } from '../../../core/unit-of-work/in-transaction.js';
-import { decodeCursor, pageLimit, toPage, UUID_PART, type Page, type PageOptions } from '../../../core/kernel/page.js';
+import { cursorCodec, pageLimit, toPage, UUID_PART, type Page, type PageOptions } from '../../../core/kernel/page.js';
 import { withErrorMapping } from '../../../core/kernel/with-error-mapping.js';
 import { clientAggregate, clientColumns, type Client } from './client.js';
 
@@ -71,6 +71,8 @@ export interface ClientRepository {
 }
 
 const CODE_PART = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
+/** (code, id): the keyset position of the client lists. */
+const CLIENT_CURSOR = cursorCodec([CODE_PART, UUID_PART]);
 
 /** Creates the client repository over `db` (a Kysely instance or a transaction). */
 export function createClientRepository<D extends DB>(database: Kysely<D>, context: ResolvedAuditContext = {}): ClientRepository {
@@ -112,7 +114,7 @@ export function createClientRepository<D extends DB>(database: Kysely<D>, contex
   const list = (organizationId: string, options: PageOptions, filter: (q: ReturnType<typeof base>) => ReturnType<typeof base>) => {
     const org = parseInput(UuidSchema, organizationId);
     const limit = pageLimit(options);
-    const after = options.after ? decodeCursor(options.after, [CODE_PART, UUID_PART]) : null;
+    const after = options.after ? CLIENT_CURSOR.decode(options.after) : null;
     let query = filter(base(org));
     if (after) query = query.where(sql`(clients.code, clients.id)`, '>', sql`(${after[0]}, ${after[1]}::uuid)`);
     return query

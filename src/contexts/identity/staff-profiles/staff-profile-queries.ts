@@ -2,7 +2,7 @@ import { sql, type Kysely } from 'kysely';
 import type { DB } from '../../../schema/db.js';
 import { UuidSchema } from '../../../core/kernel/common-schemas.js';
 import { parseInput } from '../../../core/kernel/parse-input.js';
-import { decodeCursor, pageLimit, TIMESTAMP_PART, toPage, UUID_PART, type Page, type PageOptions } from '../../../core/kernel/page.js';
+import { cursorCodec, pageLimit, TIMESTAMP_PART, toPage, UUID_PART, type Page, type PageOptions } from '../../../core/kernel/page.js';
 import { withErrorMapping } from '../../../core/kernel/with-error-mapping.js';
 import { asPackageDatabase } from '../../../core/kernel/database-type.js';
 import { staffProfileColumns, type StaffProfile } from './staff-profile.js';
@@ -39,6 +39,8 @@ export interface StaffProfileQueries {
 type Keyed = StaffProfile & { cursorAt: string };
 
 const strip = ({ cursorAt: _, ...profile }: Keyed): StaffProfile => profile;
+/** (timestamp, user id): the keyset position of every staff-profile list. */
+const PROFILE_CURSOR = cursorCodec([TIMESTAMP_PART, UUID_PART]);
 const DateSchema = z.date().refine((d) => !Number.isNaN(d.getTime()), 'must be a valid date');
 
 /** Creates the staff-profile admin queries over `db` (a Kysely instance or a transaction). */
@@ -55,7 +57,7 @@ export function createStaffProfileQueries<D extends DB>(database: Kysely<D>): St
       const org = parseInput(UuidSchema, organizationId);
       const unit = options.unitId == null ? null : parseInput(UuidSchema, options.unitId);
       const limit = pageLimit(options);
-      const after = options.after ? decodeCursor(options.after, [TIMESTAMP_PART, UUID_PART]) : null;
+      const after = options.after ? PROFILE_CURSOR.decode(options.after) : null;
       let query = profiles()
         .select([...staffProfileColumns, sql<string>`user_staff_profiles.verification_submitted_at::text`.as('cursorAt')])
         .where('user_staff_profiles.organization_id', '=', org)
@@ -80,7 +82,7 @@ export function createStaffProfileQueries<D extends DB>(database: Kysely<D>): St
     async pageVerifiedBy(verifierUserId: string, options: PageOptions = {}) {
       const verifier = parseInput(UuidSchema, verifierUserId);
       const limit = pageLimit(options);
-      const after = options.after ? decodeCursor(options.after, [TIMESTAMP_PART, UUID_PART]) : null;
+      const after = options.after ? PROFILE_CURSOR.decode(options.after) : null;
       let query = profiles()
         .select([...staffProfileColumns, sql<string>`user_staff_profiles.verified_at::text`.as('cursorAt')])
         .where('user_staff_profiles.verified_by_user_id', '=', verifier);
@@ -102,7 +104,7 @@ export function createStaffProfileQueries<D extends DB>(database: Kysely<D>): St
       const before = parseInput(DateSchema, date);
       const org = options.organizationId == null ? null : parseInput(UuidSchema, options.organizationId);
       const limit = pageLimit(options);
-      const after = options.after ? decodeCursor(options.after, [TIMESTAMP_PART, UUID_PART]) : null;
+      const after = options.after ? PROFILE_CURSOR.decode(options.after) : null;
       let query = profiles()
         .select([...staffProfileColumns, sql<string>`user_staff_profiles.verification_expires_at::text`.as('cursorAt')])
         .where('user_staff_profiles.verification_expires_at', '<', before);
