@@ -6,7 +6,7 @@ import { TransactionScopeError } from '../errors/transaction-scope-error.js';
 import { TENANT_SETTING } from '../tenancy/tenant-setting.js';
 import { backoffMs } from './retry-options.js';
 import { runTransaction } from './transaction.js';
-import { popSavepoint, pushSavepoint } from './savepoint-stack.js';
+import { concurrentNestingError, popSavepoint, pushSavepoint } from './savepoint-stack.js';
 import type { ResolvedUnitOfWorkOptions } from './unit-of-work-options.js';
 
 /** What a unit of work runs in: its transaction, tenant and audit context. */
@@ -133,7 +133,7 @@ async function nested<D, T>(
   try {
     result = await fn({ trx, tenant, context });
   } catch (error) {
-    if (!popSavepoint(trx, savepoint)) throw concurrentNesting();
+    if (!popSavepoint(trx, savepoint)) throw concurrentNestingError();
     try {
       await trx.executeQuery(CompiledQuery.raw(`rollback to savepoint ${savepoint}`));
       await trx.executeQuery(CompiledQuery.raw(`release savepoint ${savepoint}`));
@@ -142,7 +142,7 @@ async function nested<D, T>(
     }
     throw mapDatabaseError(error);
   }
-  if (!popSavepoint(trx, savepoint)) throw concurrentNesting();
+  if (!popSavepoint(trx, savepoint)) throw concurrentNestingError();
   try {
     await trx.executeQuery(CompiledQuery.raw(`release savepoint ${savepoint}`));
   } catch (error) {
@@ -158,11 +158,6 @@ async function nested<D, T>(
   }
   return result;
 }
-
-const concurrentNesting = () =>
-  new TransactionScopeError(
-    'nested units of work ran concurrently on one transaction: await them one at a time (the outermost will not commit)',
-  );
 
 async function readSettings<D>(trx: Transaction<D>) {
   try {

@@ -35,9 +35,9 @@ export function isPoisoned(trx: object): boolean {
   return poisoned.has(trx);
 }
 
-/** The error of a unit of work whose nested units ran concurrently. */
+/** The error of a nested unit of work that ended out of order, and of the outermost that then refuses to commit. */
 export function concurrentNestingError(): TransactionScopeError {
   return new TransactionScopeError(
-    'nested units of work ran concurrently on one transaction: await them one at a time (the transaction was rolled back)',
+    'nested units of work ran concurrently on one transaction: await them one at a time; the outermost does not commit',
   );
 }

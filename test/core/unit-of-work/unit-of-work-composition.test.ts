@@ -57,7 +57,8 @@ describe('unitOfWork', () => {
     expect(await slugCount(kept)).toBe(1);
     expect(await slugCount(after)).toBe(1);
     expect(await slugCount(taken)).toBe(1);
-    // Exactly the two committed creations were audited; the rolled-back one left no row.
+    // Three creations committed and were audited (kept, after, and `taken` before the unit of
+    // work); the duplicate rolled back to its savepoint left no audit row.
     const { rows } = await sql<{ n: string }>`SELECT count(*) AS n FROM audit_logs
       WHERE action = 'organization.create' AND after->>'slug' IN (${kept}, ${after}, ${taken})`.execute(testDb.current.db);
     expect(Number(rows[0]!.n)).toBe(3); // kept, after, and the first creation of `taken` outside
