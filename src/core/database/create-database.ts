@@ -58,6 +58,27 @@ export interface DatabaseConfig {
    * running. (Default: ignore; the next query gets a fresh connection)
    */
   readonly onConnectionError?: (error: Error) => void;
+  /**
+   * Run the package's statements as named server-side prepared statements, parsed and planned
+   * once per connection. Turn it off behind a pooler that cannot keep them: PgBouncer before
+   * 1.21 in transaction or statement mode (from 1.21 on, set its `max_prepared_statements`
+   * above zero, e.g. 200, and keep this on). The environment variable
+   * `ORG_DATA_PREPARED_STATEMENTS=off` turns it off where the option is not given.
+   * (Default: `true`)
+   */
+  readonly preparedStatements?: boolean;
+}
+
+/** Whether prepared statements are on for `config` (the option, else the environment, else on). */
+function preparedStatements(config: DatabaseConfig): boolean {
+  if (config.preparedStatements !== undefined) {
+    if (typeof config.preparedStatements !== 'boolean') {
+      throw new ConfigurationError([{ path: 'preparedStatements', message: 'must be true or false' }]);
+    }
+    return config.preparedStatements;
+  }
+  const env = process.env.ORG_DATA_PREPARED_STATEMENTS?.trim().toLowerCase();
+  return !(env === 'off' || env === 'false' || env === '0');
 }
 
 /**
@@ -119,9 +140,10 @@ export function createPool(config: DatabaseConfig = {}): pg.Pool {
  * const repos = createRepositories(db);
  */
 export function createDatabase(config: DatabaseConfig = {}): Kysely<DB> {
+  const options = { preparedStatements: preparedStatements(config) };
   const pool = createPool(config);
   const refresh = config.refreshPassword;
-  if (!refresh) return databaseOverPool(pool);
+  if (!refresh) return databaseOverPool(pool, options);
   // Re-read a rotated secret once when the server refuses the credentials, then try again.
   const refreshingPool = {
     connect: async () => {
@@ -135,5 +157,5 @@ export function createDatabase(config: DatabaseConfig = {}): Kysely<DB> {
     },
     end: () => pool.end(),
   };
-  return databaseOverPool(refreshingPool);
+  return databaseOverPool(refreshingPool, options);
 }

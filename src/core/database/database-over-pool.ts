@@ -1,14 +1,8 @@
-import {
-  DefaultConnectionProvider,
-  DefaultQueryExecutor,
-  Kysely,
-  PostgresDialect,
-  PostgresDriver,
-  type PostgresDialectConfig,
-} from 'kysely';
+import { DefaultConnectionProvider, DefaultQueryExecutor, Kysely, PostgresDialect, type PostgresDialectConfig } from 'kysely';
 import type { DB } from '../../schema/db.js';
 import { registerDatabase } from './database-internals.js';
 import { ManagedDriver } from './managed-driver.js';
+import { PoolDriver, type PoolDriverOptions } from './pool-driver.js';
 
 /**
  * The Kysely instance `createDatabase` returns, over `pool` (a `pg.Pool`, or anything with
@@ -16,11 +10,16 @@ import { ManagedDriver } from './managed-driver.js';
  * from a dialect, so that the parts Kysely keeps private are known, and registered (see
  * `databaseInternals`) so that a unit of work can run its transaction on a connection of this
  * driver with `BEGIN` and the tenant in one message. To Kysely's API it is the same instance
- * `new Kysely({ dialect: new PostgresDialect({ pool }) })` would be.
+ * `new Kysely({ dialect: new PostgresDialect({ pool }) })` would be, except that statements
+ * declared with `compiledQuery` run as named prepared statements (unless
+ * `options.preparedStatements` is `false`).
  */
-export function databaseOverPool(pool: PostgresDialectConfig['pool']): Kysely<DB> {
+export function databaseOverPool(
+  pool: PostgresDialectConfig['pool'],
+  options: PoolDriverOptions = { preparedStatements: true },
+): Kysely<DB> {
   const dialect = new PostgresDialect({ pool });
-  const driver = new ManagedDriver(new PostgresDriver({ pool }));
+  const driver = new ManagedDriver(new PoolDriver(pool, options));
   const compiler = dialect.createQueryCompiler();
   const adapter = dialect.createAdapter();
   const executor = new DefaultQueryExecutor(compiler, adapter, new DefaultConnectionProvider(driver), []);

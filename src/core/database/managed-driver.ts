@@ -1,22 +1,22 @@
-import type { DatabaseConnection, Driver, PostgresDriver, QueryCompiler, TransactionSettings } from 'kysely';
+import type { DatabaseConnection, Driver, QueryCompiler, TransactionSettings } from 'kysely';
 import { ConnectionLostError } from '../errors/operational-errors.js';
 
 type CompileQuery = QueryCompiler['compileQuery'];
 
 /**
- * Wraps a `PostgresDriver` the way Kysely's internal `RuntimeDriver` wraps the driver of a
+ * Wraps a driver (the package's `PoolDriver`) the way Kysely's internal `RuntimeDriver` wraps the driver of a
  * Kysely instance built from a dialect: `init()` runs once (again after a failure) before the
  * first connection is handed out, `destroy()` ends the pool once, and no connection is handed
  * out after `destroy()`. A Kysely instance built from `KyselyProps`, as {@link createDatabase}
  * builds its instances, gets no RuntimeDriver, so it gets this one.
  */
 export class ManagedDriver implements Driver {
-  readonly #driver: PostgresDriver;
+  readonly #driver: Driver;
   #initializing: Promise<void> | undefined;
   #initialized = false;
   #destroying: Promise<void> | undefined;
 
-  constructor(driver: PostgresDriver) {
+  constructor(driver: Driver) {
     this.#driver = driver;
   }
 
@@ -51,7 +51,7 @@ export class ManagedDriver implements Driver {
 
   /** Returns `connection` to the pool. */
   releaseConnection(connection: DatabaseConnection): Promise<void> {
-    return this.#driver.releaseConnection(connection as Parameters<PostgresDriver['releaseConnection']>[0]);
+    return this.#driver.releaseConnection(connection);
   }
 
   /** Sends the dialect's `begin` (`start transaction …` with an isolation level or access mode). */
@@ -71,17 +71,17 @@ export class ManagedDriver implements Driver {
 
   /** Sends `savepoint <name>` (Kysely's controlled transactions). */
   savepoint(connection: DatabaseConnection, name: string, compileQuery: CompileQuery): Promise<void> {
-    return this.#driver.savepoint(connection, name, compileQuery);
+    return this.#driver.savepoint!(connection, name, compileQuery);
   }
 
   /** Sends `rollback to savepoint <name>`. */
   rollbackToSavepoint(connection: DatabaseConnection, name: string, compileQuery: CompileQuery): Promise<void> {
-    return this.#driver.rollbackToSavepoint(connection, name, compileQuery);
+    return this.#driver.rollbackToSavepoint!(connection, name, compileQuery);
   }
 
   /** Sends `release savepoint <name>`. */
   releaseSavepoint(connection: DatabaseConnection, name: string, compileQuery: CompileQuery): Promise<void> {
-    return this.#driver.releaseSavepoint(connection, name, compileQuery);
+    return this.#driver.releaseSavepoint!(connection, name, compileQuery);
   }
 
   /**

@@ -15,6 +15,7 @@ export {
   TransactionAbortedError,
 } from './operational-errors.js';
 export { TransactionScopeError } from './transaction-scope-error.js';
+export { StatementInvalidatedError } from './statement-invalidated.js';
 export {
   ConstraintError,
   UniqueViolationError,

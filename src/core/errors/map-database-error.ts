@@ -1,3 +1,4 @@
+import { isCachedPlanChanged, StatementInvalidatedError } from './statement-invalidated.js';
 import { DataError, type DataErrorOrigin } from './data-error.js';
 import {
   CheckViolationError,
@@ -104,6 +105,10 @@ export function mapDatabaseError(error: unknown): unknown {
       return new TooManyConnectionsError(origin);
     case SqlState.inFailedSqlTransaction:
       return new TransactionAbortedError(origin);
+    case SqlState.featureNotSupported:
+      return isCachedPlanChanged(error)
+        ? new StatementInvalidatedError(origin)
+        : new DataError('DATABASE_ERROR', `Database error (SQLSTATE ${shape.code})`, origin);
     case SqlState.adminShutdown:
     case SqlState.crashShutdown:
     case SqlState.cannotConnectNow:

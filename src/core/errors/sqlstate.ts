@@ -43,4 +43,6 @@ export const SqlState = Object.freeze({
   insufficientPrivilege: '42501',
   /** 25P02 in_failed_sql_transaction: a statement after an error, before ROLLBACK */
   inFailedSqlTransaction: '25P02',
+  /** 0A000 feature_not_supported: also "cached plan must not change result type" */
+  featureNotSupported: '0A000',
 });

@@ -1,5 +1,6 @@
 import {
   CompiledQuery,
+  createQueryId,
   DummyDriver,
   Kysely,
   PostgresAdapter,
@@ -8,6 +9,7 @@ import {
   type Compilable,
 } from 'kysely';
 import type { DB } from '../../schema/db.js';
+import { statementName } from './statement-name.js';
 
 /** Marks a parameter slot while the query is compiled; NUL cannot occur in real text values. */
 const SLOT = '\u0000org-data-slot:';
@@ -30,12 +32,30 @@ export interface QueryExecutor {
   executeQuery<R>(query: CompiledQuery<R>): Promise<{ readonly rows: R[] }>;
 }
 
+/**
+ * A compiled query that may run as a named server-side prepared statement: the drivers of
+ * `createDatabase` instances send it with pg's `name` (parsed and planned once per connection)
+ * unless prepared statements are turned off; other drivers ignore `name`.
+ */
+export interface NamedCompiledQuery<R = unknown> extends CompiledQuery<R> {
+  /** The prepared statement's name (see {@link statementName}). */
+  readonly name: string;
+}
+
+/** The prepared-statement name of `query`, when it is a {@link NamedCompiledQuery}. */
+export function preparedName(query: CompiledQuery): string | undefined {
+  const name = (query as Partial<NamedCompiledQuery>).name;
+  return typeof name === 'string' ? name : undefined;
+}
+
 /** A statement compiled once, run with whichever executor the caller passes. */
 export interface CompiledStatement<P, R> {
   /** Runs the statement on `db` (a Kysely instance or transaction) with `params`; the rows. */
   (db: QueryExecutor, params: P): Promise<R[]>;
   /** The SQL text (compiles the statement on first access). */
   readonly sql: string;
+  /** The prepared statement's name (compiles the statement on first access). */
+  readonly name: string;
 }
 
 /**
@@ -60,7 +80,9 @@ export interface CompiledStatement<P, R> {
 export function compiledQuery<P extends Record<string, unknown>, R>(
   build: (db: Kysely<DB>, params: P) => Compilable<R>,
 ): CompiledStatement<P, R> {
-  let compiled: { sql: string; slots: readonly (string | { value: unknown })[] } | undefined;
+  let compiled:
+    | { sql: string; name: string; query: CompiledQuery['query']; slots: readonly (string | { value: unknown })[] }
+    | undefined;
 
   const compile = () => {
     const used = new Set<string>();
@@ -77,17 +99,22 @@ export function compiledQuery<P extends Record<string, unknown>, R>(
     for (const key of used) {
       if (!slots.includes(key)) throw new Error(`compiledQuery: parameter ${key} is not a bound parameter`);
     }
-    return { sql: query.sql, slots };
+    return { sql: query.sql, name: statementName(query.sql), query: CompiledQuery.raw(query.sql).query, slots };
   };
 
   const run = async (db: QueryExecutor, params: P): Promise<R[]> => {
     compiled ??= compile();
-    const values = compiled.slots.map((slot) => (typeof slot === 'string' ? params[slot] : slot.value));
-    const result = await db.executeQuery<R>(CompiledQuery.raw(compiled.sql, values) as CompiledQuery<R>);
+    const { sql, name, query, slots } = compiled;
+    const parameters = slots.map((slot) => (typeof slot === 'string' ? params[slot] : slot.value));
+    const statement: NamedCompiledQuery<R> = { sql, name, query, parameters, queryId: createQueryId() };
+    const result = await db.executeQuery<R>(statement);
     return result.rows;
   };
   Object.defineProperty(run, 'sql', {
     get: () => (compiled ??= compile()).sql,
+  });
+  Object.defineProperty(run, 'name', {
+    get: () => (compiled ??= compile()).name,
   });
   return run as CompiledStatement<P, R>;
 }
