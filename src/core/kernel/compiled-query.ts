@@ -118,3 +118,42 @@ export function compiledQuery<P extends Record<string, unknown>, R>(
   });
   return run as CompiledStatement<P, R>;
 }
+
+/** A family of statements of one query whose shape varies (optional filters, edit patches). */
+export interface CompiledShapes<S extends string, P, R> {
+  /** Runs the statement of `shape` on `db` with `params` (compiled on the shape's first call). */
+  (db: QueryExecutor, shape: S, params: P): Promise<R[]>;
+  /** The statement of `shape` (compiled on first access). */
+  statement(shape: S): CompiledStatement<P & Record<string, unknown>, R>;
+}
+
+/**
+ * Declares a statement whose SQL depends on a shape key (which optional filters are present,
+ * which columns an edit sets): one {@link compiledQuery} per shape, compiled on the shape's
+ * first use and kept for the process. The key must come from a small fixed set (built from
+ * field names, never from values), so that the number of statements, and of prepared
+ * statements per connection, stays bounded.
+ *
+ * @example
+ * const pending = compiledShapes((db, p: { org: string; unit?: string }, shape: 'all' | 'unit') => {
+ *   let q = db.selectFrom('user_staff_profiles').select('user_id').where('organization_id', '=', p.org);
+ *   if (shape === 'unit') q = q.where('unit_id', '=', p.unit!);
+ *   return q;
+ * });
+ * await pending(trx, input.unit ? 'unit' : 'all', input);
+ */
+export function compiledShapes<S extends string, P extends Record<string, unknown>, R>(
+  build: (db: Kysely<DB>, params: P, shape: S) => Compilable<R>,
+): CompiledShapes<S, P, R> {
+  const statements = new Map<S, CompiledStatement<P, R>>();
+  const statement = (shape: S): CompiledStatement<P, R> => {
+    let found = statements.get(shape);
+    if (!found) {
+      found = compiledQuery((db, params: P) => build(db, params, shape));
+      statements.set(shape, found);
+    }
+    return found;
+  };
+  const run = (db: QueryExecutor, shape: S, params: P) => statement(shape)(db, params);
+  return Object.assign(run, { statement }) as CompiledShapes<S, P, R>;
+}
