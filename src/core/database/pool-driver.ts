@@ -61,7 +61,11 @@ export class PoolConnection implements DatabaseConnection {
 
   /** Runs `compiledQuery`, as a named prepared statement when it has a name and they are on. */
   async executeQuery<R>(compiledQuery: CompiledQuery): Promise<QueryResult<R>> {
-    if (this.#stale && this.#status() === 'I') await this.#forgetStatements();
+    // The status the server reported after the previous statement: `I` outside a transaction.
+    // (Read before sending: after an error pg settles the query before the server's status
+    // arrives, so the status read then may still be the previous one.)
+    const idle = this.#status() === 'I';
+    if (this.#stale && idle) await this.#forgetStatements();
     const { sql } = compiledQuery;
     const name = this.#prepared ? preparedName(compiledQuery) : undefined;
     const begin = this.#begin;
@@ -70,23 +74,26 @@ export class PoolConnection implements DatabaseConnection {
       return await this.#run<R>(sql, compiledQuery.parameters, name);
     } catch (error) {
       if (name === undefined || !isCachedPlanChanged(error)) throw error;
-      return this.#recover<R>(compiledQuery, name, begin, error);
+      return this.#recover<R>(compiledQuery, name, idle ? 'autocommit' : begin, error);
     }
   }
 
-  async #recover<R>(query: CompiledQuery, name: string, begin: string | undefined, error: unknown): Promise<QueryResult<R>> {
-    const status = this.#status();
-    if (status === 'I') {
-      // An autocommit statement: nothing else ran with it.
+  /**
+   * After "cached plan must not change result type": forgets the connection's statements and
+   * runs `query` again when nothing else ran with it — an autocommit statement, or the first
+   * statement after `begin` (rolled back and begun again) — else marks the connection stale
+   * and rethrows.
+   */
+  async #recover<R>(query: CompiledQuery, name: string, alone: string | undefined, error: unknown): Promise<QueryResult<R>> {
+    if (alone === 'autocommit') {
       await this.#forgetStatements();
       return this.#run<R>(query.sql, query.parameters, name);
     }
-    if (status === 'E' && begin !== undefined) {
+    if (alone !== undefined) {
       // The first statement of its transaction: nothing of it is lost by starting it again.
       await this.#client.query({ text: ROLLBACK.sql, values: [] });
       await this.#forgetStatements();
-      await this.#run(begin, [], undefined);
-      this.#begin = undefined;
+      await this.#run(alone, [], undefined);
       return this.#run<R>(query.sql, query.parameters, name);
     }
     this.#stale = true;
@@ -226,3 +233,4 @@ export class PoolDriver implements Driver {
 function quoteIdentifier(name: string): string {
   return `"${name.replaceAll('"', '""')}"`;
 }
+

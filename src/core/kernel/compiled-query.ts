@@ -7,6 +7,7 @@ import {
   PostgresIntrospector,
   PostgresQueryCompiler,
   type Compilable,
+  type RawBuilder,
 } from 'kysely';
 import type { DB } from '../../schema/db.js';
 import { statementName } from './statement-name.js';
@@ -78,7 +79,7 @@ export interface CompiledStatement<P, R> {
  * const [row] = await userById(trx, { id });
  */
 export function compiledQuery<P extends Record<string, unknown>, R>(
-  build: (db: Kysely<DB>, params: P) => Compilable<R>,
+  build: (db: Kysely<DB>, params: P) => Compilable<R> | RawBuilder<R>,
 ): CompiledStatement<P, R> {
   let compiled:
     | { sql: string; name: string; query: CompiledQuery['query']; slots: readonly (string | { value: unknown })[] }
@@ -92,7 +93,8 @@ export function compiledQuery<P extends Record<string, unknown>, R>(
         return `${SLOT}${String(key)}`;
       },
     });
-    const query = build(compiler, standIns).compile();
+    // Query builders compile with their own executor; raw `sql` builders need one passed.
+    const query = (build(compiler, standIns) as { compile(db?: Kysely<DB>): CompiledQuery }).compile(compiler);
     const slots = query.parameters.map((value) =>
       typeof value === 'string' && value.startsWith(SLOT) ? value.slice(SLOT.length) : { value },
     );
@@ -143,7 +145,7 @@ export interface CompiledShapes<S extends string, P, R> {
  * await pending(trx, input.unit ? 'unit' : 'all', input);
  */
 export function compiledShapes<S extends string, P extends Record<string, unknown>, R>(
-  build: (db: Kysely<DB>, params: P, shape: S) => Compilable<R>,
+  build: (db: Kysely<DB>, params: P, shape: S) => Compilable<R> | RawBuilder<R>,
 ): CompiledShapes<S, P, R> {
   const statements = new Map<S, CompiledStatement<P, R>>();
   const statement = (shape: S): CompiledStatement<P, R> => {
