@@ -38,7 +38,9 @@ async function backendPid(db: Kysely<DB>): Promise<number> {
 describe('prepared statements on one connection', () => {
   const testDb = useTestDatabase();
   const opened: Kysely<DB>[] = [];
-  const open = (preparedStatements?: boolean) => {
+  // On unless a test says otherwise: CI also runs the suite with ORG_DATA_PREPARED_STATEMENTS=off.
+  const open = (prepared: boolean | 'from the environment' = true) => {
+    const preparedStatements = prepared === 'from the environment' ? undefined : prepared;
     const db = createDatabase({ connectionString: testDb.current.connectionString, max: 1, preparedStatements });
     opened.push(db);
     return db;
@@ -82,7 +84,7 @@ describe('prepared statements on one connection', () => {
     const saved = process.env.ORG_DATA_PREPARED_STATEMENTS;
     process.env.ORG_DATA_PREPARED_STATEMENTS = 'off';
     try {
-      const byEnv = open();
+      const byEnv = open('from the environment');
       expect(await createRepositories(byEnv).users.findById(userId)).toMatchObject({ id: userId });
       expect(await preparedNames(byEnv)).toEqual([]);
       // The option wins over the environment.
@@ -180,7 +182,7 @@ describe('row-level security with prepared statements on a pool of one alternati
         return { organizationId, userId: user.id, authSubject: user.authSubject };
       }),
     );
-    const app = login.current.connect({ max: 1 });
+    const app = login.current.connect({ max: 1, preparedStatements: true });
     const pids = new Set<number>();
     // More than five executions: PostgreSQL may switch to a generic plan after the fifth.
     for (let round = 0; round < 8; round += 1) {
@@ -217,7 +219,7 @@ describe('a server restart', () => {
     await admin.connect();
     await admin.query('CREATE DATABASE prepared_restart');
     await admin.end();
-    db = createDatabase({ connectionString: withDatabase(server.adminUrl, 'prepared_restart'), max: 1, connectionTimeoutMillis: 2000 });
+    db = createDatabase({ connectionString: withDatabase(server.adminUrl, 'prepared_restart'), max: 1, connectionTimeoutMillis: 2000, preparedStatements: true });
     await migrate(db);
     await seedDefaults(db);
   }, 120_000);
