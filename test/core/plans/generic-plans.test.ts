@@ -10,11 +10,12 @@
 // generic plan again as the application role with the tenant set (row-level security adds the
 // tenant predicate). `EXPLAIN (GENERIC_PLAN)` would need PostgreSQL 16; PREPARE works on 15.
 //
-// What must hold under the generic plan:
+// What is checked under the generic plan:
 // - the pending queue page uses the partial index `user_staff_profiles_pending_queue_idx`
 //   (`WHERE profile_verification_status = 'pending'`): the statement must compare the status to
 //   a literal, since `= $n` cannot prove the index predicate;
-// - the name search uses the trigram GIN index, the metadata searches their jsonb GIN indexes;
+// - the name and metadata searches never fall back to a sequential scan; which index they use,
+//   and where the generic plan loses a GIN index the custom plan has, is pinned below (FINDING);
 // - the entity history with a time range prunes the monthly partitions of `audit_logs`: at
 //   executor start-up with a generic plan ("Subplans Removed"), at plan time with a custom one.
 //
