@@ -49,6 +49,18 @@ export function preparedName(query: CompiledQuery): string | undefined {
   return typeof name === 'string' ? name : undefined;
 }
 
+/** Options of {@link compiledQuery} and {@link compiledShapes}. */
+export interface CompiledQueryOptions {
+  /**
+   * Run the statement as a named prepared statement (when the database's prepared statements
+   * are on). Turn it off for a statement whose best plan depends on its parameter values more
+   * than a generic plan can know (a caller-supplied jsonb containment filter whose selectivity
+   * varies by orders of magnitude): it is then planned on every call, still compiled once.
+   * (Default: `true`)
+   */
+  readonly prepared?: boolean;
+}
+
 /** A statement compiled once, run with whichever executor the caller passes. */
 export interface CompiledStatement<P, R> {
   /** Runs the statement on `db` (a Kysely instance or transaction) with `params`; the rows. */
@@ -80,7 +92,9 @@ export interface CompiledStatement<P, R> {
  */
 export function compiledQuery<P extends Record<string, unknown>, R>(
   build: (db: Kysely<DB>, params: P) => Compilable<R> | RawBuilder<R>,
+  options: CompiledQueryOptions = {},
 ): CompiledStatement<P, R> {
+  const prepared = options.prepared ?? true;
   let compiled:
     | { sql: string; name: string; query: CompiledQuery['query']; slots: readonly (string | { value: unknown })[] }
     | undefined;
@@ -108,7 +122,9 @@ export function compiledQuery<P extends Record<string, unknown>, R>(
     compiled ??= compile();
     const { sql, name, query, slots } = compiled;
     const parameters = slots.map((slot) => (typeof slot === 'string' ? params[slot] : slot.value));
-    const statement: NamedCompiledQuery<R> = { sql, name, query, parameters, queryId: createQueryId() };
+    const queryId = createQueryId();
+    const named: NamedCompiledQuery<R> = { sql, name, query, parameters, queryId };
+    const statement: CompiledQuery<R> = prepared ? named : { sql, query, parameters, queryId };
     const result = await db.executeQuery<R>(statement);
     return result.rows;
   };
@@ -146,12 +162,13 @@ export interface CompiledShapes<S extends string, P, R> {
  */
 export function compiledShapes<S extends string, P extends Record<string, unknown>, R>(
   build: (db: Kysely<DB>, params: P, shape: S) => Compilable<R> | RawBuilder<R>,
+  options: CompiledQueryOptions = {},
 ): CompiledShapes<S, P, R> {
   const statements = new Map<S, CompiledStatement<P, R>>();
   const statement = (shape: S): CompiledStatement<P, R> => {
     let found = statements.get(shape);
     if (!found) {
-      found = compiledQuery((db, params: P) => build(db, params, shape));
+      found = compiledQuery((db, params: P) => build(db, params, shape), options);
       statements.set(shape, found);
     }
     return found;
