@@ -55,7 +55,8 @@ import type { BenchGroup } from './bench/case.js';
 import { GROUPS } from './bench/cases/index.js';
 import { checkDisk } from './bench/cases/history/audit-rows.js';
 import { readConfig, type BenchConfig } from './bench/config.js';
-import { runGroup, sharedData, type CheckOutcome } from './bench/runner.js';
+import { runGroup, sharedData, type CheckOutcome, type GroupOutcome } from './bench/runner.js';
+import { latencySummary, throughputSummary, unnamedList } from './bench/summary.js';
 import {
   count,
   countRows,
@@ -116,16 +117,33 @@ async function printRowCounts(pool: pg.Pool): Promise<void> {
   console.log();
 }
 
+/** The statements sent unnamed, as lines for stderr/stdout (empty when none). */
+function unnamedReport(checks: readonly CheckOutcome[]): string[] {
+  const lines = unnamedList(checks);
+  if (lines.length === 0) return [];
+  return [
+    `${lines.length} repository statement${lines.length === 1 ? ' is' : 's are'} sent UNNAMED where the raw prepared side ` +
+      'names it (not yet declared with compiledQuery; [cases that saw it] expected name: SQL):',
+    ...lines,
+  ];
+}
+
 /** The --verify summary: one line per case; true when every check passed. */
-function printChecks(checks: readonly CheckOutcome[]): boolean {
+function printChecks(checks: readonly CheckOutcome[], failOnUnnamed: boolean): boolean {
   const failed = checks.filter((c) => c.error);
   for (const c of checks) {
-    console.log(`${c.error ? 'FAIL' : 'ok  '} ${c.label} (${c.statements} statements compared)`);
+    const note = c.unnamed.length ? `; ${c.unnamed.length} statement${c.unnamed.length === 1 ? '' : 's'} unnamed` : '';
+    const verdict = c.error || (failOnUnnamed && c.unnamed.length) ? 'FAIL' : 'ok  ';
+    console.log(`${verdict} ${c.label} (${c.statements} statements compared${note})`);
   }
   for (const c of failed) {
     console.error(`\nFAIL ${c.label}\n${c.error!.message}`);
   }
+  const unnamed = unnamedReport(checks);
+  if (unnamed.length) console.log(`\n${unnamed.join('\n')}`);
   const statements = checks.reduce((n, c) => n + c.statements, 0);
+  const unnamedCount = unnamedList(checks).length;
+  const unnamedFails = failOnUnnamed && unnamedCount > 0;
   console.log(
     failed.length
       ? `\nbench:verify: ${failed.length} of ${checks.length} cases FAILED: a repository no longer sends the SQL its case ` +
@@ -133,7 +151,33 @@ function printChecks(checks: readonly CheckOutcome[]): boolean {
       : `\nbench:verify: ${checks.length} cases, ${statements} statements: the raw SQL is the repositories' SQL and both ` +
           `return the same rows (${elapsedSeconds().toFixed(1)} s).`,
   );
-  return failed.length === 0;
+  if (unnamedFails) {
+    console.log(
+      `bench:verify: FAILED: ${unnamedCount} repository statements are not sent as the named prepared statements ` +
+        'the raw prepared side sends (listed above; --allow-unnamed lists them without failing).',
+    );
+  } else if (unnamedCount) {
+    console.log(`bench:verify: ${unnamedCount} statements unnamed, allowed by --allow-unnamed.`);
+  }
+  return failed.length === 0 && !unnamedFails;
+}
+
+/** The summary at the top of the timing report. */
+function printSummary(groups: readonly BenchGroup[], outcomes: readonly GroupOutcome[], config: BenchConfig): void {
+  console.log('## Summary: repository vs raw pg and raw pg with prepared statements\n');
+  console.log(latencySummary(outcomes.map((o, k) => ({ section: groups[k]!.section, results: o.results }))));
+  console.log();
+  const throughput = outcomes.flatMap((o) => o.throughput);
+  if (config.throughput) {
+    console.log('### Throughput, 16 concurrent callers\n');
+    console.log(throughputSummary(throughput, config.throughputRounds, config.throughputSeconds));
+    console.log();
+  }
+  const unnamed = unnamedReport(outcomes.flatMap((o) => o.checks));
+  if (unnamed.length) {
+    console.log(`### Statements sent unnamed\n\n${unnamed.join('\n')}\n`);
+    console.log('Where the repository sends a statement unnamed, its raw prepared comparison is not like for like.\n');
+  }
 }
 
 async function main(): Promise<boolean> {
@@ -148,14 +192,12 @@ async function main(): Promise<boolean> {
     setup = openConnections(url);
     await step('migrating', () => migrate(setup!.db));
     if (config.mode === 'timing') await printEnvironment(setup.pool, config, groups);
-    const ctx = { url, setup, sizes: config.sizes, mode: config.mode, shared: sharedData() };
-    const checks: CheckOutcome[] = [];
-    for (const group of groups) {
-      const outcome = await runGroup(group, ctx);
-      checks.push(...outcome.checks);
-      if (outcome.markdown !== undefined) console.log(`## ${group.title}\n\n${outcome.markdown}\n`);
-    }
-    if (config.mode === 'verify') return printChecks(checks);
+    const ctx = { url, setup, sizes: config.sizes, mode: config.mode, shared: sharedData(), config };
+    const outcomes: GroupOutcome[] = [];
+    for (const group of groups) outcomes.push(await runGroup(group, ctx));
+    if (config.mode === 'verify') return printChecks(outcomes.flatMap((o) => o.checks), config.failOnUnnamed);
+    printSummary(groups, outcomes, config);
+    for (const [k, group] of groups.entries()) console.log(`## ${group.title}\n\n${outcomes[k]!.markdown}\n`);
     await printRowCounts(setup.pool);
     console.log(`Total runtime ${(elapsedSeconds() / 60).toFixed(1)} min.`);
     return true;
