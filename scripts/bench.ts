@@ -4,12 +4,16 @@
 //
 // Always an embedded PostgreSQL (DATABASE_URL is ignored; its data directory is under the OS
 // tmpdir) and one database. The benchmark is a list of cases (scripts/bench/cases/<section>/,
-// one file each), grouped in sections; each case is one operation two ways: `repo` through the
-// repositories, `raw` the same SQL hand-written with plain `pg`. The runner
+// one file each), grouped in sections; each case is one operation through the repositories
+// (`repo`) and as the same SQL hand-written with plain `pg` (`raw`, unnamed statements), the
+// latter also on pools that name each statement as the repositories' driver does (`raw
+// prepared`, scripts/bench/prepared.ts; transaction control unnamed). The runner
 // (scripts/bench/runner.ts), per section: seeds every case's data on setup connections; then
 // per case opens fresh connections (a backend that loaded or scanned the data answers faster,
 // which would favour whichever side shared it), runs the case's same-SQL check, and times the
-// sides. Sections:
+// sides; then the section's throughput with 16 concurrent callers (scripts/bench/throughput.ts).
+// The report opens with a summary of every case against both raw sides (PASS/FAIL per target of
+// issue 9). Sections:
 //
 //   identity  users.findById, access.hasPermission, users.register and findById through
 //             CamelCasePlugin, on 10 organizations × 5,000 users (seedDevData)
@@ -26,8 +30,10 @@
 // that record every statement as pg receives it (both sides' pools record each client.query) and
 // fails unless the raw side sent the repository's statements byte for byte (the transition
 // UPDATE up to whitespace), `begin`/`commit` included, with the same parameters, and both
-// returned the same rows. Inputs that must differ between two calls (a new user's id, now())
-// are masked, never skipped.
+// returned the same rows; and that every repository statement carries the name raw prepared
+// gives it. Statements the repository sends unnamed are listed together (--verify fails on them
+// unless --allow-unnamed; timing lists them under the summary). Inputs that must differ between
+// two calls (a new user's id, now()) are masked, never skipped.
 //
 // Timing: the sides of a case run interleaved in one process: every iteration runs each side
 // once on the same input (two sides alternate which goes first, more run in a seeded random
@@ -39,9 +45,12 @@
 // whatever they are): reads within 10% of raw pg (median ratio <= 1.10); the tenant path within
 // 5% (<= 1.05); keyset page 500 within 1.5× of page 1.
 //
+// Flags: --verify; --only <section,…> (one section quickly; wins over BENCH_SECTIONS);
+// --allow-unnamed; --no-throughput.
 // Environment (timing only; --verify uses fixed tiny sizes; defaults are the issue's sizes; the
 // full run takes ~12 min on 2 cores and ~11 GB under the OS tmpdir):
 //   BENCH_SECTIONS=identity,verify,tenant,queue,history,documents   which sections to run
+//   BENCH_THROUGHPUT_ROUNDS=5   BENCH_THROUGHPUT_SECONDS=2
 //   BENCH_DOCUMENTS=1000000   BENCH_CLIENTS=1000
 //   BENCH_PROFILES=1000000   BENCH_QUEUE_PAGE=500
 //   BENCH_AUDIT_ROWS=10000000   BENCH_AUDIT_ENTITIES=100000   BENCH_AUDIT_MONTHS=24

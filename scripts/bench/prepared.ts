@@ -10,7 +10,7 @@ import { statementName } from '../../src/core/kernel/statement-name.js';
 import type { Connections } from './support.js';
 
 /** Whether `sql` is transaction control, which the driver never names. */
-export function isTransactionControl(sql: string): boolean {
+function isTransactionControl(sql: string): boolean {
   return /^\s*(begin|start\s+transaction|commit|end|rollback|abort|savepoint|release)\b/i.test(sql);
 }
 

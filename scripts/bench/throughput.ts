@@ -21,14 +21,14 @@ import { openConnections, openRawPrepared, progress, type Connections } from './
 import { assertConsumed, pendingLists, type VerifyState } from './verify-states.js';
 
 /** Concurrent callers per side (and connections per side's pool). */
-export const CALLERS = 16;
+const CALLERS = 16;
 /** Calls per side in the --verify smoke. */
 const SMOKE_CALLS = 4;
 /** The target of issue 9: repo ≥ 0.95 × raw prepared. */
 export const THROUGHPUT_TARGET = 0.95;
 
 /** The sides of a throughput run, in the first round's order. */
-export const THROUGHPUT_SIDES = ['repo', 'raw prepared', 'raw'] as const;
+const THROUGHPUT_SIDES = ['repo', 'raw prepared', 'raw'] as const;
 type ThroughputSide = (typeof THROUGHPUT_SIDES)[number];
 
 /** The state each side runs on, and what to check afterwards. */
@@ -43,7 +43,7 @@ interface Prepared {
 interface ThroughputCase {
   readonly section: Section;
   readonly case: AnyCase;
-  /** States for the sides; `calls` is the most any side will make (Infinity in a timing run). */
+  /** The sides' states and how many calls each side may make (`smoke`: a few). */
   readonly prepare: (ctx: SeedContext, smoke: boolean) => Promise<Prepared>;
 }
 
