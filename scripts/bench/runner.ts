@@ -119,8 +119,9 @@ export async function runGroup(group: BenchGroup, ctx: RunContext): Promise<Grou
       }
       if (mode === 'verify') continue;
       const ownState = RAW_PREPARED_STATES.get(c);
+      const loop = c.measure ? MEASURED_CASE_LATENCY : c;
       const preparedState = ownState
-        ? await step(`${label}: raw prepared side's own inputs`, () => ownState(seedContext(c.measure ? MEASURED_CASE_LATENCY.iterations + MEASURED_CASE_LATENCY.warmup : c.iterations + c.warmup)))
+        ? await step(`${label}: raw prepared side's own inputs`, () => ownState(seedContext(loop.iterations + loop.warmup)))
         : state;
       const sides = () => bindSides(c, state, on, { state: preparedState, on: preparedOn });
       if (c.measure) {

@@ -144,7 +144,9 @@ export async function measureThroughput(t: ThroughputCase, ctx: SeedContext, opt
     // Per round and side, at most an equal share of the side's inputs (warm-up round included).
     const limit = Number.isFinite(prepared.capacity) ? Math.floor(prepared.capacity / (rounds + 1)) : Infinity;
     for (const side of THROUGHPUT_SIDES) await round(run[side], seconds / 2, limit);
-    const totals = Object.fromEntries(THROUGHPUT_SIDES.map((s) => [s, { calls: 0, seconds: 0, rates: [] as number[] }])) as ThroughputResult['totals'];
+    const totals = Object.fromEntries(
+      THROUGHPUT_SIDES.map((s) => [s, { calls: 0, seconds: 0, rates: [] as number[] }]),
+    ) as ThroughputResult['totals'];
     for (let r = 0; r < rounds; r += 1) {
       const order = r % 2 === 0 ? THROUGHPUT_SIDES : [...THROUGHPUT_SIDES].reverse();
       for (const side of order) {

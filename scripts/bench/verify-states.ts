@@ -22,8 +22,12 @@ const CASE_ORGANIZATIONS = 1;
  * of pending profiles per entry of `counts` (`Infinity`: an equal share of what is left). Each
  * organization may be used once per run.
  */
-export async function pendingLists(ctx: SeedContext, index: number, counts: readonly number[]): Promise<{ organizationId: string; verifierId: string; lists: Pending[][] }> {
-  assert.ok(index >= CASE_ORGANIZATIONS, 'the first organization is the verify case\'s own');
+export async function pendingLists(
+  ctx: SeedContext,
+  index: number,
+  counts: readonly number[],
+): Promise<{ organizationId: string; verifierId: string; lists: Pending[][] }> {
+  assert.ok(index >= CASE_ORGANIZATIONS, "the first organization is the verify case's own");
   const organizations = await seedWorld(ctx);
   const organizationId = organizations[index];
   if (!organizationId) throw new Error(`verify states: organization ${index + 1} needed, ${organizations.length} seeded`);
