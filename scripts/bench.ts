@@ -4,12 +4,16 @@
 //
 // Always an embedded PostgreSQL (DATABASE_URL is ignored; its data directory is under the OS
 // tmpdir) and one database. The benchmark is a list of cases (scripts/bench/cases/<section>/,
-// one file each), grouped in sections; each case is one operation two ways: `repo` through the
-// repositories, `raw` the same SQL hand-written with plain `pg`. The runner
+// one file each), grouped in sections; each case is one operation through the repositories
+// (`repo`) and as the same SQL hand-written with plain `pg` (`raw`, unnamed statements), the
+// latter also on pools that name each statement as the repositories' driver does (`raw
+// prepared`, scripts/bench/prepared.ts; transaction control unnamed). The runner
 // (scripts/bench/runner.ts), per section: seeds every case's data on setup connections; then
 // per case opens fresh connections (a backend that loaded or scanned the data answers faster,
 // which would favour whichever side shared it), runs the case's same-SQL check, and times the
-// sides. Sections:
+// sides; then the section's throughput with 16 concurrent callers (scripts/bench/throughput.ts).
+// The report opens with a summary of every case against both raw sides (PASS/FAIL per target of
+// issue 9). Sections:
 //
 //   identity  users.findById, access.hasPermission, users.register and findById through
 //             CamelCasePlugin, on 10 organizations × 5,000 users (seedDevData)
@@ -26,8 +30,10 @@
 // that record every statement as pg receives it (both sides' pools record each client.query) and
 // fails unless the raw side sent the repository's statements byte for byte (the transition
 // UPDATE up to whitespace), `begin`/`commit` included, with the same parameters, and both
-// returned the same rows. Inputs that must differ between two calls (a new user's id, now())
-// are masked, never skipped.
+// returned the same rows; and that every repository statement carries the name raw prepared
+// gives it. Statements the repository sends unnamed are listed together (--verify fails on them
+// unless --allow-unnamed; timing lists them under the summary). Inputs that must differ between
+// two calls (a new user's id, now()) are masked, never skipped.
 //
 // Timing: the sides of a case run interleaved in one process: every iteration runs each side
 // once on the same input (two sides alternate which goes first, more run in a seeded random
@@ -39,9 +45,12 @@
 // whatever they are): reads within 10% of raw pg (median ratio <= 1.10); the tenant path within
 // 5% (<= 1.05); keyset page 500 within 1.5× of page 1.
 //
+// Flags: --verify; --only <section,…> (one section quickly; wins over BENCH_SECTIONS);
+// --allow-unnamed; --no-throughput.
 // Environment (timing only; --verify uses fixed tiny sizes; defaults are the issue's sizes; the
 // full run takes ~12 min on 2 cores and ~11 GB under the OS tmpdir):
 //   BENCH_SECTIONS=identity,verify,tenant,queue,history,documents   which sections to run
+//   BENCH_THROUGHPUT_ROUNDS=5   BENCH_THROUGHPUT_SECONDS=2
 //   BENCH_DOCUMENTS=1000000   BENCH_CLIENTS=1000
 //   BENCH_PROFILES=1000000   BENCH_QUEUE_PAGE=500
 //   BENCH_AUDIT_ROWS=10000000   BENCH_AUDIT_ENTITIES=100000   BENCH_AUDIT_MONTHS=24
@@ -55,7 +64,8 @@ import type { BenchGroup } from './bench/case.js';
 import { GROUPS } from './bench/cases/index.js';
 import { checkDisk } from './bench/cases/history/audit-rows.js';
 import { readConfig, type BenchConfig } from './bench/config.js';
-import { runGroup, sharedData, type CheckOutcome } from './bench/runner.js';
+import { runGroup, sharedData, type CheckOutcome, type GroupOutcome } from './bench/runner.js';
+import { latencySummary, throughputSummary, unnamedList } from './bench/summary.js';
 import {
   count,
   countRows,
@@ -116,16 +126,33 @@ async function printRowCounts(pool: pg.Pool): Promise<void> {
   console.log();
 }
 
+/** The statements sent unnamed, as lines for stderr/stdout (empty when none). */
+function unnamedReport(checks: readonly CheckOutcome[]): string[] {
+  const lines = unnamedList(checks);
+  if (lines.length === 0) return [];
+  return [
+    `${lines.length} repository statement${lines.length === 1 ? ' is' : 's are'} sent UNNAMED where the raw prepared side ` +
+      'names it (not yet declared with compiledQuery; [cases that saw it] expected name: SQL):',
+    ...lines,
+  ];
+}
+
 /** The --verify summary: one line per case; true when every check passed. */
-function printChecks(checks: readonly CheckOutcome[]): boolean {
+function printChecks(checks: readonly CheckOutcome[], failOnUnnamed: boolean): boolean {
   const failed = checks.filter((c) => c.error);
   for (const c of checks) {
-    console.log(`${c.error ? 'FAIL' : 'ok  '} ${c.label} (${c.statements} statements compared)`);
+    const note = c.unnamed.length ? `; ${c.unnamed.length} statement${c.unnamed.length === 1 ? '' : 's'} unnamed` : '';
+    const verdict = c.error || (failOnUnnamed && c.unnamed.length) ? 'FAIL' : 'ok  ';
+    console.log(`${verdict} ${c.label} (${c.statements} statements compared${note})`);
   }
   for (const c of failed) {
     console.error(`\nFAIL ${c.label}\n${c.error!.message}`);
   }
+  const unnamed = unnamedReport(checks);
+  if (unnamed.length) console.log(`\n${unnamed.join('\n')}`);
   const statements = checks.reduce((n, c) => n + c.statements, 0);
+  const unnamedCount = unnamedList(checks).length;
+  const unnamedFails = failOnUnnamed && unnamedCount > 0;
   console.log(
     failed.length
       ? `\nbench:verify: ${failed.length} of ${checks.length} cases FAILED: a repository no longer sends the SQL its case ` +
@@ -133,7 +160,33 @@ function printChecks(checks: readonly CheckOutcome[]): boolean {
       : `\nbench:verify: ${checks.length} cases, ${statements} statements: the raw SQL is the repositories' SQL and both ` +
           `return the same rows (${elapsedSeconds().toFixed(1)} s).`,
   );
-  return failed.length === 0;
+  if (unnamedFails) {
+    console.log(
+      `bench:verify: FAILED: ${unnamedCount} repository statements are not sent as the named prepared statements ` +
+        'the raw prepared side sends (listed above; --allow-unnamed lists them without failing).',
+    );
+  } else if (unnamedCount) {
+    console.log(`bench:verify: ${unnamedCount} statements unnamed, allowed by --allow-unnamed.`);
+  }
+  return failed.length === 0 && !unnamedFails;
+}
+
+/** The summary at the top of the timing report. */
+function printSummary(groups: readonly BenchGroup[], outcomes: readonly GroupOutcome[], config: BenchConfig): void {
+  console.log('## Summary: repository vs raw pg and raw pg with prepared statements\n');
+  console.log(latencySummary(outcomes.map((o, k) => ({ section: groups[k]!.section, results: o.results }))));
+  console.log();
+  const throughput = outcomes.flatMap((o) => o.throughput);
+  if (config.throughput) {
+    console.log('### Throughput, 16 concurrent callers\n');
+    console.log(throughputSummary(throughput, config.throughputRounds, config.throughputSeconds));
+    console.log();
+  }
+  const unnamed = unnamedReport(outcomes.flatMap((o) => o.checks));
+  if (unnamed.length) {
+    console.log(`### Statements sent unnamed\n\n${unnamed.join('\n')}\n`);
+    console.log('Where the repository sends a statement unnamed, its raw prepared comparison is not like for like.\n');
+  }
 }
 
 async function main(): Promise<boolean> {
@@ -148,14 +201,12 @@ async function main(): Promise<boolean> {
     setup = openConnections(url);
     await step('migrating', () => migrate(setup!.db));
     if (config.mode === 'timing') await printEnvironment(setup.pool, config, groups);
-    const ctx = { url, setup, sizes: config.sizes, mode: config.mode, shared: sharedData() };
-    const checks: CheckOutcome[] = [];
-    for (const group of groups) {
-      const outcome = await runGroup(group, ctx);
-      checks.push(...outcome.checks);
-      if (outcome.markdown !== undefined) console.log(`## ${group.title}\n\n${outcome.markdown}\n`);
-    }
-    if (config.mode === 'verify') return printChecks(checks);
+    const ctx = { url, setup, sizes: config.sizes, mode: config.mode, shared: sharedData(), config };
+    const outcomes: GroupOutcome[] = [];
+    for (const group of groups) outcomes.push(await runGroup(group, ctx));
+    if (config.mode === 'verify') return printChecks(outcomes.flatMap((o) => o.checks), config.failOnUnnamed);
+    printSummary(groups, outcomes, config);
+    for (const [k, group] of groups.entries()) console.log(`## ${group.title}\n\n${outcomes[k]!.markdown}\n`);
     await printRowCounts(setup.pool);
     console.log(`Total runtime ${(elapsedSeconds() / 60).toFixed(1)} min.`);
     return true;

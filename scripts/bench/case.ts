@@ -23,7 +23,11 @@ export interface SeedContext {
   /** The setup connections: data is loaded here, never timed here. */
   readonly setup: Connections;
   readonly sizes: Sizes;
-  /** Calls each side will make, warm-up included (0 in --verify): what a case that consumes rows must prepare. */
+  /**
+   * Calls each of `repo` and `raw` will make, warm-up included (0 in --verify): what a case that
+   * consumes rows must prepare. The raw prepared side runs the case's `raw` on the same state,
+   * except for cases the runner gives a state of its own (verify: runner.ts).
+   */
   readonly calls: number;
   /** Runs `load` once per run for `key` and returns its result to every case that asks. */
   shared<T>(key: string, load: () => Promise<T>): Promise<T>;
@@ -60,14 +64,17 @@ export interface Check<S> {
   run(side: Side<S>, i: number): Promise<Recorded>;
   /**
    * Runs `repo` and `raw` once each at iteration `i` on recording connections and fails unless
-   * they sent the same statements (text, then parameters) and their results agree.
+   * they sent the same statements (text, then parameters) and their results agree. `raw` runs on
+   * a pool that names statements as the raw prepared side does; a repository statement without
+   * that name is collected as unnamed (check.ts), another name fails.
    */
   compare(repo: Side<S>, raw: Side<S>, i: number, what: string, options?: CompareOptions): Promise<{ repo: unknown; raw: unknown }>;
   /** {@link compare} of the case's own `repo` and `raw`. */
   same(i: number, options?: CompareOptions): Promise<{ repo: unknown; raw: unknown }>;
   /**
-   * Fails unless `sent` is exactly `expected` (text and parameters of every statement): for
-   * operations whose two calls cannot share inputs (two versions added to one document).
+   * Fails unless `sent` is exactly `expected` (text and parameters of every statement, and the
+   * names the raw prepared side gives those texts): for operations whose two calls cannot share
+   * inputs (two versions added to one document).
    */
   expect(sent: readonly SentQuery[], expected: readonly (readonly [string, readonly unknown[]])[], what: string): void;
 }
@@ -109,7 +116,7 @@ export function defineCase<S>(definition: BenchCase<S>): BenchCase<S> {
 export interface CaseResult {
   readonly case: AnyCase;
   readonly state: any;
-  /** Latencies per side name (`repo`, `raw` and the `also` names); empty when `measure` ran. */
+  /** Latencies per side name (`repo`, `raw`, `raw prepared` and the `also` names). */
   readonly latencies: Readonly<Record<string, Latencies>>;
   /** What `measure` returned. */
   readonly custom?: unknown;

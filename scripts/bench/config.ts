@@ -41,9 +41,21 @@ export interface Sizes {
 /** One run: `timing` measures every case; `verify` runs only the same-SQL and same-results checks. */
 export interface BenchConfig {
   readonly mode: 'timing' | 'verify';
-  /** Sections to run, BENCH_SECTIONS (comma-separated; default all). */
+  /** Sections to run: `--only a,b`, else BENCH_SECTIONS (comma-separated; default all). */
   readonly sections: ReadonlySet<Section>;
   readonly sizes: Sizes;
+  /**
+   * Whether repository statements sent unnamed where the raw prepared side names them fail
+   * the run (`--verify`; `--allow-unnamed` lists them without failing). Timing runs list them
+   * in the summary and go on.
+   */
+  readonly failOnUnnamed: boolean;
+  /** The 16-caller throughput runs (timing: `--no-throughput` skips them; --verify: a smoke of a few calls). */
+  readonly throughput: boolean;
+  /** Rounds per side of each throughput case, BENCH_THROUGHPUT_ROUNDS (default 5). */
+  readonly throughputRounds: number;
+  /** Seconds per round, BENCH_THROUGHPUT_SECONDS (default 2). */
+  readonly throughputSeconds: number;
 }
 
 /** The sizes of `--verify`: every check on every case, in seconds. */
@@ -93,24 +105,50 @@ function timingSizes(env: NodeJS.ProcessEnv): Sizes {
   };
 }
 
-/** Reads the mode from `argv` (`--verify`) and the sections and sizes from `env`. */
-export function readConfig(argv: readonly string[] = process.argv.slice(2), env: NodeJS.ProcessEnv = process.env): BenchConfig {
-  for (const arg of argv) {
-    if (arg !== '--verify') throw new Error(`unknown argument ${arg} (known: --verify)`);
-  }
-  const requested = (env.BENCH_SECTIONS ?? SECTIONS.join(','))
+const USAGE = 'known: --verify, --only <section,…>, --allow-unnamed, --no-throughput';
+
+function parseSections(text: string, from: string): Section[] {
+  const requested = text
     .split(',')
     .map((s) => s.trim())
     .filter(Boolean);
   for (const name of requested) {
     if (!(SECTIONS as readonly string[]).includes(name)) {
-      throw new Error(`BENCH_SECTIONS: unknown section ${name} (known: ${SECTIONS.join(', ')})`);
+      throw new Error(`${from}: unknown section ${name} (known: ${SECTIONS.join(', ')})`);
     }
   }
-  const verify = argv.includes('--verify');
+  return requested as Section[];
+}
+
+/**
+ * Reads the mode and options from `argv` (`--verify`, `--only identity,verify` or
+ * `--only=identity`, `--allow-unnamed`, `--no-throughput`) and the sections and sizes from
+ * `env` (`--only` wins over BENCH_SECTIONS).
+ */
+export function readConfig(argv: readonly string[] = process.argv.slice(2), env: NodeJS.ProcessEnv = process.env): BenchConfig {
+  let only: Section[] | undefined;
+  const flags = new Set<string>();
+  for (let k = 0; k < argv.length; k += 1) {
+    const arg = argv[k]!;
+    if (arg === '--only' || arg.startsWith('--only=')) {
+      const value = arg === '--only' ? argv[++k] : arg.slice('--only='.length);
+      if (!value) throw new Error(`--only needs a section list (${SECTIONS.join(', ')})`);
+      only = [...(only ?? []), ...parseSections(value, '--only')];
+    } else if (arg === '--verify' || arg === '--allow-unnamed' || arg === '--no-throughput') {
+      flags.add(arg);
+    } else {
+      throw new Error(`unknown argument ${arg} (${USAGE})`);
+    }
+  }
+  const requested = only ?? parseSections(env.BENCH_SECTIONS ?? SECTIONS.join(','), 'BENCH_SECTIONS');
+  const verify = flags.has('--verify');
   return {
     mode: verify ? 'verify' : 'timing',
-    sections: new Set(requested as Section[]),
+    sections: new Set(requested),
     sizes: verify ? TINY : timingSizes(env),
+    failOnUnnamed: verify && !flags.has('--allow-unnamed'),
+    throughput: verify || !flags.has('--no-throughput'),
+    throughputRounds: intFromEnv(env, 'BENCH_THROUGHPUT_ROUNDS', 5, 1),
+    throughputSeconds: intFromEnv(env, 'BENCH_THROUGHPUT_SECONDS', 2, 1),
   };
 }

@@ -7,6 +7,7 @@ import pg from 'pg';
 import { createDatabase, createPool } from '../../src/core/database/create-database.js';
 import { databaseOverPool } from '../../src/core/database/database-over-pool.js';
 import type { DB } from '../../src/schema/db.js';
+import { nameStatements, openPreparedConnections } from './prepared.js';
 
 /** Connections per pool; calls run one at a time, so one would do. */
 export const POOL_SIZE = 4;
@@ -60,8 +61,8 @@ const RAW_OPTIONS = '-c TimeZone=UTC';
  * `server.stop()` then terminates them (57P01) an idle client emits 'error', which crashes the
  * process unless the pool has a listener (`createPool` has one too).
  */
-function createRawPool(url: string): pg.Pool {
-  const pool = new pg.Pool({ connectionString: url, max: POOL_SIZE, options: RAW_OPTIONS });
+function createRawPool(url: string, max: number): pg.Pool {
+  const pool = new pg.Pool({ connectionString: url, max, options: RAW_OPTIONS });
   pool.on('error', () => undefined);
   return pool;
 }
@@ -79,9 +80,9 @@ export interface Connections {
  * backend that had loaded (or scanned) the audit rows answered the same history query about
  * 15% faster than a fresh backend, which favoured whichever side shared the loader's connection.
  */
-export function openConnections(url: string): Connections {
-  const db = createDatabase({ connectionString: url, max: POOL_SIZE });
-  const pool = createRawPool(url);
+export function openConnections(url: string, max = POOL_SIZE): Connections {
+  const db = createDatabase({ connectionString: url, max });
+  const pool = createRawPool(url, max);
   return {
     db,
     pool,
@@ -90,6 +91,15 @@ export function openConnections(url: string): Connections {
       await db.destroy();
     },
   };
+}
+
+/**
+ * The raw prepared side's connections beside `base` (see prepared.ts): a raw pool of `max`
+ * connections, opened with the raw side's options, that names its statements as the
+ * repositories' driver does.
+ */
+export function openRawPrepared(url: string, base: Connections, max = POOL_SIZE): Connections {
+  return openPreparedConnections(url, base, max, RAW_OPTIONS);
 }
 
 /** One statement a client sent: its text, parameters and prepared-statement name (if any). */
@@ -130,12 +140,18 @@ export function createRecordingDatabase(url: string): { db: Kysely<DB>; sent: Se
   return { db: databaseOverPool(pool), sent };
 }
 
-/** A raw pool on one connection (as the raw side runs on) that records every statement. */
-export function createRecordingPool(url: string): { pool: pg.Pool; sent: SentQuery[] } {
+/**
+ * A raw pool on one connection (as the raw side runs on) that records every statement. With
+ * `named`, it names its statements as the raw prepared side's pools do, and records them with
+ * their names (the recording sees what pg receives).
+ */
+export function createRecordingPool(url: string, { named = false } = {}): { pool: pg.Pool; sent: SentQuery[] } {
   const sent: SentQuery[] = [];
   const pool = new pg.Pool({ connectionString: url, max: 1, options: RAW_OPTIONS });
   pool.on('error', () => undefined);
+  // 'connect' listeners run in order: the naming wrapper goes around the recording one.
   recordStatements(pool, sent);
+  if (named) nameStatements(pool);
   return { pool, sent };
 }
 
