@@ -14,7 +14,7 @@ export function historyShape(present: Readonly<Partial<Record<HistoryBound, unkn
 }
 
 /** Parameters of {@link entityHistoryPage} (bounds only read by the shapes that have them). */
-export interface EntityHistoryParams extends Record<string, unknown> {
+export type EntityHistoryParams = {
   readonly type: string;
   readonly id: string;
   /** The cursor: an `event_id`, as digits. */
@@ -23,7 +23,7 @@ export interface EntityHistoryParams extends Record<string, unknown> {
   readonly to?: Date;
   /** The page size plus one. */
   readonly limit: number;
-}
+};
 
 /** One page (plus one row) of an entity's history, oldest first (see {@link historyShape}). */
 export const entityHistoryPage = compiledShapes((db, p: EntityHistoryParams, shape: string) => {

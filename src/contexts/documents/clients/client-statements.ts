@@ -17,7 +17,7 @@ export function clientChangeShape(changes: ReadonlySet<ClientChange>): string {
 }
 
 /** Parameters of {@link updateClient}; only the shape's fields are read. */
-export interface ClientUpdateParams extends Record<string, unknown> {
+export type ClientUpdateParams = {
   readonly id: string;
   readonly name?: string;
   /** JSON text of the metadata document. */
@@ -25,7 +25,7 @@ export interface ClientUpdateParams extends Record<string, unknown> {
   readonly managerUserId?: string | null;
   readonly status?: Client['status'];
   readonly updatedBy: string | null;
-}
+};
 
 /**
  * Updates one client row and returns it: the shape (see {@link clientChangeShape}) says which
@@ -59,7 +59,7 @@ export const lockClient = compiledShapes((db, p: { id: string }, shape: 'live' |
 );
 
 /** Parameters of {@link insertClient} (`status` only read by the `status` shape). */
-export interface ClientInsertParams extends Record<string, unknown> {
+export type ClientInsertParams = {
   readonly organizationId: string;
   readonly code: string;
   readonly name: string;
@@ -68,7 +68,7 @@ export interface ClientInsertParams extends Record<string, unknown> {
   readonly metadata: string;
   readonly managerUserId: string | null;
   readonly actor: string | null;
-}
+};
 
 /** Inserts a client; the `default` shape leaves the status to the column default. */
 export const insertClient = compiledShapes((db, p: ClientInsertParams, shape: 'status' | 'default') =>
@@ -104,7 +104,7 @@ export const clientByCode = compiledQuery((db, p: { org: string; code: string })
 export type ClientListFilter = 'all' | 'status' | 'metadata';
 
 /** Parameters of {@link clientPage} (only the shape's fields are read). */
-export interface ClientPageParams extends Record<string, unknown> {
+export type ClientPageParams = {
   readonly org: string;
   readonly status?: Client['status'];
   /** JSON text of the containment document. */
@@ -113,7 +113,7 @@ export interface ClientPageParams extends Record<string, unknown> {
   readonly afterId?: string;
   /** The page size plus one. */
   readonly limit: number;
-}
+};
 
 /** One page (plus one row) of the organization's live clients by (code, id), filtered, after a cursor or not. */
 export const clientPage = compiledShapes(

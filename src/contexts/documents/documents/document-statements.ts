@@ -33,7 +33,7 @@ export const setDocumentDeleted = compiledShapes((db, p: { id: string; actor: st
 );
 
 /** Parameters of {@link insertDocument}. */
-export interface DocumentInsertParams extends Record<string, unknown> {
+export type DocumentInsertParams = {
   readonly clientId: string;
   readonly originalName: string;
   readonly storageKey: string;
@@ -41,7 +41,7 @@ export interface DocumentInsertParams extends Record<string, unknown> {
   /** JSON text of the metadata document. */
   readonly metadata: string;
   readonly actor: string | null;
-}
+};
 
 /** INSERT … SELECT from the live client: a missing or deleted client inserts nothing. */
 export const insertDocument = compiledQuery((db, p: DocumentInsertParams) =>
@@ -68,7 +68,7 @@ export const insertDocument = compiledQuery((db, p: DocumentInsertParams) =>
 );
 
 /** Parameters of {@link insertDocumentVersion}. */
-export interface VersionInsertParams extends Record<string, unknown> {
+export type VersionInsertParams = {
   readonly organizationId: string;
   readonly documentId: string;
   readonly versionNumber: number;
@@ -76,7 +76,7 @@ export interface VersionInsertParams extends Record<string, unknown> {
   readonly checksumSha256: string;
   readonly sizeBytes: number;
   readonly actor: string | null;
-}
+};
 
 /** Inserts a version of a document. */
 export const insertDocumentVersion = compiledQuery((db, p: VersionInsertParams) =>
