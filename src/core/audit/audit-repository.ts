@@ -5,7 +5,8 @@ import { UuidSchema } from '../kernel/common-schemas.js';
 import { parseInput } from '../kernel/parse-input.js';
 import { pageLimit, type Page, type PageOptions } from '../kernel/page.js';
 import { withErrorMapping } from '../kernel/with-error-mapping.js';
-import { auditEntryColumns, type AuditEntry } from './audit-entry.js';
+import type { AuditEntry } from './audit-entry.js';
+import { actorActivityPage, entityHistoryPage, historyShape } from './audit-statements.js';
 import { asPackageDatabase } from '../kernel/database-type.js';
 
 /** Options of {@link AuditRepository.pageEntityHistory}. */
@@ -38,6 +39,17 @@ const EventCursorSchema = z
   .refine((value) => /^\d{1,19}$/.test(value) && BigInt(value) <= MAX_BIGINT, 'is not a cursor returned by this list');
 const DateSchema = z.date().refine((d) => !Number.isNaN(d.getTime()), 'must be a valid date');
 
+/** The schema of the entity types of each list given to {@link createAuditReader}, built once per list. */
+const entityTypeSchemas = new WeakMap<readonly string[], z.ZodType<string>>();
+function entityTypeSchema(entityTypes: readonly string[]): z.ZodType<string> {
+  let schema = entityTypeSchemas.get(entityTypes);
+  if (!schema) {
+    schema = z.enum(entityTypes as [string, ...string[]]);
+    entityTypeSchemas.set(entityTypes, schema);
+  }
+  return schema;
+}
+
 function page(rows: AuditEntry[], limit: number): Page<AuditEntry> {
   const items = rows.slice(0, limit);
   return Object.freeze({ items, nextCursor: rows.length > limit ? (items.at(-1)?.eventId ?? null) : null });
@@ -49,29 +61,26 @@ function page(rows: AuditEntry[], limit: number): Page<AuditEntry> {
  */
 export function createAuditReader<D extends DB>(database: Kysely<D>, entityTypes: readonly string[]): AuditRepository {
   const db = asPackageDatabase(database);
-  const EntityTypeSchema = z.enum(entityTypes as [string, ...string[]]);
+  const EntityTypeSchema = entityTypeSchema(entityTypes);
   const reader = withErrorMapping({
     async pageEntityHistory(entityType: string, entityId: string, options: EntityHistoryOptions = {}) {
       const type = parseInput(EntityTypeSchema, entityType);
       const id = parseInput(UuidSchema, entityId);
       const limit = pageLimit(options);
-      let query = db
-        .selectFrom('audit_logs')
-        .select(auditEntryColumns)
-        .where('audit_logs.entity_type', '=', type)
-        .where('audit_logs.entity_id', '=', id);
-      if (options.after) query = query.where('audit_logs.event_id', '>', parseInput(EventCursorSchema, options.after));
-      if (options.from) query = query.where('audit_logs.created_at', '>=', parseInput(DateSchema, options.from));
-      if (options.to) query = query.where('audit_logs.created_at', '<', parseInput(DateSchema, options.to));
-      const rows = await query.orderBy('audit_logs.event_id').limit(limit + 1).execute();
+      const bounds = {
+        ...(options.after ? { after: parseInput(EventCursorSchema, options.after) } : {}),
+        ...(options.from ? { from: parseInput(DateSchema, options.from) } : {}),
+        ...(options.to ? { to: parseInput(DateSchema, options.to) } : {}),
+      };
+      const rows = await entityHistoryPage(db, historyShape(bounds), { ...bounds, type, id, limit: limit + 1 });
       return page(rows, limit);
     },
     async pageActorActivity(actorUserId: string, options: PageOptions = {}) {
       const actor = parseInput(UuidSchema, actorUserId);
       const limit = pageLimit(options);
-      let query = db.selectFrom('audit_logs').select(auditEntryColumns).where('audit_logs.actor_user_id', '=', actor);
-      if (options.after) query = query.where('audit_logs.event_id', '<', parseInput(EventCursorSchema, options.after));
-      const rows = await query.orderBy('audit_logs.event_id', 'desc').limit(limit + 1).execute();
+      const rows = options.after
+        ? await actorActivityPage(db, 'after', { actor, after: parseInput(EventCursorSchema, options.after), limit: limit + 1 })
+        : await actorActivityPage(db, 'first', { actor, limit: limit + 1 });
       return page(rows, limit);
     },
   });

@@ -1,4 +1,4 @@
-import { sql, type Kysely, type UpdateObject } from 'kysely';
+import type { Kysely } from 'kysely';
 import type { ResolvedAuditContext } from '../../../core/audit/audit-context.js';
 import { auditEvent } from '../../../core/audit/audit-event.js';
 import { writeAudit } from '../../../core/audit/write-audit.js';
@@ -20,7 +20,20 @@ import { foreignKeyAsNotFound } from '../../../core/kernel/foreign-key-as-not-fo
 import { inTransaction } from '../../../core/unit-of-work/in-transaction.js';
 import { cursorCodec, pageLimit, toPage, UUID_PART, type Page, type PageOptions } from '../../../core/kernel/page.js';
 import { withErrorMapping } from '../../../core/kernel/with-error-mapping.js';
-import { clientAggregate, clientColumns, type Client } from './client.js';
+import { clientAggregate, type Client } from './client.js';
+import {
+  clientByCode,
+  clientById,
+  clientChangeShape,
+  clientPage,
+  insertClient,
+  lockClient,
+  updateClient,
+  type ClientChange,
+  type ClientListFilter,
+  type ClientPageParams,
+  type ClientUpdateParams,
+} from './client-statements.js';
 
 /** Options of {@link ClientRepository.pageByOrganization}. */
 export interface ListClientsOptions extends PageOptions {
@@ -73,6 +86,9 @@ export interface ClientRepository {
 const CODE_PART = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
 /** (code, id): the keyset position of the client lists. */
 const CLIENT_CURSOR = cursorCodec([CODE_PART, UUID_PART]);
+const STATUS_CHANGE: ReadonlySet<ClientChange> = new Set(['status']);
+const DELETE_CHANGE: ReadonlySet<ClientChange> = new Set(['delete']);
+const RESTORE_CHANGE: ReadonlySet<ClientChange> = new Set(['restore']);
 
 /** Creates the client repository over `db` (a Kysely instance or a transaction). */
 export function createClientRepository<D extends DB>(database: Kysely<D>, context: ResolvedAuditContext = {}): ClientRepository {
@@ -82,78 +98,63 @@ export function createClientRepository<D extends DB>(database: Kysely<D>, contex
 
   /** Locks the client (live, or deleted when `deleted`), NotFound otherwise. */
   const lock = async (trx: Kysely<DB>, id: string, deleted = false): Promise<Client> => {
-    const row = await trx
-      .selectFrom('clients')
-      .select(clientColumns)
-      .where('id', '=', id)
-      .where('deleted_at', deleted ? 'is not' : 'is', null)
-      .forUpdate()
-      .executeTakeFirst();
+    const [row] = await lockClient(trx, deleted ? 'deleted' : 'live', { id });
     if (!row) throw new NotFoundError(clientAggregate.name);
     return row;
   };
 
-  /** Updates one client row and records `action`. */
+  /** Updates one client row (the columns of `changes`, then `updated_by`) and records `action`. */
   const change = (
     id: string,
     action: 'update' | 'change_status' | 'delete' | 'restore',
-    changes: UpdateObject<DB, 'clients', 'clients'>, deleted = false) =>
+    changes: ReadonlySet<ClientChange>,
+    values: Omit<ClientUpdateParams, 'id' | 'updatedBy'> = {},
+    deleted = false,
+  ) =>
     inTransaction(db, async (trx) => {
       const before = await lock(trx, id, deleted);
-      const after = await trx
-        .updateTable('clients')
-        .set({ ...changes, updated_by: actor })
-        .where('id', '=', id)
-        .returning(clientColumns)
-        .executeTakeFirstOrThrow()
-        .catch((error: unknown) => foreignKeyAsNotFound(error, managerNotFound));
+      const [after] = await updateClient(trx, clientChangeShape(changes), { ...values, id, updatedBy: actor }).catch(
+        (error: unknown) => foreignKeyAsNotFound(error, managerNotFound),
+      );
+      if (!after) throw new NotFoundError(clientAggregate.name); // the row is locked: cannot happen
       await writeAudit(trx, context, auditEvent(clientAggregate, action, { entityId: id, organizationId: after.organizationId, before, after }));
       return after;
     });
 
-  const list = (organizationId: string, options: PageOptions, filter: (q: ReturnType<typeof base>) => ReturnType<typeof base>) => {
+  const list = async (
+    organizationId: string,
+    options: PageOptions,
+    filter: ClientListFilter,
+    values: Pick<ClientPageParams, 'status' | 'containment'> = {},
+  ) => {
     const org = parseInput(UuidSchema, organizationId);
     const limit = pageLimit(options);
     const after = options.after ? CLIENT_CURSOR.decode(options.after) : null;
-    let query = filter(base(org));
-    if (after) query = query.where(sql`(clients.code, clients.id)`, '>', sql`(${after[0]}, ${after[1]}::uuid)`);
-    return query
-      .orderBy('clients.code')
-      .orderBy('clients.id')
-      .limit(limit + 1)
-      .execute()
-      .then((rows) => toPage(rows, limit, (row) => [row.code, row.id], (row) => row));
+    const rows = await clientPage(db, `${filter}:${after ? 'after' : 'first'}`, {
+      ...values,
+      org,
+      ...(after ? { afterCode: after[0], afterId: after[1] } : {}),
+      limit: limit + 1,
+    });
+    return toPage(rows, limit, (row) => [row.code, row.id], (row) => row);
   };
-  const base = (org: string) =>
-    db.selectFrom('clients').select(clientColumns).where('clients.organization_id', '=', org).where('clients.deleted_at', 'is', null);
 
-  const findById = (id: string) =>
-    db
-      .selectFrom('clients')
-      .select(clientColumns)
-      .where('id', '=', parseInput(UuidSchema, id))
-      .where('deleted_at', 'is', null)
-      .executeTakeFirst();
+  const findById = async (id: string) => (await clientById(db, { id: parseInput(UuidSchema, id) }))[0];
 
   const repository = withErrorMapping({
     async create(input: CreateClientInput) {
       const data = parseInput(CreateClientInputSchema, input);
       return inTransaction(db, async (trx) => {
-        const client = await trx
-          .insertInto('clients')
-          .values({
-            organization_id: data.organizationId,
-            code: data.code,
-            name: data.name,
-            ...(data.status === undefined ? {} : { status: data.status }),
-            metadata: JSON.stringify(data.metadata ?? {}),
-            manager_user_id: data.managerUserId ?? null,
-            created_by: actor,
-            updated_by: actor,
-          })
-          .returning(clientColumns)
-          .executeTakeFirstOrThrow()
-          .catch((error: unknown) => foreignKeyAsNotFound(error, managerNotFound));
+        const [client] = await insertClient(trx, data.status === undefined ? 'default' : 'status', {
+          organizationId: data.organizationId,
+          code: data.code,
+          name: data.name,
+          ...(data.status === undefined ? {} : { status: data.status }),
+          metadata: JSON.stringify(data.metadata ?? {}),
+          managerUserId: data.managerUserId ?? null,
+          actor,
+        }).catch((error: unknown) => foreignKeyAsNotFound(error, managerNotFound));
+        if (!client) throw new NotFoundError(clientAggregate.name); // an INSERT … RETURNING returns its row
         await writeAudit(
           trx,
           context,
@@ -171,34 +172,38 @@ export function createClientRepository<D extends DB>(database: Kysely<D>, contex
     async findByCode(organizationId: string, code: string) {
       const org = parseInput(UuidSchema, organizationId);
       const key = parseInput(ClientCodeSchema, code);
-      return base(org).where('clients.code', '=', key).executeTakeFirst();
+      return (await clientByCode(db, { org, code: key }))[0];
     },
     async update(id: string, patch: UpdateClientInput) {
       const key = parseInput(UuidSchema, id);
       const data = parseInput(UpdateClientInputSchema, patch);
-      return change(key, 'update', {
+      const changes = new Set<ClientChange>();
+      if (data.name !== undefined) changes.add('name');
+      if (data.metadata !== undefined) changes.add('metadata');
+      if (data.managerUserId !== undefined) changes.add('manager_user_id');
+      return change(key, 'update', changes, {
         ...(data.name === undefined ? {} : { name: data.name }),
         ...(data.metadata === undefined ? {} : { metadata: JSON.stringify(data.metadata) }),
-        ...(data.managerUserId === undefined ? {} : { manager_user_id: data.managerUserId }),
+        ...(data.managerUserId === undefined ? {} : { managerUserId: data.managerUserId }),
       });
     },
     async changeStatus(id: string, status: Client['status']) {
       const key = parseInput(UuidSchema, id);
-      return change(key, 'change_status', { status: parseInput(ClientStatusSchema, status) });
+      return change(key, 'change_status', STATUS_CHANGE, { status: parseInput(ClientStatusSchema, status) });
     },
     async softDelete(id: string) {
-      await change(parseInput(UuidSchema, id), 'delete', { deleted_at: sql<Date>`now()` });
+      await change(parseInput(UuidSchema, id), 'delete', DELETE_CHANGE);
     },
     async restore(id: string) {
-      return change(parseInput(UuidSchema, id), 'restore', { deleted_at: null }, true);
+      return change(parseInput(UuidSchema, id), 'restore', RESTORE_CHANGE, {}, true);
     },
     async pageByOrganization(organizationId: string, options: ListClientsOptions = {}) {
       const status = options.status === undefined ? undefined : parseInput(ClientStatusSchema, options.status);
-      return list(organizationId, options, (q) => (status ? q.where('clients.status', '=', status) : q));
+      return status ? list(organizationId, options, 'status', { status }) : list(organizationId, options, 'all');
     },
     async pageByMetadata(organizationId: string, containment: Metadata, options: PageOptions = {}) {
       const filter = JSON.stringify(parseInput(MetadataSchema, containment));
-      return list(organizationId, options, (q) => q.where(sql<boolean>`clients.metadata @> ${filter}::jsonb`));
+      return list(organizationId, options, 'metadata', { containment: filter });
     },
   });
   return Object.freeze({

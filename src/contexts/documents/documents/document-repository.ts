@@ -1,4 +1,4 @@
-import { sql, type Kysely } from 'kysely';
+import type { Kysely } from 'kysely';
 import { z } from 'zod';
 import type { ResolvedAuditContext } from '../../../core/audit/audit-context.js';
 import { auditEvent, type AuditRecord } from '../../../core/audit/audit-event.js';
@@ -20,14 +20,22 @@ import { parseInput } from '../../../core/kernel/parse-input.js';
 import { inTransaction } from '../../../core/unit-of-work/in-transaction.js';
 import { pageLimit } from '../../../core/kernel/page.js';
 import { withErrorMapping } from '../../../core/kernel/with-error-mapping.js';
+import { documentAggregate, documentVersionAggregate, type DocumentVersion, type StoredDocument } from './document.js';
 import {
-  documentAggregate,
-  documentColumns,
-  documentVersionAggregate,
-  documentVersionColumns,
-  type DocumentVersion,
-  type StoredDocument,
-} from './document.js';
+  bumpDocumentVersion,
+  currentDocumentVersion,
+  documentById,
+  documentsByMetadata,
+  documentsByName,
+  insertDocument,
+  insertDocumentVersion,
+  lockDocumentFor,
+  purgeDeletedDocuments,
+  setDocumentDeleted,
+  setSimilarityThreshold,
+  versionOfDocument,
+  versionsOfDocument,
+} from './document-statements.js';
 
 /** A document found by fuzzy name search, with its trigram similarity (0–1). */
 export interface DocumentMatch extends StoredDocument {
@@ -113,6 +121,13 @@ export interface DocumentRepository {
 
 const VersionNumberSchema = z.int().min(1);
 const SimilaritySchema = z.number().min(0.05).max(1);
+/** The one row of an INSERT … RETURNING or of an UPDATE of a locked row (NotFound, which cannot happen, otherwise). */
+function onlyRow<R>(rows: readonly R[]): R {
+  const [row] = rows;
+  if (!row) throw new NotFoundError(documentAggregate.name);
+  return row;
+}
+
 const PurgeSchema = z
   .object({ deletedBefore: z.date().refine((d) => !Number.isNaN(d.getTime()), 'must be a valid date'), limit: z.int().min(1).max(10_000).default(1000) })
   .strict();
@@ -121,27 +136,16 @@ const PurgeSchema = z
 export function createDocumentRepository<D extends DB>(database: Kysely<D>, context: ResolvedAuditContext = {}): DocumentRepository {
   const db = asPackageDatabase(database);
   const actor = context.actorUserId ?? null;
-  const live = () => db.selectFrom('documents').select(documentColumns).where('documents.deleted_at', 'is', null);
-  const findById = (id: string) => live().where('documents.id', '=', parseInput(UuidSchema, id)).executeTakeFirst();
+  const findById = async (id: string) => (await documentById(db, { id: parseInput(UuidSchema, id) }))[0];
   const audit = (trx: Kysely<DB>, ...records: AuditRecord[]) => writeAudit(trx, context, ...records);
 
   /** Sets or clears deleted_at on a document that is live (or deleted, for restore). */
   const setDeleted = (id: string, deleted: boolean) =>
     inTransaction(db, async (trx) => {
-      const before = await trx
-        .selectFrom('documents')
-        .select(documentColumns)
-        .where('id', '=', id)
-        .where('deleted_at', deleted ? 'is' : 'is not', null)
-        .forUpdate()
-        .executeTakeFirst();
+      const shape = deleted ? 'delete' : 'restore';
+      const [before] = await lockDocumentFor(trx, shape, { id });
       if (!before) throw new NotFoundError(documentAggregate.name);
-      const after = await trx
-        .updateTable('documents')
-        .set({ deleted_at: deleted ? sql<Date>`now()` : null, updated_by: actor })
-        .where('id', '=', id)
-        .returning(documentColumns)
-        .executeTakeFirstOrThrow();
+      const after = onlyRow(await setDocumentDeleted(trx, shape, { id, actor }));
       await audit(
         trx,
         auditEvent(documentAggregate, deleted ? 'delete' : 'restore', { entityId: id, organizationId: after.organizationId, before, after }),
@@ -154,41 +158,26 @@ export function createDocumentRepository<D extends DB>(database: Kysely<D>, cont
       const data = parseInput(CreateDocumentInputSchema, input);
       return inTransaction(db, async (trx) => {
         // INSERT … SELECT from the live client: a missing or deleted client inserts nothing.
-        const document = await trx
-          .insertInto('documents')
-          .columns(['organization_id', 'client_id', 'original_name', 'storage_key', 'mime_type', 'metadata', 'created_by', 'updated_by'])
-          .expression(
-            trx
-              .selectFrom('clients')
-              .select([
-                'clients.organization_id',
-                'clients.id',
-                sql.val(data.originalName).as('original_name'),
-                sql.val(data.storageKey).as('storage_key'),
-                sql.val(data.mimeType).as('mime_type'),
-                sql.val(JSON.stringify(data.metadata ?? {})).as('metadata'),
-                sql.val(actor).as('created_by'),
-                sql.val(actor).as('updated_by'),
-              ])
-              .where('clients.id', '=', data.clientId)
-              .where('clients.deleted_at', 'is', null),
-          )
-          .returning(documentColumns)
-          .executeTakeFirst();
+        const [document] = await insertDocument(trx, {
+          clientId: data.clientId,
+          originalName: data.originalName,
+          storageKey: data.storageKey,
+          mimeType: data.mimeType,
+          metadata: JSON.stringify(data.metadata ?? {}),
+          actor,
+        });
         if (!document) throw new NotFoundError('client');
-        const version = await trx
-          .insertInto('document_versions')
-          .values({
-            organization_id: document.organizationId,
-            document_id: document.id,
-            version_number: 1,
-            storage_key: data.storageKey,
-            checksum_sha256: data.checksumSha256,
-            size_bytes: data.sizeBytes,
-            created_by: actor,
-          })
-          .returning(documentVersionColumns)
-          .executeTakeFirstOrThrow();
+        const version = onlyRow(
+          await insertDocumentVersion(trx, {
+            organizationId: document.organizationId,
+            documentId: document.id,
+            versionNumber: 1,
+            storageKey: data.storageKey,
+            checksumSha256: data.checksumSha256,
+            sizeBytes: data.sizeBytes,
+            actor,
+          }),
+        );
         const common = { entityId: document.id, organizationId: document.organizationId } as const;
         await audit(
           trx,
@@ -209,41 +198,28 @@ export function createDocumentRepository<D extends DB>(database: Kysely<D>, cont
       const data = parseInput(AddVersionInputSchema, input);
       return inTransaction(db, async (trx) => {
         // The row count of this one conditional UPDATE decides who wins a race.
-        const document = await trx
-          .updateTable('documents')
-          .set({
-            current_version: sql`current_version + 1`,
-            storage_key: data.storageKey,
-            updated_by: actor,
-          })
-          .where('id', '=', key)
-          .where('current_version', '=', data.expectedVersion)
-          .where('deleted_at', 'is', null)
-          .returning(documentColumns)
-          .executeTakeFirst();
+        const [document] = await bumpDocumentVersion(trx, {
+          storageKey: data.storageKey,
+          actor,
+          id: key,
+          expectedVersion: data.expectedVersion,
+        });
         if (!document) {
-          const current = await trx
-            .selectFrom('documents')
-            .select('current_version')
-            .where('id', '=', key)
-            .where('deleted_at', 'is', null)
-            .executeTakeFirst();
+          const [current] = await currentDocumentVersion(trx, { id: key });
           if (!current) throw new NotFoundError(documentAggregate.name);
           throw new VersionConflictError(documentAggregate.name, data.expectedVersion, current.current_version);
         }
-        const version = await trx
-          .insertInto('document_versions')
-          .values({
-            organization_id: document.organizationId,
-            document_id: key,
-            version_number: document.currentVersion,
-            storage_key: data.storageKey,
-            checksum_sha256: data.checksumSha256,
-            size_bytes: data.sizeBytes,
-            created_by: actor,
-          })
-          .returning(documentVersionColumns)
-          .executeTakeFirstOrThrow();
+        const version = onlyRow(
+          await insertDocumentVersion(trx, {
+            organizationId: document.organizationId,
+            documentId: key,
+            versionNumber: document.currentVersion,
+            storageKey: data.storageKey,
+            checksumSha256: data.checksumSha256,
+            sizeBytes: data.sizeBytes,
+            actor,
+          }),
+        );
         await audit(
           trx,
           auditEvent(documentVersionAggregate, 'add_version', { entityId: key, organizationId: document.organizationId, after: version }),
@@ -253,26 +229,12 @@ export function createDocumentRepository<D extends DB>(database: Kysely<D>, cont
     },
     async listVersions(documentId: string) {
       const key = parseInput(UuidSchema, documentId);
-      return db
-        .selectFrom('document_versions')
-        .innerJoin('documents', 'documents.id', 'document_versions.document_id')
-        .select(documentVersionColumns)
-        .where('document_versions.document_id', '=', key)
-        .where('documents.deleted_at', 'is', null)
-        .orderBy('document_versions.version_number')
-        .execute();
+      return versionsOfDocument(db, { id: key });
     },
     async findVersion(documentId: string, versionNumber: number) {
       const key = parseInput(UuidSchema, documentId);
       const number = parseInput(VersionNumberSchema, versionNumber);
-      return db
-        .selectFrom('document_versions')
-        .innerJoin('documents', 'documents.id', 'document_versions.document_id')
-        .select(documentVersionColumns)
-        .where('document_versions.document_id', '=', key)
-        .where('document_versions.version_number', '=', number)
-        .where('documents.deleted_at', 'is', null)
-        .executeTakeFirst();
+      return (await versionOfDocument(db, { id: key, versionNumber: number }))[0];
     },
     async softDelete(id: string) {
       await setDeleted(parseInput(UuidSchema, id), true);
@@ -288,18 +250,8 @@ export function createDocumentRepository<D extends DB>(database: Kysely<D>, cont
       // `%` is what the (client_id, original_name gin_trgm_ops) index answers; its cut-off is
       // pg_trgm.similarity_threshold, set for this transaction only.
       return inTransaction(db, async (trx) => {
-        await sql`SELECT set_config('pg_trgm.similarity_threshold', ${String(threshold)}, true)`.execute(trx);
-        const rows = await trx
-          .selectFrom('documents')
-          .select(documentColumns)
-          .select(sql<number>`similarity(documents.original_name, ${text})`.as('score'))
-          .where('documents.deleted_at', 'is', null)
-          .where('documents.client_id', '=', client)
-          .where(sql<boolean>`documents.original_name % ${text}`)
-          .orderBy('score', 'desc')
-          .orderBy('documents.id')
-          .limit(limit)
-          .execute();
+        await setSimilarityThreshold(trx, { threshold: String(threshold) });
+        const rows = await documentsByName(trx, { client, text, limit });
         return rows satisfies DocumentMatch[];
       });
     },
@@ -307,21 +259,12 @@ export function createDocumentRepository<D extends DB>(database: Kysely<D>, cont
       const client = parseInput(UuidSchema, clientId);
       const filter = JSON.stringify(parseInput(MetadataSchema, containment));
       const limit = pageLimit(options);
-      const rows = await live()
-        .where('documents.client_id', '=', client)
-        .where(sql<boolean>`documents.metadata @> ${filter}::jsonb`)
-        .orderBy('documents.created_at', 'desc')
-        .orderBy('documents.id')
-        .limit(limit)
-        .execute();
-      return rows;
+      return documentsByMetadata(db, { client, containment: filter, limit });
     },
     async purgeDeleted(options: PurgeOptions) {
       const { deletedBefore, limit } = parseInput(PurgeSchema, options);
       return inTransaction(db, async (trx) => {
-        const { rows } = await sql<{ document_id: string; organization_id: string; storage_key: string }>`
-          SELECT document_id, organization_id, storage_key
-          FROM purge_deleted_documents(${deletedBefore}, ${limit})`.execute(trx);
+        const rows = await purgeDeletedDocuments(trx, { deletedBefore, limit });
         const byDocument = new Map<string, { organizationId: string; keys: string[] }>();
         for (const row of rows) {
           const entry = byDocument.get(row.document_id) ?? { organizationId: row.organization_id, keys: [] };

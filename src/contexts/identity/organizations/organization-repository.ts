@@ -1,10 +1,9 @@
-import { sql, type Kysely } from 'kysely';
+import type { Kysely } from 'kysely';
 import type { ResolvedAuditContext } from '../../../core/audit/audit-context.js';
 import { auditEvent } from '../../../core/audit/audit-event.js';
 import { writeAudit } from '../../../core/audit/write-audit.js';
 import { NotFoundError } from '../../../core/errors/not-found-error.js';
 import { UuidSchema } from '../../../core/kernel/common-schemas.js';
-import { compiledQuery } from '../../../core/kernel/compiled-query.js';
 import { asPackageDatabase } from '../../../core/kernel/database-type.js';
 import { parseInput } from '../../../core/kernel/parse-input.js';
 import { withErrorMapping } from '../../../core/kernel/with-error-mapping.js';
@@ -17,7 +16,15 @@ import {
   type CreateOrganizationInput,
   type OrganizationSettings,
 } from './organization.inputs.js';
-import { organizationAggregate, organizationColumns, type Organization } from './organization.js';
+import { organizationAggregate, type Organization } from './organization.js';
+import {
+  insertOrganization,
+  lockLiveOrganization,
+  organizationById,
+  organizationBySlug,
+  softDeleteOrganization,
+  updateOrganizationSettings,
+} from './organization-statements.js';
 
 /** Organizations: the tenants. Reads skip soft-deleted organizations. */
 export interface OrganizationRepository {
@@ -48,20 +55,16 @@ export interface OrganizationRepository {
   softDelete(id: string): Promise<void>;
 }
 
-const live = (db: Kysely<DB>) =>
-  db.selectFrom('organizations').select(organizationColumns).where('organizations.deleted_at', 'is', null);
-const byId = compiledQuery((db, p: { id: string }) => live(db).where('organizations.id', '=', p.id));
-const bySlug = compiledQuery((db, p: { slug: string }) => live(db).where('organizations.slug', '=', p.slug));
-
 /** The live organization, locked until the transaction ends; NotFound otherwise. */
 async function lockLive(trx: Kysely<DB>, key: string): Promise<Organization> {
-  const row = await trx
-    .selectFrom('organizations')
-    .select(organizationColumns)
-    .where('id', '=', key)
-    .where('deleted_at', 'is', null)
-    .forUpdate()
-    .executeTakeFirst();
+  const [row] = await lockLiveOrganization(trx, { id: key });
+  if (!row) throw new NotFoundError(organizationAggregate.name);
+  return row;
+}
+
+/** The one row of an INSERT or of an UPDATE of a locked row (NotFound, which cannot happen, otherwise). */
+function onlyRow<R>(rows: readonly R[]): R {
+  const [row] = rows;
   if (!row) throw new NotFoundError(organizationAggregate.name);
   return row;
 }
@@ -77,16 +80,13 @@ export function createOrganizationRepository<D extends DB>(
   context: ResolvedAuditContext = {},
 ): OrganizationRepository {
   const db = asPackageDatabase(database);
-  const findById = async (id: string) => (await byId(db, { id: parseInput(UuidSchema, id) }))[0];
+  const findById = async (id: string) => (await organizationById(db, { id: parseInput(UuidSchema, id) }))[0];
   return withErrorMapping({
     async create(input: CreateOrganizationInput) {
       const data = parseInput(CreateOrganizationInputSchema, input);
       return inTransaction(db, async (trx) => {
-        const row = await trx
-          .insertInto('organizations')
-          .values({ slug: data.slug, name: data.name, settings: JSON.stringify(data.settings) })
-          .returning(organizationColumns)
-          .executeTakeFirstOrThrow();
+        const settings = JSON.stringify(data.settings);
+        const row = onlyRow(await insertOrganization(trx, { slug: data.slug, name: data.name, settings }));
         await writeAudit(trx, context, auditEvent(organizationAggregate, 'create', { entityId: row.id, organizationId: row.id, after: row }));
         return row;
       });
@@ -98,19 +98,14 @@ export function createOrganizationRepository<D extends DB>(
       return row;
     },
     async findBySlug(slug: string) {
-      return (await bySlug(db, { slug: parseInput(OrganizationSlugSchema, slug) }))[0];
+      return (await organizationBySlug(db, { slug: parseInput(OrganizationSlugSchema, slug) }))[0];
     },
     async updateSettings(id: string, settings: OrganizationSettings) {
       const key = parseInput(UuidSchema, id);
       const data = parseInput(OrganizationSettingsSchema, settings);
       return inTransaction(db, async (trx) => {
         const before = await lockLive(trx, key);
-        const after = await trx
-          .updateTable('organizations')
-          .set({ settings: JSON.stringify(data) })
-          .where('id', '=', key)
-          .returning(organizationColumns)
-          .executeTakeFirstOrThrow();
+        const after = onlyRow(await updateOrganizationSettings(trx, { id: key, settings: JSON.stringify(data) }));
         await writeAudit(
           trx,
           context,
@@ -123,12 +118,7 @@ export function createOrganizationRepository<D extends DB>(
       const key = parseInput(UuidSchema, id);
       await inTransaction(db, async (trx) => {
         const before = await lockLive(trx, key);
-        const after = await trx
-          .updateTable('organizations')
-          .set({ deleted_at: sql`now()` })
-          .where('id', '=', key)
-          .returning(organizationColumns)
-          .executeTakeFirstOrThrow();
+        const after = onlyRow(await softDeleteOrganization(trx, { id: key }));
         await writeAudit(trx, context, auditEvent(organizationAggregate, 'delete', { entityId: key, organizationId: key, before, after }));
       });
     },

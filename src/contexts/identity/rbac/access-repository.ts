@@ -1,11 +1,10 @@
-import { sql, type Kysely } from 'kysely';
+import type { Kysely } from 'kysely';
 import { NotFoundError } from '../../../core/errors/not-found-error.js';
 import type { DB } from '../../../schema/db.js';
 import { UuidSchema } from '../../../core/kernel/common-schemas.js';
 import { parseInput } from '../../../core/kernel/parse-input.js';
 import { PermissionNameSchema } from './rbac.inputs.js';
 import { foreignKeyAsNotFound } from '../../../core/kernel/foreign-key-as-not-found.js';
-import { compiledQuery } from '../../../core/kernel/compiled-query.js';
 import { asPackageDatabase } from '../../../core/kernel/database-type.js';
 import { auditEvent } from '../../../core/audit/audit-event.js';
 import { withErrorMapping } from '../../../core/kernel/with-error-mapping.js';
@@ -14,6 +13,14 @@ import { userAggregate } from '../users/user.js';
 import { userRoleAggregate } from './role.js';
 import type { ResolvedAuditContext } from '../../../core/audit/audit-context.js';
 import { writeAudit } from '../../../core/audit/write-audit.js';
+import {
+  deleteUserRole,
+  effectivePermissionNames,
+  insertUserRole,
+  liveUserId,
+  permissionCheck,
+  userRoleNames,
+} from './access-statements.js';
 
 /** Options of {@link AccessRepository.assignRole}. */
 export interface AssignRoleOptions {
@@ -44,26 +51,6 @@ export interface AccessRepository {
   hasPermission(userId: string, permission: string): Promise<boolean>;
 }
 
-const effectivePermissions = (db: Kysely<DB>, userId: string) =>
-  db
-    .selectFrom('user_roles')
-    .innerJoin('users', 'users.id', 'user_roles.user_id')
-    .innerJoin('organizations', 'organizations.id', 'user_roles.organization_id')
-    .innerJoin('role_permissions', 'role_permissions.role_id', 'user_roles.role_id')
-    .innerJoin('permissions', 'permissions.id', 'role_permissions.permission_id')
-    .where('user_roles.user_id', '=', userId)
-    .where('users.is_active', '=', true)
-    .where('users.deleted_at', 'is', null)
-    .where('organizations.deleted_at', 'is', null);
-
-const permissionCheck = compiledQuery((db, p: { user: string; permission: string }) =>
-  db.selectNoFrom((eb) =>
-    eb
-      .exists(effectivePermissions(db, p.user).select(sql.lit(1).as('one')).where('permissions.name', '=', p.permission))
-      .as('allowed'),
-  ),
-);
-
 /** Creates the access repository over `db` (a Kysely instance or a transaction). */
 export function createAccessRepository<D extends DB>(database: Kysely<D>, context: ResolvedAuditContext = {}): AccessRepository {
   const db = asPackageDatabase(database);
@@ -76,25 +63,7 @@ export function createAccessRepository<D extends DB>(database: Kysely<D>, contex
           ? null
           : parseInput(UuidSchema, options.grantedBy);
       return inTransaction(db, async (trx) => {
-        const inserted = await trx
-          .insertInto('user_roles')
-          .columns(['user_id', 'role_id', 'organization_id', 'granted_by'])
-          .expression(
-            trx
-              .selectFrom('users')
-              .select([
-                'users.id',
-                sql.val(role).as('role_id'),
-                'users.organization_id',
-                sql.val(grantedBy).as('granted_by'),
-              ])
-              .where('users.id', '=', user)
-              .where('users.deleted_at', 'is', null),
-          )
-          .onConflict((oc) => oc.columns(['user_id', 'role_id']).doNothing())
-          .returning(['user_roles.organization_id'])
-          .executeTakeFirst()
-          .catch((error: unknown) =>
+        const [inserted] = await insertUserRole(trx, { user, role, grantedBy }).catch((error: unknown) =>
             foreignKeyAsNotFound(error, {
               user_roles_role_id_fkey: 'role',
               user_roles_granted_by_fkey: 'granting user',
@@ -112,12 +81,7 @@ export function createAccessRepository<D extends DB>(database: Kysely<D>, contex
           );
           return true;
         }
-        const exists = await trx
-          .selectFrom('users')
-          .select('id')
-          .where('id', '=', user)
-          .where('deleted_at', 'is', null)
-          .executeTakeFirst();
+        const [exists] = await liveUserId(trx, { user });
         if (!exists) throw new NotFoundError(userAggregate.name);
         return false;
       });
@@ -126,12 +90,7 @@ export function createAccessRepository<D extends DB>(database: Kysely<D>, contex
       const user = parseInput(UuidSchema, userId);
       const role = parseInput(UuidSchema, roleId);
       return inTransaction(db, async (trx) => {
-        const removed = await trx
-          .deleteFrom('user_roles')
-          .where('user_id', '=', user)
-          .where('role_id', '=', role)
-          .returning(['organization_id', 'granted_by'])
-          .executeTakeFirst();
+        const [removed] = await deleteUserRole(trx, { user, role });
         if (!removed) return false;
         await writeAudit(
           trx,
@@ -147,22 +106,12 @@ export function createAccessRepository<D extends DB>(database: Kysely<D>, contex
     },
     async listUserRoles(userId: string) {
       const user = parseInput(UuidSchema, userId);
-      const rows = await db
-        .selectFrom('user_roles')
-        .innerJoin('roles', 'roles.id', 'user_roles.role_id')
-        .select('roles.name')
-        .where('user_roles.user_id', '=', user)
-        .orderBy('roles.name')
-        .execute();
+      const rows = await userRoleNames(db, { user });
       return rows.map((row) => row.name);
     },
     async listEffectivePermissions(userId: string) {
       const user = parseInput(UuidSchema, userId);
-      const rows = await effectivePermissions(db, user)
-        .select('permissions.name')
-        .distinct()
-        .orderBy('permissions.name')
-        .execute();
+      const rows = await effectivePermissionNames(db, { user });
       return rows.map((row) => row.name);
     },
     async hasPermission(userId: string, permission: string) {

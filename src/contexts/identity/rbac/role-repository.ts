@@ -1,4 +1,4 @@
-import { sql, type Kysely } from 'kysely';
+import type { Kysely } from 'kysely';
 import { NotFoundError } from '../../../core/errors/not-found-error.js';
 import type { DB } from '../../../schema/db.js';
 import { UuidSchema } from '../../../core/kernel/common-schemas.js';
@@ -11,22 +11,36 @@ import {
   type CreatePermissionInput,
   type CreateRoleInput,
 } from './rbac.inputs.js';
-import { ADMIN_ROLE } from './default-role.js';
 import { inTransaction } from '../../../core/unit-of-work/in-transaction.js';
 import { withErrorMapping } from '../../../core/kernel/with-error-mapping.js';
 import type { ResolvedAuditContext } from '../../../core/audit/audit-context.js';
 import { auditEvent } from '../../../core/audit/audit-event.js';
 import { writeAudit } from '../../../core/audit/write-audit.js';
 import { asPackageDatabase } from '../../../core/kernel/database-type.js';
+import { permissionAggregate, roleAggregate, rolePermissionAggregate, type Permission, type Role } from './role.js';
 import {
-  permissionAggregate,
-  permissionColumns,
-  roleAggregate,
-  roleColumns,
-  rolePermissionAggregate,
-  type Permission,
-  type Role,
-} from './role.js';
+  allPermissions,
+  allRoles,
+  deleteRole,
+  deleteRolePermission,
+  grantToAdmin,
+  insertPermission,
+  insertRole,
+  insertRolePermission,
+  lockRoleById,
+  permissionIdByName,
+  renameRole,
+  roleById,
+  roleByName,
+  rolePermissionNames,
+} from './role-statements.js';
+
+/** The one row of an INSERT … RETURNING or of an UPDATE of a locked row (NotFound, which cannot happen, otherwise). */
+function onlyRow<R>(rows: readonly R[], entity: string): R {
+  const [row] = rows;
+  if (!row) throw new NotFoundError(entity);
+  return row;
+}
 
 /** Roles, permissions, and which permissions each role grants. */
 export interface RoleRepository {
@@ -81,7 +95,7 @@ export function createRoleRepository<D extends DB>(database: Kysely<D>, context:
   const db = asPackageDatabase(database);
   /** The role, locked until the transaction ends; NotFound otherwise. */
   const lockRole = async (trx: Kysely<DB>, key: string): Promise<Role> => {
-    const row = await trx.selectFrom('roles').select(roleColumns).where('id', '=', key).forUpdate().executeTakeFirst();
+    const [row] = await lockRoleById(trx, { id: key });
     if (!row) throw new NotFoundError(roleAggregate.name);
     return row;
   };
@@ -89,18 +103,14 @@ export function createRoleRepository<D extends DB>(database: Kysely<D>, context:
   const global = null;
   const findById = async (id: string) => {
     const key = parseInput(UuidSchema, id);
-    return db.selectFrom('roles').select(roleColumns).where('roles.id', '=', key).executeTakeFirst();
+    return (await roleById(db, { id: key }))[0];
   };
 
   return withErrorMapping({
     async create(input: CreateRoleInput) {
       const data = parseInput(CreateRoleInputSchema, input);
       return inTransaction(db, async (trx) => {
-        const role = await trx
-          .insertInto('roles')
-          .values({ name: data.name, description: data.description ?? null })
-          .returning(roleColumns)
-          .executeTakeFirstOrThrow();
+        const role = onlyRow(await insertRole(trx, { name: data.name, description: data.description ?? null }), roleAggregate.name);
         await writeAudit(trx, context, auditEvent(roleAggregate, 'create', { entityId: role.id, organizationId: global, after: role }));
         return role;
       });
@@ -113,22 +123,17 @@ export function createRoleRepository<D extends DB>(database: Kysely<D>, context:
     },
     async findByName(name: string) {
       const key = parseInput(RoleNameSchema, name);
-      return db.selectFrom('roles').select(roleColumns).where('roles.name', '=', key).executeTakeFirst();
+      return (await roleByName(db, { name: key }))[0];
     },
     async list() {
-      return db.selectFrom('roles').select(roleColumns).orderBy('roles.name').execute();
+      return allRoles(db, {});
     },
     async rename(id: string, name: string) {
       const key = parseInput(UuidSchema, id);
       const newName = parseInput(RoleNameSchema, name);
       return inTransaction(db, async (trx) => {
         const before = await lockRole(trx, key);
-        const after = await trx
-          .updateTable('roles')
-          .set({ name: newName })
-          .where('id', '=', key)
-          .returning(roleColumns)
-          .executeTakeFirstOrThrow();
+        const after = onlyRow(await renameRole(trx, { id: key, name: newName }), roleAggregate.name);
         await writeAudit(trx, context, auditEvent(roleAggregate, 'rename', { entityId: key, organizationId: global, before, after }));
         return after;
       });
@@ -137,29 +142,18 @@ export function createRoleRepository<D extends DB>(database: Kysely<D>, context:
       const key = parseInput(UuidSchema, id);
       await inTransaction(db, async (trx) => {
         const before = await lockRole(trx, key);
-        await trx.deleteFrom('roles').where('id', '=', key).execute();
+        await deleteRole(trx, { id: key });
         await writeAudit(trx, context, auditEvent(roleAggregate, 'delete', { entityId: key, organizationId: global, before }));
       });
     },
     async createPermission(input: CreatePermissionInput) {
       const data = parseInput(CreatePermissionInputSchema, input);
       return inTransaction(db, async (trx) => {
-        const permission = await trx
-          .insertInto('permissions')
-          .values({ name: data.name, description: data.description ?? null })
-          .returning(permissionColumns)
-          .executeTakeFirstOrThrow();
-        const admin = await trx
-          .insertInto('role_permissions')
-          .columns(['role_id', 'permission_id'])
-          .expression(
-            trx
-              .selectFrom('roles')
-              .select(['roles.id', sql.val(permission.id).as('permission_id')])
-              .where('roles.name', '=', ADMIN_ROLE),
-          )
-          .returning('role_id')
-          .executeTakeFirst();
+        const permission = onlyRow(
+          await insertPermission(trx, { name: data.name, description: data.description ?? null }),
+          permissionAggregate.name,
+        );
+        const [admin] = await grantToAdmin(trx, { permissionId: permission.id });
         await writeAudit(
           trx,
           context,
@@ -176,32 +170,22 @@ export function createRoleRepository<D extends DB>(database: Kysely<D>, context:
       });
     },
     async listPermissions() {
-      return db.selectFrom('permissions').select(permissionColumns).orderBy('permissions.name').execute();
+      return allPermissions(db, {});
     },
     async listRolePermissions(roleId: string) {
       const key = parseInput(UuidSchema, roleId);
-      const rows = await db
-        .selectFrom('role_permissions')
-        .innerJoin('permissions', 'permissions.id', 'role_permissions.permission_id')
-        .select('permissions.name')
-        .where('role_permissions.role_id', '=', key)
-        .orderBy('permissions.name')
-        .execute();
+      const rows = await rolePermissionNames(db, { role: key });
       return rows.map((row) => row.name);
     },
     async grantPermission(roleId: string, permission: string) {
       const key = parseInput(UuidSchema, roleId);
       const name = parseInput(PermissionNameSchema, permission);
       return inTransaction(db, async (trx) => {
-        const found = await trx.selectFrom('permissions').select('id').where('name', '=', name).executeTakeFirst();
+        const [found] = await permissionIdByName(trx, { name });
         if (!found) throw new NotFoundError(permissionAggregate.name);
         await lockRole(trx, key);
-        const inserted = await trx
-          .insertInto('role_permissions')
-          .values({ role_id: key, permission_id: found.id })
-          .onConflict((oc) => oc.doNothing())
-          .executeTakeFirst();
-        if (inserted.numInsertedOrUpdatedRows !== 1n) return false;
+        const inserted = await insertRolePermission(trx, { role: key, permission: found.id });
+        if (inserted.length !== 1) return false;
         await writeAudit(trx, context, auditEvent(rolePermissionAggregate, 'grant', {
           organizationId: global,
           entityId: key,
@@ -214,12 +198,7 @@ export function createRoleRepository<D extends DB>(database: Kysely<D>, context:
       const key = parseInput(UuidSchema, roleId);
       const name = parseInput(PermissionNameSchema, permission);
       return inTransaction(db, async (trx) => {
-        const removed = await trx
-          .deleteFrom('role_permissions')
-          .where('role_id', '=', key)
-          .where('permission_id', 'in', (eb) => eb.selectFrom('permissions').select('id').where('name', '=', name))
-          .returning('permission_id')
-          .executeTakeFirst();
+        const [removed] = await deleteRolePermission(trx, { role: key, name });
         if (!removed) return false;
         await writeAudit(trx, context, auditEvent(rolePermissionAggregate, 'revoke', {
           organizationId: global,

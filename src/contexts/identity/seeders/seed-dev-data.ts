@@ -3,6 +3,16 @@ import type { DB } from '../../../schema/db.js';
 import { DEFAULT_USER_ROLE } from '../rbac/default-role.js';
 import { seededRandom } from '../../../core/kernel/random.js';
 import { seedDefaults } from './seed-defaults.js';
+import { NotFoundError } from '../../../core/errors/not-found-error.js';
+import {
+  insertSeedOrganization,
+  insertSeedProfiles,
+  insertSeedStaffProfiles,
+  insertSeedUserRoles,
+  insertSeedUsers,
+  liveOrganizationIdBySlug,
+  roleIdByName,
+} from './seed-dev-data-statements.js';
 
 /** Options of {@link seedDevData}. */
 export interface SeedDevDataOptions {
@@ -45,7 +55,8 @@ export async function seedDevData(db: Kysely<DB>, options: SeedDevDataOptions = 
   const next = seededRandom(seed);
   const pick = <T>(list: readonly T[]): T => list[Math.floor(next() * list.length)]!;
   await seedDefaults(db);
-  const role = await db.selectFrom('roles').select('id').where('name', '=', DEFAULT_USER_ROLE).executeTakeFirstOrThrow();
+  const [role] = await roleIdByName(db, { name: DEFAULT_USER_ROLE });
+  if (!role) throw new NotFoundError('role');
   const organizationIds: string[] = [];
   const total = organizations * perOrganization;
   let done = 0;
@@ -53,17 +64,9 @@ export async function seedDevData(db: Kysely<DB>, options: SeedDevDataOptions = 
   for (let o = 0; o < organizations; o += 1) {
     const company = pick(COMPANIES);
     const slug = `dev-${seed}-${company.toLowerCase()}-${o + 1}`;
-    await db
-      .insertInto('organizations')
-      .values({ slug, name: `${company} ${o + 1}`, settings: JSON.stringify({ defaultLocale: pick(LOCALES) }) })
-      .onConflict((oc) => oc.column('slug').where('deleted_at', 'is', null).doNothing())
-      .execute();
-    const org = await db
-      .selectFrom('organizations')
-      .select('id')
-      .where('slug', '=', slug)
-      .where('deleted_at', 'is', null)
-      .executeTakeFirstOrThrow();
+    await insertSeedOrganization(db, { slug, name: `${company} ${o + 1}`, settings: JSON.stringify({ defaultLocale: pick(LOCALES) }) });
+    const [org] = await liveOrganizationIdBySlug(db, { slug });
+    if (!org) throw new NotFoundError('organization'); // deleted meanwhile
     organizationIds.push(org.id);
     for (let start = 0; start < perOrganization; start += batchSize) {
       const count = Math.min(batchSize, perOrganization - start);
@@ -84,38 +87,25 @@ export async function seedDevData(db: Kysely<DB>, options: SeedDevDataOptions = 
         };
       });
       await db.transaction().execute(async (trx) => {
-        const users = await trx
-          .insertInto('users')
-          .values(people.map((p) => ({ organization_id: org.id, auth_subject: p.authSubject, email: p.email })))
-          .onConflict((oc) => oc.doNothing())
-          .returning(['id', 'auth_subject'])
-          .execute();
+        const users = await insertSeedUsers(trx, {
+          org: org.id,
+          subjects: people.map((p) => p.authSubject),
+          emails: people.map((p) => p.email),
+        });
         if (users.length === 0) return;
         const bySubject = new Map(people.map((p) => [p.authSubject, p]));
-        await trx
-          .insertInto('user_profiles')
-          .values(
-            users.map((u) => {
-              const p = bySubject.get(u.auth_subject)!;
-              return {
-                user_id: u.id,
-                organization_id: org.id,
-                full_name: p.fullName,
-                birthdate: p.birthdate,
-                locale: p.locale,
-                time_zone: p.timeZone,
-              };
-            }),
-          )
-          .execute();
-        await trx
-          .insertInto('user_roles')
-          .values(users.map((u) => ({ user_id: u.id, role_id: role.id, organization_id: org.id })))
-          .execute();
-        await trx
-          .insertInto('user_staff_profiles')
-          .values(users.map((u) => ({ user_id: u.id, organization_id: org.id })))
-          .execute();
+        const created = users.map((u) => bySubject.get(u.auth_subject)!);
+        const ids = users.map((u) => u.id);
+        await insertSeedProfiles(trx, {
+          org: org.id,
+          users: ids,
+          names: created.map((p) => p.fullName),
+          birthdates: created.map((p) => p.birthdate),
+          locales: created.map((p) => p.locale),
+          zones: created.map((p) => p.timeZone),
+        });
+        await insertSeedUserRoles(trx, { org: org.id, role: role.id, users: ids });
+        await insertSeedStaffProfiles(trx, { org: org.id, users: ids });
         usersCreated += users.length;
       });
       done += count;

@@ -11,7 +11,8 @@ import { CreateUnitInputSchema, UnitCodeSchema, type CreateUnitInput } from './u
 import { foreignKeyAsNotFound } from '../../../core/kernel/foreign-key-as-not-found.js';
 import { inTransaction } from '../../../core/unit-of-work/in-transaction.js';
 import { withErrorMapping } from '../../../core/kernel/with-error-mapping.js';
-import { unitAggregate, unitColumns, type Unit } from './unit.js';
+import { unitAggregate, type Unit } from './unit.js';
+import { insertUnit, unitByCode, unitById, unitsOfOrganization } from './unit-statements.js';
 
 /** Units of organizations: the one notion of where a person works. */
 export interface UnitRepository {
@@ -39,28 +40,24 @@ export function createUnitRepository<D extends DB>(database: Kysely<D>, context:
   const db = asPackageDatabase(database);
   const findById = async (id: string) => {
     const key = parseInput(UuidSchema, id);
-    return db.selectFrom('units').select(unitColumns).where('units.id', '=', key).executeTakeFirst();
+    return (await unitById(db, { id: key }))[0];
   };
   return withErrorMapping({
     async create(input: CreateUnitInput) {
       const data = parseInput(CreateUnitInputSchema, input);
       return inTransaction(db, async (trx) => {
-        const unit = await trx
-          .insertInto('units')
-          .values({
-            organization_id: data.organizationId,
-            code: data.code,
-            name: data.name,
-            parent_unit_id: data.parentUnitId ?? null,
-          })
-          .returning(unitColumns)
-          .executeTakeFirstOrThrow()
-          .catch((error: unknown) =>
+        const [unit] = await insertUnit(trx, {
+          organizationId: data.organizationId,
+          code: data.code,
+          name: data.name,
+          parentUnitId: data.parentUnitId ?? null,
+        }).catch((error: unknown) =>
             foreignKeyAsNotFound(error, {
               units_organization_id_fkey: 'organization',
               units_parent_unit_id_fkey: 'parent unit',
             }),
           );
+        if (!unit) throw new NotFoundError(unitAggregate.name); // an INSERT … RETURNING returns its row
         await writeAudit(
           trx,
           context,
@@ -78,16 +75,11 @@ export function createUnitRepository<D extends DB>(database: Kysely<D>, context:
     async findByCode(organizationId: string, code: string) {
       const org = parseInput(UuidSchema, organizationId);
       const key = parseInput(UnitCodeSchema, code);
-      return db
-        .selectFrom('units')
-        .select(unitColumns)
-        .where('units.organization_id', '=', org)
-        .where('units.code', '=', key)
-        .executeTakeFirst();
+      return (await unitByCode(db, { org, code: key }))[0];
     },
     async list(organizationId: string) {
       const org = parseInput(UuidSchema, organizationId);
-      return db.selectFrom('units').select(unitColumns).where('units.organization_id', '=', org).orderBy('units.code').execute();
+      return unitsOfOrganization(db, { org });
     },
   });
 }
