@@ -21,10 +21,19 @@ function isTransactionControl(sql: string): boolean {
  */
 const names = new Map<string, string | undefined>();
 
+/**
+ * Statements the package plans per call by design (`compiledQuery(…, { prepared: false })`):
+ * the client list filtered by a caller's metadata document, whose best plan depends on the
+ * document (docs/prepared-statements.md).
+ */
+function isPlannedPerCall(sql: string): boolean {
+  return sql.includes('clients.metadata @> ');
+}
+
 /** The name the raw prepared side gives `sql` (undefined: sent unnamed). */
 export function preparedNameOf(sql: string): string | undefined {
   if (names.has(sql)) return names.get(sql);
-  const name = isTransactionControl(sql) ? undefined : statementName(sql);
+  const name = isTransactionControl(sql) || isPlannedPerCall(sql) ? undefined : statementName(sql);
   names.set(sql, name);
   return name;
 }

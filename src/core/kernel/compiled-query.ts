@@ -137,6 +137,12 @@ export function compiledQuery<P extends Record<string, unknown>, R>(
   return run as CompiledStatement<P, R>;
 }
 
+/** Options of {@link compiledShapes}: {@link CompiledQueryOptions}, `prepared` decided per shape if need be. */
+export interface CompiledShapesOptions<S extends string> {
+  /** See {@link CompiledQueryOptions.prepared}; a function decides per shape. (Default: `true`) */
+  readonly prepared?: boolean | ((shape: S) => boolean);
+}
+
 /** A family of statements of one query whose shape varies (optional filters, edit patches). */
 export interface CompiledShapes<S extends string, P, R> {
   /** Runs the statement of `shape` on `db` with `params` (compiled on the shape's first call). */
@@ -162,13 +168,14 @@ export interface CompiledShapes<S extends string, P, R> {
  */
 export function compiledShapes<S extends string, P extends Record<string, unknown>, R>(
   build: (db: Kysely<DB>, params: P, shape: S) => Compilable<R> | RawBuilder<R>,
-  options: CompiledQueryOptions = {},
+  options: CompiledShapesOptions<S> = {},
 ): CompiledShapes<S, P, R> {
   const statements = new Map<S, CompiledStatement<P, R>>();
   const statement = (shape: S): CompiledStatement<P, R> => {
     let found = statements.get(shape);
     if (!found) {
-      found = compiledQuery((db, params: P) => build(db, params, shape), options);
+      const prepared = typeof options.prepared === 'function' ? options.prepared(shape) : options.prepared;
+      found = compiledQuery((db, params: P) => build(db, params, shape), { prepared });
       statements.set(shape, found);
     }
     return found;
