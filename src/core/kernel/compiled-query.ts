@@ -38,7 +38,7 @@ export interface QueryExecutor {
  * `createDatabase` instances send it with pg's `name` (parsed and planned once per connection)
  * unless prepared statements are turned off; other drivers ignore `name`.
  */
-export interface NamedCompiledQuery<R = unknown> extends CompiledQuery<R> {
+interface NamedCompiledQuery<R = unknown> extends CompiledQuery<R> {
   /** The prepared statement's name (see {@link statementName}). */
   readonly name: string;
 }

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 
 /** The prefix of every prepared-statement name this package gives the server. */
-export const STATEMENT_NAME_PREFIX = 'od_';
+const STATEMENT_NAME_PREFIX = 'od_';
 
 /**
  * The server-side name of a prepared statement with SQL text `sql`: `od_` and the first 24 hex
