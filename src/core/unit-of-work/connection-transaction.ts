@@ -26,7 +26,7 @@ export async function transactionOnConnection<D, T>(
   progress: TransactionProgress,
   fn: (trx: Transaction<D>) => Promise<T>,
 ): Promise<T> {
-  const begin = CompiledQuery.raw(beginStatement(settings));
+  const begin = beginQuery(settings);
   const { driver } = internals;
   const connection = await driver.acquireConnection();
   const unit = new UnitConnection(connection);
@@ -61,6 +61,22 @@ export async function transactionOnConnection<D, T>(
   } finally {
     await driver.releaseConnection(connection);
   }
+}
+
+/** Compiled BEGIN messages by text; bounded (tenants are many): emptied when full. */
+const begins = new Map<string, CompiledQuery>();
+const MAX_BEGINS = 1024;
+
+/** The compiled first message of a transaction with `settings`, built once per text. */
+function beginQuery(settings: TenantTransactionSettings): CompiledQuery {
+  const text = beginStatement(settings);
+  let query = begins.get(text);
+  if (!query) {
+    if (begins.size >= MAX_BEGINS) begins.clear();
+    query = CompiledQuery.raw(text);
+    begins.set(text, query);
+  }
+  return query;
 }
 
 async function rollbackQuietly(connection: DatabaseConnection): Promise<void> {
