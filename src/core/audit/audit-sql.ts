@@ -1,0 +1,126 @@
+// Audit rows written by the statement that makes the change: SQL for a data-modifying CTE that
+// inserts into audit_logs from the change's RETURNING, so the row exists exactly when the change
+// applied (one statement, one transaction). The snapshots are built in SQL exactly as
+// `snapshotFields` builds them in JS.
+import { sql, type RawBuilder } from 'kysely';
+import type { AggregateDescriptor } from '../kernel/aggregate.js';
+import { ConnectionLostError, CommitOutcomeUnknownError } from '../errors/operational-errors.js';
+import { mapDatabaseError } from '../errors/map-database-error.js';
+import type { ResolvedAuditContext } from './audit-context.js';
+
+/** The fields of `E` that hold timestamps (`Date`, `Date | null`). */
+export type TimestampFields<E> = {
+  [K in keyof E & string]-?: NonNullable<E[K]> extends Date ? K : never;
+}[keyof E & string];
+
+/** Every timestamp field of `E`, named once (the compiler checks that none is missing). */
+export type TimestampFieldSet<E> = { readonly [K in TimestampFields<E>]: true };
+
+/**
+ * A timestamp as JSON text the way JS `Date.prototype.toISOString()` writes the `Date` pg parses
+ * it into: UTC, milliseconds truncated (as pg's parser truncates microseconds), `Z`; `NULL`
+ * stays `NULL`.
+ */
+export function isoTimestamp(value: RawBuilder<unknown>): RawBuilder<string | null> {
+  return sql<string | null>`to_char(${value} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
+}
+
+/**
+ * `jsonb_build_object(…)` of an aggregate's audited fields, in the order of its whitelist, from
+ * `source` (field → SQL value): what `snapshotFields(aggregate.audited, row)` gives in JS. A
+ * field `source` lacks is left out, as `snapshotFields` leaves out a field the row lacks.
+ */
+export function snapshotSql<E extends object>(
+  aggregate: AggregateDescriptor<E, string, string, string>,
+  source: { readonly [K in keyof E & string]?: RawBuilder<unknown> },
+): RawBuilder<unknown> {
+  const pairs = aggregate.audited.flatMap((field) => {
+    const value = source[field];
+    return value ? [sql`${sql.lit(field)}, ${value}`] : [];
+  });
+  return sql`jsonb_build_object(${sql.join(pairs)})`;
+}
+
+/**
+ * The SQL values of a row of the aggregate's table under `alias` (`alias.column` per mapped
+ * field), timestamps written as {@link isoTimestamp}: the source of {@link snapshotSql} for a
+ * row read or returned in the statement.
+ */
+export function rowSource<E extends object>(
+  aggregate: AggregateDescriptor<E, string, string, string>,
+  alias: string,
+  timestamps: TimestampFieldSet<E>,
+): { readonly [K in keyof E & string]?: RawBuilder<unknown> } {
+  const source: Record<string, RawBuilder<unknown>> = {};
+  for (const [field, column] of Object.entries(aggregate.columns) as [string, string][]) {
+    const ref = sql.ref(`${alias}.${column}`);
+    source[field] = field in timestamps ? isoTimestamp(ref) : sql`${ref}`;
+  }
+  return source as { readonly [K in keyof E & string]?: RawBuilder<unknown> };
+}
+
+/** The audit context as the bound parameters of an audit row (absent → `null`). */
+export type AuditContextParams = {
+  readonly actorUserId: string | null;
+  readonly requestId: string | null;
+  readonly ip: string | null;
+  readonly userAgent: string | null;
+};
+
+/** The audit context's values, to bind. */
+export function auditContextParams(context: ResolvedAuditContext): AuditContextParams {
+  return {
+    actorUserId: context.actorUserId ?? null,
+    requestId: context.requestId ?? null,
+    ip: context.ip ?? null,
+    userAgent: context.userAgent ?? null,
+  };
+}
+
+/** The columns of an audit row, in the order of {@link auditRowValues}. */
+export const AUDIT_ROW_COLUMNS = sql.raw(
+  'organization_id, actor_user_id, action, entity_type, entity_id, before, after, request_id, ip, user_agent',
+);
+
+/** One audit row of `INSERT INTO audit_logs (AUDIT_ROW_COLUMNS) SELECT …`. */
+export interface AuditRowSql<A extends string> {
+  /** `<actionPrefix>.<action>`'s action (a literal in the statement). */
+  readonly action: A;
+  /** The tenant (`NULL` for a global entity). */
+  readonly organizationId: RawBuilder<unknown>;
+  /** The entity's id. */
+  readonly entityId: RawBuilder<unknown>;
+  /** The snapshot before (see {@link snapshotSql}); absent: `NULL`. */
+  readonly before?: RawBuilder<unknown>;
+  /** The snapshot after; absent: `NULL`. */
+  readonly after?: RawBuilder<unknown>;
+}
+
+/**
+ * The select list of one audit row of `aggregate`: action and entity type as literals, the
+ * audit context as the bound parameters `context` stands for (pass a `compiledQuery`'s params).
+ */
+export function auditRowValues<E extends object, A extends string, P extends string>(
+  aggregate: AggregateDescriptor<E, string, A, P>,
+  row: AuditRowSql<NoInfer<A>>,
+  context: AuditContextParams,
+): RawBuilder<unknown> {
+  return sql`${row.organizationId}, ${context.actorUserId}::uuid, ${sql.lit(`${aggregate.actionPrefix ?? aggregate.name}.${row.action}`)}, ${sql.lit(aggregate.name)}, ${row.entityId}, ${row.before ?? sql`NULL`}, ${row.after ?? sql`NULL`}, ${context.requestId}::text, ${context.ip}::inet, ${context.userAgent}::text`;
+}
+
+/**
+ * Runs a write that is one statement. In the caller's transaction it is just that statement;
+ * outside one it commits by itself (autocommit), so a connection lost while it ran leaves the
+ * outcome unknown, as a lost COMMIT does: {@link CommitOutcomeUnknownError}. Errors are mapped.
+ */
+export async function runWriteStatement<T>(inTransaction: boolean, run: () => Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } catch (error) {
+    const mapped = mapDatabaseError(error);
+    if (!inTransaction && mapped instanceof ConnectionLostError) {
+      throw new CommitOutcomeUnknownError({ sqlState: mapped.sqlState });
+    }
+    throw mapped;
+  }
+}
