@@ -77,15 +77,14 @@ export function auditContextParams(context: ResolvedAuditContext): AuditContextP
   };
 }
 
-/** The columns of an audit row, in the order of {@link auditRowValues}. */
-export const AUDIT_ROW_COLUMNS = sql.raw(
-  'organization_id, actor_user_id, action, entity_type, entity_id, before, after, request_id, ip, user_agent',
-);
-
-/** One audit row of `INSERT INTO audit_logs (AUDIT_ROW_COLUMNS) SELECT …`. */
-export interface AuditRowSql<A extends string> {
-  /** `<actionPrefix>.<action>`'s action (a literal in the statement). */
-  readonly action: A;
+/** One audit row written by a statement, from a relation of that statement (a CTE's RETURNING). */
+export interface AuditRowSql<E extends object, A extends string> {
+  /** The aggregate whose action it records. */
+  readonly aggregate: AggregateDescriptor<E, string, A, string>;
+  /** The action (a literal in the statement, as `<actionPrefix>.<action>`). */
+  readonly action: NoInfer<A>;
+  /** The relations the row comes from: one audit row per row of them (`u CROSS JOIN c`). */
+  readonly from: RawBuilder<unknown>;
   /** The tenant (`NULL` for a global entity). */
   readonly organizationId: RawBuilder<unknown>;
   /** The entity's id. */
@@ -96,16 +95,28 @@ export interface AuditRowSql<A extends string> {
   readonly after?: RawBuilder<unknown>;
 }
 
+/** Declares an {@link AuditRowSql} (infers the aggregate's types). */
+export function auditRow<E extends object, A extends string>(row: AuditRowSql<E, A>): AuditRowSql<object, string> {
+  return row as unknown as AuditRowSql<object, string>;
+}
+
 /**
- * The select list of one audit row of `aggregate`: action and entity type as literals, the
- * audit context as the bound parameters `context` stands for (pass a `compiledQuery`'s params).
+ * `INSERT INTO audit_logs … SELECT …` of `rows` (in that order, one per row of each one's
+ * relation), for a data-modifying CTE: action and entity type are literals, the audit context
+ * the bound parameters `context` stands for (a `compiledQuery`'s params), bound once.
  */
-export function auditRowValues<E extends object, A extends string, P extends string>(
-  aggregate: AggregateDescriptor<E, string, A, P>,
-  row: AuditRowSql<NoInfer<A>>,
-  context: AuditContextParams,
-): RawBuilder<unknown> {
-  return sql`${row.organizationId}, ${context.actorUserId}::uuid, ${sql.lit(`${aggregate.actionPrefix ?? aggregate.name}.${row.action}`)}, ${sql.lit(aggregate.name)}, ${row.entityId}, ${row.before ?? sql`NULL`}, ${row.after ?? sql`NULL`}, ${context.requestId}::text, ${context.ip}::inet, ${context.userAgent}::text`;
+export function auditInsertSql(rows: readonly AuditRowSql<object, string>[], context: AuditContextParams): RawBuilder<unknown> {
+  const selects = rows.map(
+    (row) => sql`SELECT ${row.organizationId} AS organization_id, ${sql.lit(
+      `${row.aggregate.actionPrefix ?? row.aggregate.name}.${row.action}`,
+    )} AS action, ${sql.lit(row.aggregate.name)} AS entity_type, ${row.entityId} AS entity_id, ${
+      row.before ?? sql`NULL::jsonb`
+    } AS before, ${row.after ?? sql`NULL::jsonb`} AS after FROM ${row.from}`,
+  );
+  return sql`INSERT INTO audit_logs (organization_id, actor_user_id, action, entity_type, entity_id, before, after, request_id, ip, user_agent)
+      SELECT e.organization_id, ${context.actorUserId}::uuid, e.action, e.entity_type, e.entity_id, e.before, e.after,
+        ${context.requestId}::text, ${context.ip}::inet, ${context.userAgent}::text
+      FROM (${sql.join(selects, sql` UNION ALL `)}) AS e`;
 }
 
 /**

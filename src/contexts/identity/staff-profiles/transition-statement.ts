@@ -1,14 +1,7 @@
 import { sql, type RawBuilder } from 'kysely';
-import {
-  AUDIT_ROW_COLUMNS,
-  auditRowValues,
-  rowSource,
-  snapshotSql,
-  type AuditContextParams,
-  type TimestampFieldSet,
-} from '../../../core/audit/audit-sql.js';
+import { auditInsertSql, auditRow, rowSource, snapshotSql, type AuditContextParams } from '../../../core/audit/audit-sql.js';
 import { compiledShapes } from '../../../core/kernel/compiled-query.js';
-import { STAFF_PROFILE_COLUMNS, staffProfileAggregate, type StaffProfile } from './staff-profile.js';
+import { STAFF_PROFILE_COLUMNS, STAFF_PROFILE_TIMESTAMPS, staffProfileAggregate, type StaffProfile } from './staff-profile.js';
 import {
   transitionRule,
   VERIFICATION_EVENTS,
@@ -86,15 +79,6 @@ export type TransitionRow = { [K in keyof StaffProfile]: StaffProfile[K] | null 
   readonly allowed: boolean;
   /** Whether the profile's user is live (not soft-deleted). */
   readonly live: boolean;
-};
-
-/** The timestamps of a staff profile (written into audit snapshots as `toISOString()` does). */
-const TIMESTAMPS: TimestampFieldSet<StaffProfile> = {
-  verificationSubmittedAt: true,
-  verifiedAt: true,
-  verificationExpiresAt: true,
-  createdAt: true,
-  updatedAt: true,
 };
 
 /** The locked row's status. */
@@ -178,15 +162,18 @@ function transitionSql(p: TransitionParams, shape: TransitionShape): RawBuilder<
   const returned = Object.entries(STAFF_PROFILE_COLUMNS).map(
     ([field, column]) => sql`${sql.ref(`u.${column}`)} AS ${sql.id(field)}`,
   );
-  const audit = auditRowValues(
-    staffProfileAggregate,
-    {
-      action: shape.event,
-      organizationId: sql.ref('u.organization_id'),
-      entityId: sql.ref('u.user_id'),
-      before: snapshotSql(staffProfileAggregate, rowSource(staffProfileAggregate, 'c', TIMESTAMPS)),
-      after: snapshotSql(staffProfileAggregate, rowSource(staffProfileAggregate, 'u', TIMESTAMPS)),
-    },
+  const audit = auditInsertSql(
+    [
+      auditRow({
+        aggregate: staffProfileAggregate,
+        action: shape.event,
+        from: sql`u CROSS JOIN c`,
+        organizationId: sql.ref('u.organization_id'),
+        entityId: sql.ref('u.user_id'),
+        before: snapshotSql(staffProfileAggregate, rowSource(staffProfileAggregate, 'c', STAFF_PROFILE_TIMESTAMPS)),
+        after: snapshotSql(staffProfileAggregate, rowSource(staffProfileAggregate, 'u', STAFF_PROFILE_TIMESTAMPS)),
+      }),
+    ],
     p,
   );
   return sql<TransitionRow>`
@@ -203,8 +190,7 @@ function transitionSql(p: TransitionParams, shape: TransitionShape): RawBuilder<
       WHERE ${sql.join(conditions, sql` AND `)}
       RETURNING p.*
     ), audit AS (
-      INSERT INTO audit_logs (${AUDIT_ROW_COLUMNS})
-      SELECT ${audit} FROM u CROSS JOIN c
+      ${audit}
     )
     SELECT (u.user_id IS NOT NULL) AS applied, c.profile_verification_status AS "currentStatus",
       c.version AS "currentVersion", c.allowed, c.live, ${sql.join(returned)}

@@ -4,8 +4,8 @@ import { auditEvent } from '../../../core/audit/audit-event.js';
 import { compiledQuery } from '../../../core/kernel/compiled-query.js';
 import { asPackageDatabase } from '../../../core/kernel/database-type.js';
 import { writeAudit } from '../../../core/audit/write-audit.js';
-import { staffProfileAggregate, staffProfileColumns } from '../staff-profiles/staff-profile.js';
-import { userRoleAggregate } from '../rbac/role.js';
+import { auditContextParams, runWriteStatement } from '../../../core/audit/audit-sql.js';
+import { runRegister } from './register-statement.js';
 import { NotFoundError } from '../../../core/errors/not-found-error.js';
 import type { DB } from '../../../schema/db.js';
 import { EmailSchema, UuidSchema } from '../../../core/kernel/common-schemas.js';
@@ -140,66 +140,31 @@ export function createUserRepository<D extends DB>(database: Kysely<D>, context:
   return withErrorMapping({
     async register(input: RegisterUserInput) {
       const data = parseInput(RegisterUserInputSchema, input);
-      return inTransaction(db, async (trx) => {
-        // Everything that can fail without a database error is checked before the first
-        // write: inside a caller's transaction a thrown error must not leave half a user.
-        const role = await trx
-          .selectFrom('roles')
-          .select('id')
-          .where('name', '=', DEFAULT_USER_ROLE)
-          .executeTakeFirst();
-        if (!role) throw new NotFoundError('role');
-        // INSERT … SELECT from the live organization: a missing or deleted organization
-        // inserts nothing, which is reported as NotFound rather than an FK error.
-        const user = await trx
-          .insertInto('users')
-          .columns(['organization_id', 'auth_subject', 'email'])
-          .expression(
-            trx
-              .selectFrom('organizations')
-              .select([
-                'organizations.id',
-                sql.val(data.authSubject).as('auth_subject'),
-                sql.val(data.email).as('email'),
-              ])
-              .where('organizations.id', '=', data.organizationId)
-              .where('organizations.deleted_at', 'is', null),
-          )
-          .returning(userColumns)
-          .executeTakeFirst();
-        if (!user) throw new NotFoundError('organization');
-        const profile = await trx
-          .insertInto('user_profiles')
-          .values({
-            user_id: user.id,
-            organization_id: user.organizationId,
-            full_name: data.fullName,
-            birthdate: data.birthdate ?? null,
-            ...(data.locale === undefined ? {} : { locale: data.locale }),
-            ...(data.timeZone === undefined ? {} : { time_zone: data.timeZone }),
-          })
-          .returning(userProfileColumns)
-          .executeTakeFirstOrThrow();
-        await trx
-          .insertInto('user_roles')
-          .values({ user_id: user.id, role_id: role.id, organization_id: user.organizationId })
-          .execute();
-        const staff = await trx
-          .insertInto('user_staff_profiles')
-          .values({ user_id: user.id, organization_id: user.organizationId })
-          .returning(staffProfileColumns)
-          .executeTakeFirstOrThrow();
-        const common = { entityId: user.id, organizationId: user.organizationId } as const;
-        await writeAudit(
-          trx,
-          context,
-          auditEvent(userAggregate, 'register', { ...common, after: user }),
-          auditEvent(userProfileAggregate, 'create', { ...common, after: profile }),
-          auditEvent(userRoleAggregate, 'assign', { ...common, after: { userId: user.id, roleId: role.id } }),
-          auditEvent(staffProfileAggregate, 'create', { ...common, after: staff }),
-        );
-        return { user, profile, roles: [DEFAULT_USER_ROLE] };
-      });
+      // ONE statement (see register-statement.ts): atomic by itself, so no BEGIN/COMMIT of its
+      // own; in the caller's transaction it just runs there. A missing role or organization
+      // writes nothing.
+      const rows = await runWriteStatement(db.isTransaction, () =>
+        runRegister(db, {
+          ...auditContextParams(context),
+          organizationId: data.organizationId,
+          authSubject: data.authSubject,
+          email: data.email,
+          fullName: data.fullName,
+          birthdate: data.birthdate ?? null,
+          ...(data.locale === undefined ? {} : { locale: data.locale }),
+          ...(data.timeZone === undefined ? {} : { timeZone: data.timeZone }),
+        }),
+      );
+      const row = rows[0];
+      if (!row?.roleFound) throw new NotFoundError('role');
+      const user: Record<string, unknown> = {};
+      const profile: Record<string, unknown> = {};
+      for (const [key, value] of Object.entries(row)) {
+        if (key.startsWith('user.')) user[key.slice('user.'.length)] = value;
+        else if (key.startsWith('profile.')) profile[key.slice('profile.'.length)] = value;
+      }
+      if (user.id === null) throw new NotFoundError('organization');
+      return { user: user as unknown as User, profile: profile as unknown as UserProfile, roles: [DEFAULT_USER_ROLE] };
     },
     async findById(id: string) {
       return (await byId(db, { id: parseInput(UuidSchema, id) }))[0];
