@@ -2,7 +2,7 @@
 // inserts into audit_logs from the change's RETURNING, so the row exists exactly when the change
 // applied (one statement, one transaction). The snapshots are built in SQL exactly as
 // `snapshotFields` builds them in JS.
-import { sql, type RawBuilder } from 'kysely';
+import { sql, type Compilable, type CompiledQuery, type Kysely, type RawBuilder } from 'kysely';
 import type { AggregateDescriptor } from '../kernel/aggregate.js';
 import { ConnectionLostError, CommitOutcomeUnknownError } from '../errors/operational-errors.js';
 import { mapDatabaseError } from '../errors/map-database-error.js';
@@ -134,4 +134,20 @@ export async function runWriteStatement<T>(inTransaction: boolean, run: () => Pr
     }
     throw mapped;
   }
+}
+
+/**
+ * A raw statement as a `compiledQuery` declaration returns it: compiled on `db` (the
+ * compile-only instance `compiledQuery` passes), its whitespace collapsed to one line (no
+ * space after `(` or before `)`), so the text is the same however the template is indented.
+ * Its literals must not hold significant whitespace.
+ */
+export function compilableSql<R>(db: Kysely<any>, query: RawBuilder<R>): Compilable<R> {
+  return {
+    compile: (): CompiledQuery<R> => {
+      const compiled = query.compile(db);
+      const text = compiled.sql.replace(/\s+/g, ' ').replace(/\( /g, '(').replace(/ \)/g, ')').trim();
+      return { ...compiled, sql: text };
+    },
+  };
 }

@@ -1,5 +1,5 @@
 import { sql, type RawBuilder } from 'kysely';
-import { auditInsertSql, auditRow, rowSource, snapshotSql, type AuditContextParams } from '../../../core/audit/audit-sql.js';
+import { auditInsertSql, auditRow, compilableSql, rowSource, snapshotSql, type AuditContextParams } from '../../../core/audit/audit-sql.js';
 import { compiledShapes } from '../../../core/kernel/compiled-query.js';
 import { STAFF_PROFILE_COLUMNS, STAFF_PROFILE_TIMESTAMPS, staffProfileAggregate, type StaffProfile } from './staff-profile.js';
 import {
@@ -198,8 +198,7 @@ function transitionSql(p: TransitionParams, shape: TransitionShape): RawBuilder<
 }
 
 const statements = compiledShapes((db, p: TransitionParams, key: ShapeKey) => {
-  const query = transitionSql(p, parseShapeKey(key));
-  return { compile: () => query.compile(db) };
+  return compilableSql(db, transitionSql(p, parseShapeKey(key)));
 });
 
 /**

@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import { auditInsertSql, auditRow, rowSource, snapshotSql, type AuditContextParams } from '../../../core/audit/audit-sql.js';
+import { auditInsertSql, auditRow, compilableSql, rowSource, snapshotSql, type AuditContextParams } from '../../../core/audit/audit-sql.js';
 import { compiledShapes, type QueryExecutor } from '../../../core/kernel/compiled-query.js';
 import { userRoleAggregate } from '../rbac/role.js';
 import { DEFAULT_USER_ROLE } from '../rbac/default-role.js';
@@ -111,7 +111,7 @@ const register = compiledShapes((db, p: RegisterParams, shape: RegisterShape) =>
     )
     SELECT EXISTS (SELECT 1 FROM r) AS "roleFound", ${sql.join(returned)}
     FROM (SELECT) AS one LEFT JOIN nu ON true LEFT JOIN np ON np.user_id = nu.id`;
-  return { compile: () => query.compile(db) };
+  return compilableSql(db, query);
 });
 
 /** Runs the registration statement (compiled once per shape of the optional profile fields). */
