@@ -1,11 +1,10 @@
-import { sql, type Kysely, type UpdateObject } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { ResolvedAuditContext } from '../../../core/audit/audit-context.js';
-import { auditEvent } from '../../../core/audit/audit-event.js';
 import { compiledQuery } from '../../../core/kernel/compiled-query.js';
 import { asPackageDatabase } from '../../../core/kernel/database-type.js';
-import { writeAudit } from '../../../core/audit/write-audit.js';
 import { auditContextParams, runWriteStatement } from '../../../core/audit/audit-sql.js';
 import { runRegister } from './register-statement.js';
+import { PROFILE_PATCH_FIELDS, profilePatchShape, updateProfile as updateProfileStatement, updateUser } from './user-update-statements.js';
 import { NotFoundError } from '../../../core/errors/not-found-error.js';
 import type { DB } from '../../../schema/db.js';
 import { EmailSchema, UuidSchema } from '../../../core/kernel/common-schemas.js';
@@ -18,7 +17,6 @@ import {
   type UpdateProfileInput,
 } from './user.inputs.js';
 import { DEFAULT_USER_ROLE } from '../rbac/default-role.js';
-import { inTransaction } from '../../../core/unit-of-work/in-transaction.js';
 import { withErrorMapping } from '../../../core/kernel/with-error-mapping.js';
 import { userAggregate, userColumns, userProfileAggregate, userProfileColumns, type User, type UserProfile } from './user.js';
 
@@ -104,37 +102,15 @@ const profileOf = compiledQuery((db, p: { id: string }) =>
  */
 export function createUserRepository<D extends DB>(database: Kysely<D>, context: ResolvedAuditContext = {}): UserRepository {
   const db = asPackageDatabase(database);
-  /** The live user, locked until the transaction ends; NotFound otherwise. */
-  const lockLiveUser = async (trx: Kysely<DB>, key: string): Promise<User> => {
-    const row = await trx
-      .selectFrom('users')
-      .select(userColumns)
-      .where('id', '=', key)
-      .where('deleted_at', 'is', null)
-      .forUpdate()
-      .executeTakeFirst();
-    if (!row) throw new NotFoundError(userAggregate.name);
-    return row;
-  };
+  const audit = () => auditContextParams(context);
 
-  /** Updates the live user's row and records `action` with before and after. */
-  const updateUser = (
-    userId: string,
-    action: 'deactivate' | 'reactivate' | 'delete',
-    changes: UpdateObject<DB, 'users', 'users'>,
-  ) => {
+  /** Changes the live user's row and records `action` with before and after: ONE statement. */
+  const changeUser = async (userId: string, action: 'deactivate' | 'reactivate' | 'delete'): Promise<User> => {
     const key = parseInput(UuidSchema, userId);
-    return inTransaction(db, async (trx) => {
-      const before = await lockLiveUser(trx, key);
-      const after = await trx
-        .updateTable('users')
-        .set(changes)
-        .where('id', '=', key)
-        .returning(userColumns)
-        .executeTakeFirstOrThrow();
-      await writeAudit(trx, context, auditEvent(userAggregate, action, { entityId: key, organizationId: after.organizationId, before, after }));
-      return after;
-    });
+    const rows = await runWriteStatement(db.isTransaction, () => updateUser(db, action, { ...audit(), id: key }));
+    const after = rows[0];
+    if (!after) throw new NotFoundError(userAggregate.name);
+    return after;
   };
 
   return withErrorMapping({
@@ -187,38 +163,21 @@ export function createUserRepository<D extends DB>(database: Kysely<D>, context:
     async updateProfile(userId: string, patch: UpdateProfileInput) {
       const key = parseInput(UuidSchema, userId);
       const data = parseInput(UpdateProfileInputSchema, patch);
-      return inTransaction(db, async (trx) => {
-        await lockLiveUser(trx, key);
-        const before = await trx
-          .selectFrom('user_profiles')
-          .select(userProfileColumns)
-          .where('user_profiles.user_id', '=', key)
-          .forUpdate()
-          .executeTakeFirst();
-        if (!before) throw new NotFoundError(userProfileAggregate.name);
-        const after = await trx
-          .updateTable('user_profiles')
-          .set({
-            ...(data.fullName === undefined ? {} : { full_name: data.fullName }),
-            ...(data.birthdate === undefined ? {} : { birthdate: data.birthdate }),
-            ...(data.locale === undefined ? {} : { locale: data.locale }),
-            ...(data.timeZone === undefined ? {} : { time_zone: data.timeZone }),
-          })
-          .where('user_profiles.user_id', '=', key)
-          .returning(userProfileColumns)
-          .executeTakeFirstOrThrow();
-        await writeAudit(
-          trx,
-          context,
-          auditEvent(userProfileAggregate, 'update', { entityId: key, organizationId: after.organizationId, before, after }),
-        );
-        return after;
-      });
+      const fields = PROFILE_PATCH_FIELDS.filter((field) => data[field] !== undefined);
+      const values = Object.fromEntries(fields.map((field) => [field, data[field] ?? null]));
+      const rows = await runWriteStatement(db.isTransaction, () =>
+        updateProfileStatement(db, profilePatchShape(fields), { ...audit(), id: key, ...values }),
+      );
+      const row = rows[0];
+      if (!row?.userFound) throw new NotFoundError(userAggregate.name);
+      const { userFound: _, ...after } = row;
+      if (after.userId === null) throw new NotFoundError(userProfileAggregate.name);
+      return after as UserProfile;
     },
-    deactivate: (userId: string) => updateUser(userId, 'deactivate', { is_active: false }),
-    reactivate: (userId: string) => updateUser(userId, 'reactivate', { is_active: true }),
+    deactivate: (userId: string) => changeUser(userId, 'deactivate'),
+    reactivate: (userId: string) => changeUser(userId, 'reactivate'),
     async softDelete(userId: string) {
-      await updateUser(userId, 'delete', { deleted_at: sql<Date>`now()`, is_active: false });
+      await changeUser(userId, 'delete');
     },
   });
 }
