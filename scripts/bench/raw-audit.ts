@@ -25,17 +25,6 @@ export const SNAPSHOT_FIELDS = {
   ],
 } as const;
 
-/** The JSON text of the snapshot of `source` (fields it lacks are left out; dates as ISO). */
-export function snapshotJson(entityType: keyof typeof SNAPSHOT_FIELDS, source: Record<string, unknown>): string {
-  const snapshot: Record<string, unknown> = {};
-  for (const field of SNAPSHOT_FIELDS[entityType]) {
-    if (!(field in source)) continue;
-    const value = source[field];
-    snapshot[field] = value instanceof Date ? value.toISOString() : value;
-  }
-  return JSON.stringify(snapshot);
-}
-
 const AUDIT_COLUMNS = `"organization_id", "actor_user_id", "action", "entity_type", "entity_id", "before", "after", "request_id", "ip", "user_agent"`;
 
 /** `insert into "audit_logs" (…) values ($1, …, $10), …` for `rows` rows, as Kysely writes it. */
@@ -89,7 +78,7 @@ const SNAPSHOT_COLUMNS: Record<string, string> = {
 /** Timestamp fields: written as `Date.toISOString()` writes them (UTC, milliseconds, `Z`). */
 const TIMESTAMP_FIELDS = new Set(['deletedAt', 'verificationSubmittedAt', 'verifiedAt', 'verificationExpiresAt']);
 
-/** `jsonb_build_object(…)` of the snapshot of the row `alias` (the SQL twin of {@link snapshotJson}). */
+/** `jsonb_build_object(…)` of the snapshot of the row `alias`: fields it lacks left out, timestamps as `toISOString()`. */
 export function snapshotSql(entityType: keyof typeof SNAPSHOT_FIELDS, alias: string): string {
   const pairs = SNAPSHOT_FIELDS[entityType].filter((field) => field in SNAPSHOT_COLUMNS).map((field) => {
     const ref = `"${alias}"."${SNAPSHOT_COLUMNS[field]}"`;

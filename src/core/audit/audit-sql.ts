@@ -9,7 +9,7 @@ import { mapDatabaseError } from '../errors/map-database-error.js';
 import type { ResolvedAuditContext } from './audit-context.js';
 
 /** The fields of `E` that hold timestamps (`Date`, `Date | null`). */
-export type TimestampFields<E> = {
+type TimestampFields<E> = {
   [K in keyof E & string]-?: NonNullable<E[K]> extends Date ? K : never;
 }[keyof E & string];
 
@@ -21,7 +21,7 @@ export type TimestampFieldSet<E> = { readonly [K in TimestampFields<E>]: true };
  * it into: UTC, milliseconds truncated (as pg's parser truncates microseconds), `Z`; `NULL`
  * stays `NULL`.
  */
-export function isoTimestamp(value: RawBuilder<unknown>): RawBuilder<string | null> {
+function isoTimestamp(value: RawBuilder<unknown>): RawBuilder<string | null> {
   return sql<string | null>`to_char(${value} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
 }
 

@@ -212,8 +212,3 @@ export function runTransition(
 ): Promise<TransitionRow[]> {
   return statements(db, shapeKey(shape), params);
 }
-
-/** The SQL text of a shape's statement (for tests and the benchmark). */
-export function transitionSqlText(shape: TransitionShape): string {
-  return statements.statement(shapeKey(shape)).sql;
-}

@@ -127,8 +127,3 @@ export function runRegister(db: QueryExecutor, params: RegisterParams): Promise<
           : 'defaults';
   return register(db, shape, params);
 }
-
-/** The SQL text of the registration without optional profile fields (for the benchmark). */
-export function registerSqlText(): string {
-  return register.statement('defaults').sql;
-}
