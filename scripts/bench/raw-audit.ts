@@ -1,5 +1,6 @@
-// The raw side's audit rows: the INSERT the repositories send (`writeAudit`), and the
-// whitelisted snapshots written out by hand. The benchmark compares both the SQL text and the
+// The raw side's audit rows: the INSERT the repositories send (`writeAudit`), the whitelisted
+// snapshots written out by hand, and (register, the transitions) the same audit rows written in
+// SQL by the statement that makes the change. The benchmark compares both the SQL text and the
 // parameters with what the repositories send, so a change to the whitelist fails the run.
 
 /** Fields kept in an audit snapshot, per entity type, in the order `writeAudit` writes them. */
@@ -24,17 +25,6 @@ export const SNAPSHOT_FIELDS = {
   ],
 } as const;
 
-/** The JSON text of the snapshot of `source` (fields it lacks are left out; dates as ISO). */
-export function snapshotJson(entityType: keyof typeof SNAPSHOT_FIELDS, source: Record<string, unknown>): string {
-  const snapshot: Record<string, unknown> = {};
-  for (const field of SNAPSHOT_FIELDS[entityType]) {
-    if (!(field in source)) continue;
-    const value = source[field];
-    snapshot[field] = value instanceof Date ? value.toISOString() : value;
-  }
-  return JSON.stringify(snapshot);
-}
-
 const AUDIT_COLUMNS = `"organization_id", "actor_user_id", "action", "entity_type", "entity_id", "before", "after", "request_id", "ip", "user_agent"`;
 
 /** `insert into "audit_logs" (…) values ($1, …, $10), …` for `rows` rows, as Kysely writes it. */
@@ -57,4 +47,56 @@ export function auditParameters(row: {
   after: string | null;
 }): unknown[] {
   return [row.organizationId, row.actorUserId, row.action, row.entityType, row.entityId, row.before, row.after, null, null, null];
+}
+
+/** The column of each snapshot field (`SNAPSHOT_FIELDS`), for snapshots built in SQL. */
+const SNAPSHOT_COLUMNS: Record<string, string> = {
+  id: 'id',
+  organizationId: 'organization_id',
+  authSubject: 'auth_subject',
+  email: 'email',
+  isActive: 'is_active',
+  deletedAt: 'deleted_at',
+  userId: 'user_id',
+  fullName: 'full_name',
+  locale: 'locale',
+  timeZone: 'time_zone',
+  employeeId: 'employee_id',
+  academicTitleCode: 'academic_title_code',
+  academicTitleOther: 'academic_title_other',
+  unitId: 'unit_id',
+  jobTitle: 'job_title',
+  status: 'profile_verification_status',
+  verificationSubmittedAt: 'verification_submitted_at',
+  verifiedAt: 'verified_at',
+  verifiedByUserId: 'verified_by_user_id',
+  rejectionReason: 'rejection_reason',
+  verificationExpiresAt: 'verification_expires_at',
+  version: 'version',
+};
+
+/** Timestamp fields: written as `Date.toISOString()` writes them (UTC, milliseconds, `Z`). */
+const TIMESTAMP_FIELDS = new Set(['deletedAt', 'verificationSubmittedAt', 'verifiedAt', 'verificationExpiresAt']);
+
+/** `jsonb_build_object(…)` of the snapshot of the row `alias`: fields it lacks left out, timestamps as `toISOString()`. */
+export function snapshotSql(entityType: keyof typeof SNAPSHOT_FIELDS, alias: string): string {
+  const pairs = SNAPSHOT_FIELDS[entityType].filter((field) => field in SNAPSHOT_COLUMNS).map((field) => {
+    const ref = `"${alias}"."${SNAPSHOT_COLUMNS[field]}"`;
+    const value = TIMESTAMP_FIELDS.has(field) ? `to_char(${ref} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')` : ref;
+    return `'${field}', ${value}`;
+  });
+  return `jsonb_build_object(${pairs.join(', ')})`;
+}
+
+/**
+ * The audit INSERT of a data-modifying CTE: one row per row of each `select` (organization_id,
+ * action, entity_type, entity_id, before, after), the audit context as $first … $first+3
+ * (actor, request id, ip, user agent).
+ */
+export function auditInsertFromSql(selects: readonly string[], first: number): string {
+  const [actor, request, ip, agent] = [first, first + 1, first + 2, first + 3];
+  return `INSERT INTO audit_logs (organization_id, actor_user_id, action, entity_type, entity_id, before, after, request_id, ip, user_agent)
+    SELECT e.organization_id, $${actor}::uuid, e.action, e.entity_type, e.entity_id, e.before, e.after,
+      $${request}::text, $${ip}::inet, $${agent}::text
+    FROM (${selects.join(' UNION ALL ')}) AS e`;
 }

@@ -1,39 +1,80 @@
-// users.register(input): BEGIN, the role lookup, four INSERTs (user, profile, role grant, draft
-// staff profile), one audit INSERT of four rows, COMMIT. Every call registers a new user
-// (bench|1, bench|2, …), so the two sides of the check differ in the user's id and inputs:
-// those are masked, everything else (snapshots in the audit parameters included) must match.
+// users.register(input): ONE statement, no BEGIN/COMMIT: a data-modifying CTE that reads the
+// default role and the live organization, inserts the user (only when both exist), its
+// profile, role grant and draft staff profile from the user's RETURNING, and the four audit
+// rows from their RETURNINGs. Every call registers a new user (bench|1, bench|2, …), so the
+// two sides of the check differ in the user's id and inputs: those are masked, everything else
+// must match.
 import assert from 'node:assert/strict';
 import type pg from 'pg';
 import { DEFAULT_USER_ROLE } from '../../../../src/contexts/identity/rbac/default-role.js';
 import { createRepositories } from '../../../../src/repositories.js';
 import { defineCase } from '../../case.js';
-import { auditInsertSql, auditParameters, snapshotJson } from '../../raw-audit.js';
-import { STAFF_PROFILE_COLUMNS, USER_COLUMNS } from '../../raw-columns.js';
-import { oneLine, rawTransaction } from '../../support.js';
+import { auditInsertFromSql, snapshotSql } from '../../raw-audit.js';
+import { oneLine } from '../../support.js';
 import { seedWorld } from './world.js';
 
-const SQL = {
-  roleByName: `select "id" from "roles" where "name" = $1`,
-  insertUser: oneLine(`
-    insert into "users" ("organization_id", "auth_subject", "email")
-    select "organizations"."id", $1 as "auth_subject", $2 as "email"
-    from "organizations"
-    where "organizations"."id" = $3 and "organizations"."deleted_at" is null
-    returning ${USER_COLUMNS}`),
-  insertProfile: oneLine(`
-    insert into "user_profiles" ("user_id", "organization_id", "full_name", "birthdate")
-    values ($1, $2, $3, $4)
-    returning "user_profiles"."user_id" as "userId",
-      "user_profiles"."organization_id" as "organizationId",
-      "user_profiles"."full_name" as "fullName", user_profiles.birthdate::text as "birthdate",
-      "user_profiles"."locale", "user_profiles"."time_zone" as "timeZone",
-      "user_profiles"."created_at" as "createdAt", "user_profiles"."updated_at" as "updatedAt"`),
-  insertRole: `insert into "user_roles" ("user_id", "role_id", "organization_id") values ($1, $2, $3)`,
-  insertStaffProfile: oneLine(`
-    insert into "user_staff_profiles" ("user_id", "organization_id") values ($1, $2)
-    returning ${STAFF_PROFILE_COLUMNS}`),
-  insertAudit: auditInsertSql(4),
-} as const;
+/** The user's and the profile's fields, as the statement returns them (`user.…`, `profile.…`). */
+const USER_FIELDS: readonly [string, string][] = [
+  ['id', 'id'],
+  ['organizationId', 'organization_id'],
+  ['authSubject', 'auth_subject'],
+  ['email', 'email'],
+  ['isActive', 'is_active'],
+  ['createdAt', 'created_at'],
+  ['updatedAt', 'updated_at'],
+  ['deletedAt', 'deleted_at'],
+];
+const PROFILE_FIELDS: readonly [string, string][] = [
+  ['userId', 'user_id'],
+  ['organizationId', 'organization_id'],
+  ['fullName', 'full_name'],
+  ['birthdate', 'birthdate'],
+  ['locale', 'locale'],
+  ['timeZone', 'time_zone'],
+  ['createdAt', 'created_at'],
+  ['updatedAt', 'updated_at'],
+];
+
+/** One audit row per row of `from`: the entity is the new user. */
+const created = (action: string, entityType: string, alias: string, id: string, after: string, from = alias) =>
+  `SELECT ${alias}.organization_id AS organization_id, '${action}' AS action, '${entityType}' AS entity_type,
+    ${alias}.${id} AS entity_id, NULL::jsonb AS before, ${after} AS after FROM ${from}`;
+
+/** $1 organization, $2 subject, $3 email, $4 full name, $5 birthdate, $6 … $9 audit context. */
+const REGISTER_SQL = oneLine(`
+  WITH r AS (SELECT id FROM roles WHERE name = '${DEFAULT_USER_ROLE}'
+  ), o AS (SELECT id FROM organizations WHERE id = $1::uuid AND deleted_at IS NULL
+  ), nu AS (
+    INSERT INTO users (organization_id, auth_subject, email)
+    SELECT o.id, $2::text, $3::text FROM o CROSS JOIN r
+    RETURNING *
+  ), np AS (
+    INSERT INTO user_profiles (user_id, organization_id, full_name, birthdate)
+    SELECT nu.id, nu.organization_id, $4::text, $5::date FROM nu
+    RETURNING *
+  ), ng AS (
+    INSERT INTO user_roles (user_id, role_id, organization_id)
+    SELECT nu.id, r.id, nu.organization_id FROM nu CROSS JOIN r
+    RETURNING *
+  ), ns AS (
+    INSERT INTO user_staff_profiles (user_id, organization_id)
+    SELECT nu.id, nu.organization_id FROM nu
+    RETURNING *
+  ), audit AS (
+    ${auditInsertFromSql(
+      [
+        created('user.register', 'user', 'nu', 'id', snapshotSql('user', 'nu')),
+        created('user_profile.create', 'user_profile', 'np', 'user_id', snapshotSql('user_profile', 'np')),
+        created('user_role.assign', 'user_role', 'ng', 'user_id', `jsonb_build_object('userId', ng.user_id, 'roleId', ng.role_id)`),
+        created('staff_profile.create', 'staff_profile', 'ns', 'user_id', snapshotSql('staff_profile', 'ns')),
+      ],
+      6,
+    )}
+  )
+  SELECT EXISTS (SELECT 1 FROM r) AS "roleFound",
+    ${USER_FIELDS.map(([field, column]) => `"nu"."${column}" AS "user.${field}"`).join(', ')},
+    ${PROFILE_FIELDS.map(([field, column]) => `"np"."${column}"${column === 'birthdate' ? '::text' : ''} AS "profile.${field}"`).join(', ')}
+  FROM (SELECT) AS one LEFT JOIN nu ON true LEFT JOIN np ON np.user_id = nu.id`);
 
 /** The input of one registration (the fields `users.register` needs). */
 interface Registration {
@@ -46,38 +87,13 @@ interface Registration {
 type Registered = { user: Record<string, unknown>; profile: Record<string, unknown>; roles: readonly string[] };
 
 async function rawRegister(pool: pg.Pool, input: Registration): Promise<Registered> {
-  return rawTransaction(pool, async (client) => {
-    const role = (await client.query(SQL.roleByName, [DEFAULT_USER_ROLE])).rows[0];
-    if (!role) throw new Error('role not found');
-    const user = (await client.query(SQL.insertUser, [input.authSubject, input.email, input.organizationId])).rows[0];
-    if (!user) throw new Error('organization not found');
-    const profile = (await client.query(SQL.insertProfile, [user.id, user.organizationId, input.fullName, null])).rows[0];
-    await client.query(SQL.insertRole, [user.id, role.id, user.organizationId]);
-    const staff = (await client.query(SQL.insertStaffProfile, [user.id, user.organizationId])).rows[0];
-    const common = { organizationId: user.organizationId, actorUserId: null, entityId: user.id, before: null };
-    await client.query(SQL.insertAudit, [
-      ...auditParameters({ ...common, action: 'user.register', entityType: 'user', after: snapshotJson('user', user) }),
-      ...auditParameters({
-        ...common,
-        action: 'user_profile.create',
-        entityType: 'user_profile',
-        after: snapshotJson('user_profile', profile),
-      }),
-      ...auditParameters({
-        ...common,
-        action: 'user_role.assign',
-        entityType: 'user_role',
-        after: snapshotJson('user_role', { userId: user.id, roleId: role.id }),
-      }),
-      ...auditParameters({
-        ...common,
-        action: 'staff_profile.create',
-        entityType: 'staff_profile',
-        after: snapshotJson('staff_profile', staff),
-      }),
-    ]);
-    return { user, profile, roles: [DEFAULT_USER_ROLE] };
-  });
+  const params = [input.organizationId, input.authSubject, input.email, input.fullName, null, null, null, null, null];
+  const row = (await pool.query(REGISTER_SQL, params)).rows[0];
+  if (!row?.roleFound) throw new Error('role not found');
+  if (row['user.id'] === null) throw new Error('organization not found');
+  const user = Object.fromEntries(USER_FIELDS.map(([field]) => [field, row[`user.${field}`]]));
+  const profile = Object.fromEntries(PROFILE_FIELDS.map(([field]) => [field, row[`profile.${field}`]]));
+  return { user, profile, roles: [DEFAULT_USER_ROLE] };
 }
 
 interface State {
@@ -87,7 +103,7 @@ interface State {
 
 /** users.register of a new user per call. */
 export const register = defineCase<State>({
-  name: 'users.register (transaction: role lookup, 4 inserts, audit insert)',
+  name: 'users.register (one statement: role, organization, 4 inserts, 4 audit rows)',
   seed: async (ctx) => {
     const [organizationId] = await seedWorld(ctx);
     let n = 0;

@@ -9,7 +9,7 @@ import { verifyProfile } from './verify-profile.js';
 /** The verify section. */
 export const verify: BenchGroup = {
   section: 'verify',
-  title: 'Verify transition (conditional UPDATE + audit insert, one transaction)',
+  title: 'Verify transition (one statement: locked read, conditional UPDATE, audit insert)',
   method: `${verifyProfile.iterations} verifications per side after ${verifyProfile.warmup} warm-up iterations`,
   cases: [verifyProfile],
   report: async (results, { setup }) => {

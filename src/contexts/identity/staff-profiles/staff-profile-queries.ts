@@ -4,6 +4,7 @@ import { UuidSchema } from '../../../core/kernel/common-schemas.js';
 import { parseInput } from '../../../core/kernel/parse-input.js';
 import { cursorCodec, pageLimit, TIMESTAMP_PART, toPage, UUID_PART, type Page, type PageOptions } from '../../../core/kernel/page.js';
 import { withErrorMapping } from '../../../core/kernel/with-error-mapping.js';
+import { compiledShapes } from '../../../core/kernel/compiled-query.js';
 import { asPackageDatabase } from '../../../core/kernel/database-type.js';
 import { staffProfileColumns, type StaffProfile } from './staff-profile.js';
 import { z } from 'zod';
@@ -43,85 +44,112 @@ const strip = ({ cursorAt: _, ...profile }: Keyed): StaffProfile => profile;
 const PROFILE_CURSOR = cursorCodec([TIMESTAMP_PART, UUID_PART]);
 const DateSchema = z.date().refine((d) => !Number.isNaN(d.getTime()), 'must be a valid date');
 
+type ListParams = { readonly limit: number; readonly afterAt?: string; readonly afterId?: string };
+/** Which optional conditions a list has: a filter, a cursor, both, neither. */
+type ListShape = 'all' | 'filtered' | 'after' | 'filtered+after';
+const listShape = (filtered: boolean, after: boolean): ListShape =>
+  filtered ? (after ? 'filtered+after' : 'filtered') : after ? 'after' : 'all';
+
+const profiles = (db: Kysely<DB>) =>
+  db
+    .selectFrom('user_staff_profiles')
+    .innerJoin('users', 'users.id', 'user_staff_profiles.user_id')
+    .where('users.deleted_at', 'is', null);
+
+// Every list compiled once per shape (filter present or not, cursor present or not).
+const pendingQueue = compiledShapes((db, p: ListParams & { org: string; unit?: string }, shape: ListShape) => {
+  let query = profiles(db)
+    .select([...staffProfileColumns, sql<string>`user_staff_profiles.verification_submitted_at::text`.as('cursorAt')])
+    .where('user_staff_profiles.organization_id', '=', p.org)
+    // A literal, not a parameter: the partial index is `WHERE … = 'pending'`, and a generic
+    // plan (prepared statements, a pooler) could not use it for `= $n`.
+    .where('user_staff_profiles.profile_verification_status', '=', sql.lit('pending'));
+  if (shape.startsWith('filtered')) query = query.where('user_staff_profiles.unit_id', '=', p.unit!);
+  if (shape.endsWith('after')) {
+    query = query.where(
+      sql`(user_staff_profiles.verification_submitted_at, user_staff_profiles.user_id)`,
+      '>',
+      sql`(${p.afterAt}::timestamptz, ${p.afterId}::uuid)`,
+    );
+  }
+  return query
+    .orderBy('user_staff_profiles.verification_submitted_at')
+    .orderBy('user_staff_profiles.user_id')
+    .limit(p.limit);
+});
+
+const verifiedBy = compiledShapes((db, p: ListParams & { verifier: string }, shape: 'all' | 'after') => {
+  let query = profiles(db)
+    .select([...staffProfileColumns, sql<string>`user_staff_profiles.verified_at::text`.as('cursorAt')])
+    .where('user_staff_profiles.verified_by_user_id', '=', p.verifier);
+  if (shape === 'after') {
+    query = query.where(
+      sql`(user_staff_profiles.verified_at, user_staff_profiles.user_id)`,
+      '<',
+      sql`(${p.afterAt}::timestamptz, ${p.afterId}::uuid)`,
+    );
+  }
+  return query
+    .orderBy('user_staff_profiles.verified_at', 'desc')
+    .orderBy('user_staff_profiles.user_id', 'desc')
+    .limit(p.limit);
+});
+
+const expiring = compiledShapes((db, p: ListParams & { before: Date; org?: string }, shape: ListShape) => {
+  let query = profiles(db)
+    .select([...staffProfileColumns, sql<string>`user_staff_profiles.verification_expires_at::text`.as('cursorAt')])
+    .where('user_staff_profiles.verification_expires_at', '<', p.before);
+  if (shape.startsWith('filtered')) query = query.where('user_staff_profiles.organization_id', '=', p.org!);
+  if (shape.endsWith('after')) {
+    query = query.where(
+      sql`(user_staff_profiles.verification_expires_at, user_staff_profiles.user_id)`,
+      '>',
+      sql`(${p.afterAt}::timestamptz, ${p.afterId}::uuid)`,
+    );
+  }
+  return query
+    .orderBy('user_staff_profiles.verification_expires_at')
+    .orderBy('user_staff_profiles.user_id')
+    .limit(p.limit);
+});
+
+/** The cursor's parameters, when there is one. */
+function cursorParams(after: string | null | undefined): { afterAt?: string; afterId?: string } {
+  if (!after) return {};
+  const [afterAt, afterId] = PROFILE_CURSOR.decode(after);
+  return { afterAt: afterAt!, afterId: afterId! };
+}
+
 /** Creates the staff-profile admin queries over `db` (a Kysely instance or a transaction). */
 export function createStaffProfileQueries<D extends DB>(database: Kysely<D>): StaffProfileQueries {
   const db = asPackageDatabase(database);
-  const profiles = () =>
-    db
-      .selectFrom('user_staff_profiles')
-      .innerJoin('users', 'users.id', 'user_staff_profiles.user_id')
-      .where('users.deleted_at', 'is', null);
+  const page = (rows: Keyed[], limit: number) => toPage(rows, limit, (row) => [row.cursorAt, row.userId], strip);
 
   const queries = withErrorMapping({
     async pagePendingQueue(organizationId: string, options: PendingQueueOptions = {}) {
       const org = parseInput(UuidSchema, organizationId);
       const unit = options.unitId == null ? null : parseInput(UuidSchema, options.unitId);
       const limit = pageLimit(options);
-      const after = options.after ? PROFILE_CURSOR.decode(options.after) : null;
-      let query = profiles()
-        .select([...staffProfileColumns, sql<string>`user_staff_profiles.verification_submitted_at::text`.as('cursorAt')])
-        .where('user_staff_profiles.organization_id', '=', org)
-        // A literal, not a parameter: the partial index is `WHERE … = 'pending'`, and a generic
-        // plan (prepared statements, a pooler) could not use it for `= $n`.
-        .where('user_staff_profiles.profile_verification_status', '=', sql.lit('pending'));
-      if (unit) query = query.where('user_staff_profiles.unit_id', '=', unit);
-      if (after) {
-        query = query.where(
-          sql`(user_staff_profiles.verification_submitted_at, user_staff_profiles.user_id)`,
-          '>',
-          sql`(${after[0]}::timestamptz, ${after[1]}::uuid)`,
-        );
-      }
-      const rows = await query
-        .orderBy('user_staff_profiles.verification_submitted_at')
-        .orderBy('user_staff_profiles.user_id')
-        .limit(limit + 1)
-        .execute();
-      return toPage(rows satisfies Keyed[], limit, (row) => [row.cursorAt, row.userId], strip);
+      const cursor = cursorParams(options.after);
+      const shape = listShape(unit !== null, cursor.afterAt !== undefined);
+      const rows = await pendingQueue(db, shape, { org, limit: limit + 1, ...(unit ? { unit } : {}), ...cursor });
+      return page(rows satisfies Keyed[], limit);
     },
     async pageVerifiedBy(verifierUserId: string, options: PageOptions = {}) {
       const verifier = parseInput(UuidSchema, verifierUserId);
       const limit = pageLimit(options);
-      const after = options.after ? PROFILE_CURSOR.decode(options.after) : null;
-      let query = profiles()
-        .select([...staffProfileColumns, sql<string>`user_staff_profiles.verified_at::text`.as('cursorAt')])
-        .where('user_staff_profiles.verified_by_user_id', '=', verifier);
-      if (after) {
-        query = query.where(
-          sql`(user_staff_profiles.verified_at, user_staff_profiles.user_id)`,
-          '<',
-          sql`(${after[0]}::timestamptz, ${after[1]}::uuid)`,
-        );
-      }
-      const rows = await query
-        .orderBy('user_staff_profiles.verified_at', 'desc')
-        .orderBy('user_staff_profiles.user_id', 'desc')
-        .limit(limit + 1)
-        .execute();
-      return toPage(rows satisfies Keyed[], limit, (row) => [row.cursorAt, row.userId], strip);
+      const cursor = cursorParams(options.after);
+      const rows = await verifiedBy(db, cursor.afterAt === undefined ? 'all' : 'after', { verifier, limit: limit + 1, ...cursor });
+      return page(rows satisfies Keyed[], limit);
     },
     async pageExpiringBefore(date: Date, options: ExpiringOptions = {}) {
       const before = parseInput(DateSchema, date);
       const org = options.organizationId == null ? null : parseInput(UuidSchema, options.organizationId);
       const limit = pageLimit(options);
-      const after = options.after ? PROFILE_CURSOR.decode(options.after) : null;
-      let query = profiles()
-        .select([...staffProfileColumns, sql<string>`user_staff_profiles.verification_expires_at::text`.as('cursorAt')])
-        .where('user_staff_profiles.verification_expires_at', '<', before);
-      if (org) query = query.where('user_staff_profiles.organization_id', '=', org);
-      if (after) {
-        query = query.where(
-          sql`(user_staff_profiles.verification_expires_at, user_staff_profiles.user_id)`,
-          '>',
-          sql`(${after[0]}::timestamptz, ${after[1]}::uuid)`,
-        );
-      }
-      const rows = await query
-        .orderBy('user_staff_profiles.verification_expires_at')
-        .orderBy('user_staff_profiles.user_id')
-        .limit(limit + 1)
-        .execute();
-      return toPage(rows satisfies Keyed[], limit, (row) => [row.cursorAt, row.userId], strip);
+      const cursor = cursorParams(options.after);
+      const shape = listShape(org !== null, cursor.afterAt !== undefined);
+      const rows = await expiring(db, shape, { before, limit: limit + 1, ...(org ? { org } : {}), ...cursor });
+      return page(rows satisfies Keyed[], limit);
     },
   });
   return Object.freeze({

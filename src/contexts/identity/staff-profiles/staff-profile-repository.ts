@@ -1,7 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { ResolvedAuditContext } from '../../../core/audit/audit-context.js';
-import { auditEvent } from '../../../core/audit/audit-event.js';
-import { writeAudit } from '../../../core/audit/write-audit.js';
+import { auditContextParams, runWriteStatement } from '../../../core/audit/audit-sql.js';
 import { VersionConflictError } from '../../../core/errors/version-conflict-error.js';
 import { compiledQuery } from '../../../core/kernel/compiled-query.js';
 import { asPackageDatabase } from '../../../core/kernel/database-type.js';
@@ -23,10 +22,9 @@ import {
   type VerifyStaffProfileInput,
 } from './staff-profile.inputs.js';
 import { foreignKeyAsNotFound } from '../../../core/kernel/foreign-key-as-not-found.js';
-import { inTransaction } from '../../../core/unit-of-work/in-transaction.js';
 import { withErrorMapping } from '../../../core/kernel/with-error-mapping.js';
 import { STAFF_PROFILE_COLUMNS, staffProfileAggregate, staffProfileColumns, type StaffProfile } from './staff-profile.js';
-import { refusalStatement, transitionStatement, type TransitionRow, type TransitionValues } from './transition-statement.js';
+import { EDITABLE_COLUMNS, runTransition, type EditableColumn, type TransitionParams, type TransitionRow } from './transition-statement.js';
 import type { VerificationEvent } from './verification-machine.js';
 
 /**
@@ -86,17 +84,13 @@ const EDIT_COLUMNS = {
   academicTitleOther: STAFF_PROFILE_COLUMNS.academicTitleOther,
   unitId: STAFF_PROFILE_COLUMNS.unitId,
   jobTitle: STAFF_PROFILE_COLUMNS.jobTitle,
-} as const;
+} as const satisfies Record<string, EditableColumn>;
 
-/** Splits a transition row into the new profile and the `before_*` fields of the old one. */
-function splitRow(row: TransitionRow): { before: StaffProfile; after: StaffProfile } {
-  const before: Record<string, unknown> = {};
-  const after: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(row)) {
-    if (key.startsWith('before_')) before[key.slice('before_'.length)] = value;
-    else after[key] = value;
-  }
-  return { before: before as unknown as StaffProfile, after: after as unknown as StaffProfile };
+/** The new profile of an applied transition row. */
+function profileOf(row: TransitionRow): StaffProfile {
+  const profile: Record<string, unknown> = {};
+  for (const field of Object.keys(STAFF_PROFILE_COLUMNS)) profile[field] = row[field as keyof StaffProfile];
+  return profile as unknown as StaffProfile;
 }
 
 const live = (db: Kysely<DB>) =>
@@ -130,39 +124,52 @@ export function createStaffProfileRepository<D extends DB>(
     return context.actorUserId;
   };
 
-  /** Runs one transition: the conditional UPDATE, then its audit row, in one transaction. */
-  const transition = (event: VerificationEvent, values: TransitionValues): Promise<StaffProfile> =>
-    inTransaction(db, async (trx) => {
-      const { rows } = await transitionStatement(event, values)
-        .execute(trx)
-        .catch((error: unknown) =>
-          foreignKeyAsNotFound(error, {
-            user_staff_profiles_unit_id_fkey: 'unit',
-            user_staff_profiles_academic_title_code_fkey: 'academic title',
-          }),
-        );
-      const row = rows[0];
-      if (!row) {
-        // Zero rows: say precisely why, from the row as it is now (same transaction).
-        const { rows: found } = await refusalStatement(event, values.userId, values.actorUserId).execute(trx);
-        const current = found[0];
-        const entity = staffProfileAggregate.name;
-        if (!current || !current.live) throw new NotFoundError(entity);
-        if (!current.allowed) throw new ForbiddenError(`${event} ${entity}`, 'the acting user may not do this');
-        // A stale version is the same error in every aggregate; a wrong state is the machine's.
-        if (values.expectedVersion !== undefined && values.expectedVersion !== current.version) {
-          throw new VersionConflictError(entity, values.expectedVersion, current.version, current.status);
-        }
-        throw new TransitionConflictError(entity, event, current.status, current.version);
-      }
-      const { before, after } = splitRow(row);
-      await writeAudit(
-        trx,
-        context,
-        auditEvent(staffProfileAggregate, event, { entityId: after.userId, organizationId: after.organizationId, before, after }),
-      );
-      return after;
-    });
+  /** What a transition binds besides the shape's own values. */
+  interface TransitionValues {
+    readonly userId: string;
+    readonly expectedVersion?: number | undefined;
+    readonly reason?: string;
+    readonly changes?: Readonly<Partial<Record<EditableColumn, string | null>>>;
+  }
+
+  /**
+   * Runs one transition: ONE statement (lock, conditional UPDATE, audit row, and the facts
+   * that explain a refusal), atomic by itself, so no BEGIN/COMMIT of its own; in the caller's
+   * transaction it just runs there.
+   */
+  const transition = async (event: VerificationEvent, values: TransitionValues): Promise<StaffProfile> => {
+    const actorUserId = actor();
+    const changes = values.changes ?? {};
+    const columns = EDITABLE_COLUMNS.filter((column) => column in changes);
+    const params: TransitionParams = {
+      ...auditContextParams(context),
+      actorUserId,
+      userId: values.userId,
+      ...(values.expectedVersion === undefined ? {} : { expectedVersion: values.expectedVersion }),
+      ...(event === 'reject' ? { reason: values.reason ?? null } : {}),
+      ...Object.fromEntries(columns.map((column) => [`set_${column}`, changes[column] ?? null])),
+    };
+    const shape = { event, versioned: values.expectedVersion !== undefined, columns };
+    const rows = await runWriteStatement(db.isTransaction, () =>
+      runTransition(db, shape, params).catch((error: unknown) =>
+        foreignKeyAsNotFound(error, {
+          user_staff_profiles_unit_id_fkey: 'unit',
+          user_staff_profiles_academic_title_code_fkey: 'academic title',
+        }),
+      ),
+    );
+    const row = rows[0];
+    const entity = staffProfileAggregate.name;
+    if (row?.applied) return profileOf(row);
+    // Not applied: say precisely why, from the row as the statement locked it.
+    if (!row || !row.live) throw new NotFoundError(entity);
+    if (!row.allowed) throw new ForbiddenError(`${event} ${entity}`, 'the acting user may not do this');
+    // A stale version is the same error in every aggregate; a wrong state is the machine's.
+    if (values.expectedVersion !== undefined && values.expectedVersion !== row.currentVersion) {
+      throw new VersionConflictError(entity, values.expectedVersion, row.currentVersion, row.currentStatus);
+    }
+    throw new TransitionConflictError(entity, event, row.currentStatus, row.currentVersion);
+  };
 
   return withErrorMapping({
     findById: findByUserId,
@@ -176,7 +183,7 @@ export function createStaffProfileRepository<D extends DB>(
       const key = parseInput(UuidSchema, userId);
       const patch = parseInput(EditStaffProfileInputSchema, changes);
       const { expectedVersion } = parseInput(OptionalVersionSchema, options);
-      const columns: Record<string, string | null> = {};
+      const columns: Partial<Record<EditableColumn, string | null>> = {};
       for (const [field, column] of Object.entries(EDIT_COLUMNS)) {
         const value = patch[field as keyof typeof patch];
         if (value !== undefined) columns[column] = value;
@@ -185,22 +192,22 @@ export function createStaffProfileRepository<D extends DB>(
       if (patch.academicTitleCode !== undefined && patch.academicTitleCode !== 'other') {
         columns[EDIT_COLUMNS.academicTitleOther] = null;
       }
-      return transition('edit', { userId: key, actorUserId: actor(), expectedVersion, changes: columns });
+      return transition('edit', { userId: key, expectedVersion, changes: columns });
     },
     async submit(userId: string, options: { expectedVersion?: number } = {}) {
       const key = parseInput(UuidSchema, userId);
       const { expectedVersion } = parseInput(OptionalVersionSchema, options);
-      return transition('submit', { userId: key, actorUserId: actor(), expectedVersion });
+      return transition('submit', { userId: key, expectedVersion });
     },
     async verify(userId: string, input: VerifyStaffProfileInput) {
       const key = parseInput(UuidSchema, userId);
       const { expectedVersion } = parseInput(VerifyStaffProfileInputSchema, input);
-      return transition('verify', { userId: key, actorUserId: actor(), expectedVersion });
+      return transition('verify', { userId: key, expectedVersion });
     },
     async reject(userId: string, input: RejectStaffProfileInput) {
       const key = parseInput(UuidSchema, userId);
       const { expectedVersion, reason } = parseInput(RejectStaffProfileInputSchema, input);
-      return transition('reject', { userId: key, actorUserId: actor(), expectedVersion, reason });
+      return transition('reject', { userId: key, expectedVersion, reason });
     },
   });
 }

@@ -1,3 +1,4 @@
+import type { TimestampFieldSet } from '../../../core/audit/audit-sql.js';
 import { defineAggregate } from '../../../core/kernel/aggregate.js';
 import { VERIFICATION_EVENTS, type VerificationStatus } from './verification-machine.js';
 
@@ -56,6 +57,15 @@ export const STAFF_PROFILE_COLUMNS = Object.freeze({
   createdAt: 'created_at',
   updatedAt: 'updated_at',
 } as const satisfies Record<keyof StaffProfile, string>);
+
+/** The timestamps of a staff profile (audit snapshots built in SQL write them as `toISOString()` does). */
+export const STAFF_PROFILE_TIMESTAMPS = Object.freeze({
+  verificationSubmittedAt: true,
+  verifiedAt: true,
+  verificationExpiresAt: true,
+  createdAt: true,
+  updatedAt: true,
+} as const satisfies TimestampFieldSet<StaffProfile>);
 
 /** The select list that maps a `user_staff_profiles` row to a {@link StaffProfile}. */
 export const staffProfileColumns = Object.entries(STAFF_PROFILE_COLUMNS).map(

@@ -1,11 +1,10 @@
-import { sql, type Kysely, type UpdateObject } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { ResolvedAuditContext } from '../../../core/audit/audit-context.js';
-import { auditEvent } from '../../../core/audit/audit-event.js';
 import { compiledQuery } from '../../../core/kernel/compiled-query.js';
 import { asPackageDatabase } from '../../../core/kernel/database-type.js';
-import { writeAudit } from '../../../core/audit/write-audit.js';
-import { staffProfileAggregate, staffProfileColumns } from '../staff-profiles/staff-profile.js';
-import { userRoleAggregate } from '../rbac/role.js';
+import { auditContextParams, runWriteStatement } from '../../../core/audit/audit-sql.js';
+import { runRegister } from './register-statement.js';
+import { PROFILE_PATCH_FIELDS, profilePatchShape, updateProfile as updateProfileStatement, updateUser } from './user-update-statements.js';
 import { NotFoundError } from '../../../core/errors/not-found-error.js';
 import type { DB } from '../../../schema/db.js';
 import { EmailSchema, UuidSchema } from '../../../core/kernel/common-schemas.js';
@@ -18,7 +17,6 @@ import {
   type UpdateProfileInput,
 } from './user.inputs.js';
 import { DEFAULT_USER_ROLE } from '../rbac/default-role.js';
-import { inTransaction } from '../../../core/unit-of-work/in-transaction.js';
 import { withErrorMapping } from '../../../core/kernel/with-error-mapping.js';
 import { userAggregate, userColumns, userProfileAggregate, userProfileColumns, type User, type UserProfile } from './user.js';
 
@@ -104,102 +102,45 @@ const profileOf = compiledQuery((db, p: { id: string }) =>
  */
 export function createUserRepository<D extends DB>(database: Kysely<D>, context: ResolvedAuditContext = {}): UserRepository {
   const db = asPackageDatabase(database);
-  /** The live user, locked until the transaction ends; NotFound otherwise. */
-  const lockLiveUser = async (trx: Kysely<DB>, key: string): Promise<User> => {
-    const row = await trx
-      .selectFrom('users')
-      .select(userColumns)
-      .where('id', '=', key)
-      .where('deleted_at', 'is', null)
-      .forUpdate()
-      .executeTakeFirst();
-    if (!row) throw new NotFoundError(userAggregate.name);
-    return row;
-  };
+  const audit = () => auditContextParams(context);
 
-  /** Updates the live user's row and records `action` with before and after. */
-  const updateUser = (
-    userId: string,
-    action: 'deactivate' | 'reactivate' | 'delete',
-    changes: UpdateObject<DB, 'users', 'users'>,
-  ) => {
+  /** Changes the live user's row and records `action` with before and after: ONE statement. */
+  const changeUser = async (userId: string, action: 'deactivate' | 'reactivate' | 'delete'): Promise<User> => {
     const key = parseInput(UuidSchema, userId);
-    return inTransaction(db, async (trx) => {
-      const before = await lockLiveUser(trx, key);
-      const after = await trx
-        .updateTable('users')
-        .set(changes)
-        .where('id', '=', key)
-        .returning(userColumns)
-        .executeTakeFirstOrThrow();
-      await writeAudit(trx, context, auditEvent(userAggregate, action, { entityId: key, organizationId: after.organizationId, before, after }));
-      return after;
-    });
+    const rows = await runWriteStatement(db.isTransaction, () => updateUser(db, action, { ...audit(), id: key }));
+    const after = rows[0];
+    if (!after) throw new NotFoundError(userAggregate.name);
+    return after;
   };
 
   return withErrorMapping({
     async register(input: RegisterUserInput) {
       const data = parseInput(RegisterUserInputSchema, input);
-      return inTransaction(db, async (trx) => {
-        // Everything that can fail without a database error is checked before the first
-        // write: inside a caller's transaction a thrown error must not leave half a user.
-        const role = await trx
-          .selectFrom('roles')
-          .select('id')
-          .where('name', '=', DEFAULT_USER_ROLE)
-          .executeTakeFirst();
-        if (!role) throw new NotFoundError('role');
-        // INSERT … SELECT from the live organization: a missing or deleted organization
-        // inserts nothing, which is reported as NotFound rather than an FK error.
-        const user = await trx
-          .insertInto('users')
-          .columns(['organization_id', 'auth_subject', 'email'])
-          .expression(
-            trx
-              .selectFrom('organizations')
-              .select([
-                'organizations.id',
-                sql.val(data.authSubject).as('auth_subject'),
-                sql.val(data.email).as('email'),
-              ])
-              .where('organizations.id', '=', data.organizationId)
-              .where('organizations.deleted_at', 'is', null),
-          )
-          .returning(userColumns)
-          .executeTakeFirst();
-        if (!user) throw new NotFoundError('organization');
-        const profile = await trx
-          .insertInto('user_profiles')
-          .values({
-            user_id: user.id,
-            organization_id: user.organizationId,
-            full_name: data.fullName,
-            birthdate: data.birthdate ?? null,
-            ...(data.locale === undefined ? {} : { locale: data.locale }),
-            ...(data.timeZone === undefined ? {} : { time_zone: data.timeZone }),
-          })
-          .returning(userProfileColumns)
-          .executeTakeFirstOrThrow();
-        await trx
-          .insertInto('user_roles')
-          .values({ user_id: user.id, role_id: role.id, organization_id: user.organizationId })
-          .execute();
-        const staff = await trx
-          .insertInto('user_staff_profiles')
-          .values({ user_id: user.id, organization_id: user.organizationId })
-          .returning(staffProfileColumns)
-          .executeTakeFirstOrThrow();
-        const common = { entityId: user.id, organizationId: user.organizationId } as const;
-        await writeAudit(
-          trx,
-          context,
-          auditEvent(userAggregate, 'register', { ...common, after: user }),
-          auditEvent(userProfileAggregate, 'create', { ...common, after: profile }),
-          auditEvent(userRoleAggregate, 'assign', { ...common, after: { userId: user.id, roleId: role.id } }),
-          auditEvent(staffProfileAggregate, 'create', { ...common, after: staff }),
-        );
-        return { user, profile, roles: [DEFAULT_USER_ROLE] };
-      });
+      // ONE statement (see register-statement.ts): atomic by itself, so no BEGIN/COMMIT of its
+      // own; in the caller's transaction it just runs there. A missing role or organization
+      // writes nothing.
+      const rows = await runWriteStatement(db.isTransaction, () =>
+        runRegister(db, {
+          ...auditContextParams(context),
+          organizationId: data.organizationId,
+          authSubject: data.authSubject,
+          email: data.email,
+          fullName: data.fullName,
+          birthdate: data.birthdate ?? null,
+          ...(data.locale === undefined ? {} : { locale: data.locale }),
+          ...(data.timeZone === undefined ? {} : { timeZone: data.timeZone }),
+        }),
+      );
+      const row = rows[0];
+      if (!row?.roleFound) throw new NotFoundError('role');
+      const user: Record<string, unknown> = {};
+      const profile: Record<string, unknown> = {};
+      for (const [key, value] of Object.entries(row)) {
+        if (key.startsWith('user.')) user[key.slice('user.'.length)] = value;
+        else if (key.startsWith('profile.')) profile[key.slice('profile.'.length)] = value;
+      }
+      if (user.id === null) throw new NotFoundError('organization');
+      return { user: user as unknown as User, profile: profile as unknown as UserProfile, roles: [DEFAULT_USER_ROLE] };
     },
     async findById(id: string) {
       return (await byId(db, { id: parseInput(UuidSchema, id) }))[0];
@@ -222,38 +163,21 @@ export function createUserRepository<D extends DB>(database: Kysely<D>, context:
     async updateProfile(userId: string, patch: UpdateProfileInput) {
       const key = parseInput(UuidSchema, userId);
       const data = parseInput(UpdateProfileInputSchema, patch);
-      return inTransaction(db, async (trx) => {
-        await lockLiveUser(trx, key);
-        const before = await trx
-          .selectFrom('user_profiles')
-          .select(userProfileColumns)
-          .where('user_profiles.user_id', '=', key)
-          .forUpdate()
-          .executeTakeFirst();
-        if (!before) throw new NotFoundError(userProfileAggregate.name);
-        const after = await trx
-          .updateTable('user_profiles')
-          .set({
-            ...(data.fullName === undefined ? {} : { full_name: data.fullName }),
-            ...(data.birthdate === undefined ? {} : { birthdate: data.birthdate }),
-            ...(data.locale === undefined ? {} : { locale: data.locale }),
-            ...(data.timeZone === undefined ? {} : { time_zone: data.timeZone }),
-          })
-          .where('user_profiles.user_id', '=', key)
-          .returning(userProfileColumns)
-          .executeTakeFirstOrThrow();
-        await writeAudit(
-          trx,
-          context,
-          auditEvent(userProfileAggregate, 'update', { entityId: key, organizationId: after.organizationId, before, after }),
-        );
-        return after;
-      });
+      const fields = PROFILE_PATCH_FIELDS.filter((field) => data[field] !== undefined);
+      const values = Object.fromEntries(fields.map((field) => [field, data[field] ?? null]));
+      const rows = await runWriteStatement(db.isTransaction, () =>
+        updateProfileStatement(db, profilePatchShape(fields), { ...audit(), id: key, ...values }),
+      );
+      const row = rows[0];
+      if (!row?.userFound) throw new NotFoundError(userAggregate.name);
+      const { userFound: _, ...after } = row;
+      if (after.userId === null) throw new NotFoundError(userProfileAggregate.name);
+      return after as UserProfile;
     },
-    deactivate: (userId: string) => updateUser(userId, 'deactivate', { is_active: false }),
-    reactivate: (userId: string) => updateUser(userId, 'reactivate', { is_active: true }),
+    deactivate: (userId: string) => changeUser(userId, 'deactivate'),
+    reactivate: (userId: string) => changeUser(userId, 'reactivate'),
     async softDelete(userId: string) {
-      await updateUser(userId, 'delete', { deleted_at: sql<Date>`now()`, is_active: false });
+      await changeUser(userId, 'delete');
     },
   });
 }

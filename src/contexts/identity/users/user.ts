@@ -1,4 +1,5 @@
 import { sql } from 'kysely';
+import type { TimestampFieldSet } from '../../../core/audit/audit-sql.js';
 import { defineAggregate } from '../../../core/kernel/aggregate.js';
 
 /** A user: the narrow identity row. Profile data lives in {@link UserProfile}. */
@@ -40,6 +41,19 @@ export interface UserProfile {
   /** When the row last changed (kept by the database). */
   readonly updatedAt: Date;
 }
+
+/** The timestamps of a user (audit snapshots built in SQL write them as `toISOString()` does). */
+export const USER_TIMESTAMPS = Object.freeze({
+  createdAt: true,
+  updatedAt: true,
+  deletedAt: true,
+} as const satisfies TimestampFieldSet<User>);
+
+/** The timestamps of a user profile. */
+export const USER_PROFILE_TIMESTAMPS = Object.freeze({
+  createdAt: true,
+  updatedAt: true,
+} as const satisfies TimestampFieldSet<UserProfile>);
 
 /** The select list that maps a `users` row to a {@link User}. */
 export const userColumns = [
