@@ -1,6 +1,7 @@
 import { DefaultConnectionProvider, DefaultQueryExecutor, Kysely, PostgresDialect, type PostgresDialectConfig } from 'kysely';
 import type { DB } from '../../schema/db.js';
 import { registerDatabase } from './database-internals.js';
+import { registerDirectExecutor } from '../kernel/direct-executor.js';
 import { ManagedDriver } from './managed-driver.js';
 import { PoolDriver, type PoolDriverOptions } from './pool-driver.js';
 
@@ -26,5 +27,14 @@ export function databaseOverPool(
   const config = { dialect };
   const db = new Kysely<DB>({ config, dialect, driver, executor });
   registerDatabase(db, { config, dialect, driver, executor, compiler, adapter });
+  // No plugins on this instance: a compiled statement needs only a connection.
+  registerDirectExecutor(db, async (query) => {
+    const connection = await driver.acquireConnection();
+    try {
+      return await connection.executeQuery(query);
+    } finally {
+      await driver.releaseConnection(connection);
+    }
+  });
   return db;
 }

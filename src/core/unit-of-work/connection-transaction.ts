@@ -1,6 +1,7 @@
 import { CompiledQuery, Transaction, type DatabaseConnection } from 'kysely';
 import type { DatabaseInternals } from '../database/database-internals.js';
 import { TransactionAbortedError } from '../errors/operational-errors.js';
+import { registerDirectExecutor } from '../kernel/direct-executor.js';
 import { beginStatement, COMMIT, ROLLBACK } from './transaction-statements.js';
 import type { TenantTransactionSettings } from './transaction-settings.js';
 import { UnitConnection, UnitExecutor } from './unit-connection.js';
@@ -33,12 +34,9 @@ export async function transactionOnConnection<D, T>(
   let committed = false;
   try {
     await connection.executeQuery(begin);
-    const trx = new Transaction<D>({
-      config: internals.config,
-      dialect: internals.dialect,
-      driver,
-      executor: new UnitExecutor(internals.compiler, internals.adapter, unit),
-    });
+    const executor = new UnitExecutor(internals.compiler, internals.adapter, unit);
+    const trx = new Transaction<D>({ config: internals.config, dialect: internals.dialect, driver, executor });
+    registerDirectExecutor(trx, (query) => executor.executeQuery(query));
     let result: T;
     try {
       result = await fn(trx);
