@@ -3,6 +3,9 @@ import { z } from 'zod';
 /** A UUID in canonical 8-4-4-4-12 hex form (any version), as every primary key is. */
 export const UuidSchema = z.guid();
 
+/** What {@link UuidSchema} accepts, as a regular expression (fast paths that skip zod for valid ids). */
+export const CANONICAL_UUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
+
 /** Any string PostgreSQL `text` can hold: it cannot store the NUL character. */
 export const PgTextSchema = z.string().refine((value) => !value.includes('\u0000'), 'must not contain NUL');
 

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { AuditContextSchema, type AuditContext } from '../audit/audit-context.js';
-import { UuidSchema } from '../kernel/common-schemas.js';
+import { CANONICAL_UUID, UuidSchema } from '../kernel/common-schemas.js';
 import { parseInput } from '../kernel/parse-input.js';
 import { RetryOptionsSchema, type RetryOptions } from './retry-options.js';
 import { ACCESS_MODES, ISOLATION_LEVELS, type TransactionSettings } from './transaction.js';
@@ -44,8 +44,6 @@ export type ResolvedUnitOfWorkOptions = z.output<typeof OptionsSchema>;
 
 const NONE: ResolvedUnitOfWorkOptions = Object.freeze({});
 
-/** What `UuidSchema` (zod's `guid()`) accepts: a uuid in canonical 8-4-4-4-12 hex form. */
-const CANONICAL_UUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
 
 /**
  * Validates unit-of-work options.
