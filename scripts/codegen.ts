@@ -1,5 +1,6 @@
-// npm run codegen            regenerate src/migrations/embedded-migrations.ts and src/schema/db.ts
-// npm run codegen -- --verify fail (exit 1) when either is out of date with sql/migrations
+// npm run codegen            regenerate src/migrations/embedded-migrations.ts, src/schema/db.ts and
+//                            docs/er-diagram.md
+// npm run codegen -- --verify fail (exit 1) when any is out of date with sql/migrations
 //
 // Starts an embedded PostgreSQL, applies every migration from sql/, and runs kysely-codegen
 // against the migrated catalog.
@@ -7,12 +8,14 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import pg from 'pg';
+import { renderErDiagram } from './lib/er-diagram.js';
 import { readSqlMigrations, renderEmbeddedModule } from './lib/sql-migrations.js';
 
 const verify = process.argv.includes('--verify');
 const root = join(import.meta.dirname, '..');
 const embeddedPath = join(root, 'src', 'core', 'migrations', 'embedded-migrations.ts');
 const dbTypesPath = join(root, 'src', 'schema', 'db.ts');
+const erDiagramPath = join(root, 'docs', 'er-diagram.md');
 
 const migrations = readSqlMigrations();
 const embedded = renderEmbeddedModule(migrations);
@@ -49,6 +52,24 @@ try {
   const db = createDatabase({ connectionString: url });
   await migrate(db, { migrations });
   await db.destroy();
+  const catalog = new pg.Client({ connectionString: url });
+  await catalog.connect();
+  const diagram = await renderErDiagram(catalog).finally(() => catalog.end());
+  let committed = '';
+  try {
+    committed = readFileSync(erDiagramPath, 'utf8');
+  } catch {
+    // first run
+  }
+  if (committed !== diagram) {
+    if (verify) {
+      console.error(`${erDiagramPath} is out of date with sql/migrations: run npm run codegen`);
+      failed = true;
+    } else {
+      writeFileSync(erDiagramPath, diagram);
+      console.log(`wrote ${erDiagramPath}`);
+    }
+  }
   const args = [
     '--dialect', 'postgres',
     '--url', url,
