@@ -197,6 +197,19 @@ describe('checkHealth', () => {
       }
     });
 
+    it('a database that does not exist: ok false, with its SQLSTATE, and not its name', async () => {
+      const url = new URL(testDb.current.connectionString);
+      url.pathname = '/org_data_no_such_database_4c1e';
+      const db = createDatabase({ connectionString: url.toString(), max: 1 });
+      try {
+        const report = await checkHealth(db);
+        expect(report).toMatchObject({ ok: false, server: { reachable: false, problem: { sqlState: '3D000' } } });
+        expect(texts(report)).not.toContain('org_data_no_such_database_4c1e');
+      } finally {
+        await db.destroy();
+      }
+    });
+
     it('a server that never answers: the probe returns at its timeout, not the pool’s (a minute here)', async () => {
       const { port } = silent.address() as { port: number };
       const db = createDatabase({ host: '127.0.0.1', port, user: 'nobody', database: 'x', max: 1, connectionTimeoutMillis: 60_000 });
