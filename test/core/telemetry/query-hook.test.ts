@@ -27,7 +27,8 @@ describe('createDatabase({ onQuery })', () => {
 
   it('reports a prepared statement by name, with its text, duration and rows, and no parameters by default', async () => {
     const events: QueryEvent[] = [];
-    const db = open({ onQuery: (event) => void events.push(event) });
+    // On explicitly: CI also runs the suite with ORG_DATA_PREPARED_STATEMENTS=off.
+    const db = open({ preparedStatements: true, onQuery: (event) => void events.push(event) });
     const repos = createRepositories(db);
     const slug = `hook-${unique()}`;
     const created = await repos.organizations.create({ slug, name: 'Hooked' });
