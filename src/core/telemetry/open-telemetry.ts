@@ -65,6 +65,7 @@ function load(): OpenTelemetryApi | undefined {
 /** The tracing of the provider registered last time it was asked for. */
 let cached: { readonly delegate: unknown; readonly tracing: Tracing } | undefined;
 
+/** `@opentelemetry/api` (or `undefined`) and its no-op provider, loaded on the first call. */
 let loaded: { readonly api: OpenTelemetryApi | undefined; readonly noop: unknown } | undefined;
 
 /**
@@ -88,9 +89,9 @@ export function activeTracing(): Tracing | undefined {
   if (!api) return undefined;
   try {
     const provider = api.trace.getTracerProvider();
-    if (typeof provider.getDelegate === 'function' && provider.getDelegate() === noop) return undefined;
     const delegate = typeof provider.getDelegate === 'function' ? provider.getDelegate() : provider;
-    if (cached?.delegate !== delegate) {
+    if (delegate === noop) return undefined;
+    if (cached === undefined || cached.delegate !== delegate) {
       const tracer = api.trace.getTracer(TRACER_NAME);
       cached = {
         delegate,
@@ -100,7 +101,7 @@ export function activeTracing(): Tracing | undefined {
         },
       };
     }
-    return cached!.tracing;
+    return cached.tracing;
   } catch {
     return undefined;
   }
