@@ -125,3 +125,16 @@ export type { Page, PageOptions } from './core/kernel/page.js';
 export * from './schemas.js';
 export * from './contexts/identity/index.js';
 export * from './contexts/documents/index.js';
+
+// Health and telemetry: a readiness probe, the query hook's event, OpenTelemetry spans (optional peer).
+export { checkHealth, type CheckHealthOptions } from './core/health/check-health.js';
+export type {
+  HealthReport,
+  HealthStatus,
+  HealthProblem,
+  ServerHealth,
+  MigrationHealth,
+  AuditPartitionHealth,
+} from './core/health/health-report.js';
+export type { PoolFigures } from './core/health/pool-figures.js';
+export type { QueryEvent, QueryHook, QueryHookOptions, QueryHookConfig } from './core/telemetry/query-event.js';

@@ -4,6 +4,9 @@ import type { DB } from '../../schema/db.js';
 import { isAuthenticationError } from '../config/authentication-error.js';
 import { ConfigurationError } from '../config/configuration-error.js';
 import { databaseOverPool } from './database-over-pool.js';
+import { registerPool } from '../health/pool-figures.js';
+import { observeQueries } from '../telemetry/query-hook.js';
+import type { QueryHookConfig } from '../telemetry/query-event.js';
 
 function milliseconds(value: number, name: string): number {
   if (!Number.isSafeInteger(value) || value < 0) throw new ConfigurationError([{ path: name, message: 'must be a non-negative integer' }]);
@@ -67,6 +70,13 @@ export interface DatabaseConfig {
    * (Default: `true`)
    */
   readonly preparedStatements?: boolean;
+  /**
+   * Called after every statement with its prepared-statement name, SQL text, duration, row
+   * count and SQLSTATE on failure; parameters only with `{ hook, includeParameters: true }`.
+   * A hook that throws never affects the query (reported once as a process warning). See
+   * docs/observability.md. (Default: none, and no cost per statement)
+   */
+  readonly onQuery?: QueryHookConfig;
 }
 
 /** Whether prepared statements are on for `config` (the option, else the environment, else on). */
@@ -141,9 +151,9 @@ export function createPool(config: DatabaseConfig = {}): pg.Pool {
  */
 export function createDatabase(config: DatabaseConfig = {}): Kysely<DB> {
   const options = { preparedStatements: preparedStatements(config) };
-  const pool = createPool(config);
+  const pool = observeQueries(createPool(config), config.onQuery);
   const refresh = config.refreshPassword;
-  if (!refresh) return databaseOverPool(pool, options);
+  if (!refresh) return registerPool(databaseOverPool(pool, options), pool);
   // Re-read a rotated secret once when the server refuses the credentials, then try again.
   const refreshingPool = {
     connect: async () => {
@@ -157,5 +167,5 @@ export function createDatabase(config: DatabaseConfig = {}): Kysely<DB> {
     },
     end: () => pool.end(),
   };
-  return databaseOverPool(refreshingPool, options);
+  return registerPool(databaseOverPool(refreshingPool, options), pool);
 }

@@ -2,6 +2,8 @@ import type { Kysely, Transaction } from 'kysely';
 import { AuditContextSchema, type AuditContext, type ResolvedAuditContext } from '../audit/audit-context.js';
 import { ValidationError } from '../errors/validation-error.js';
 import { parseInput } from '../kernel/parse-input.js';
+import { activeTracing } from '../telemetry/open-telemetry.js';
+import { tracedRepository } from '../telemetry/traced-repository.js';
 import type { DB } from '../../schema/db.js';
 import { runUnitOfWork, type UnitOfWorkScope } from './run-unit-of-work.js';
 import { resolveUnitOfWorkOptions, type ResolvedUnitOfWorkOptions, type UnitOfWorkOptions } from './unit-of-work-options.js';
@@ -96,14 +98,22 @@ export function createUnitOfWork<F extends RepositoryFactories>(factories: F): U
   const frozen = Object.freeze({ ...factories });
 
   // One prototype per binding: each repository is a getter that builds it on first access and
-  // keeps it for the rest of the handle's life. A handle is a small object over it.
+  // keeps it for the rest of the handle's life. A handle is a small object over it. Here, where
+  // the factory's name is known and each repository is built once per handle, is where its
+  // methods get their OpenTelemetry spans (`org-data <name>.<method>`), when tracing is on.
   const prototype: Record<PropertyKey, unknown> = {};
   for (const name of names) {
     Object.defineProperty(prototype, name, {
       enumerable: true,
       get(this: { [HANDLE]: HandleState }) {
         const state = this[HANDLE];
-        if (!(name in state.built)) state.built[name] = frozen[name]!({ db: state.db, context: state.context });
+        if (!(name in state.built)) {
+          const repository = frozen[name]!({ db: state.db, context: state.context });
+          // OpenTelemetry: asked once per repository built; without a registered tracer
+          // provider (or without @opentelemetry/api) the repository is used as it is.
+          const tracing = activeTracing();
+          state.built[name] = tracing ? tracedRepository(name, repository, tracing) : repository;
+        }
         return state.built[name];
       },
     });

@@ -1,0 +1,13 @@
+-- The application role may read the migrations' tracking table, so that a service's readiness
+-- probe (checkHealth), connected as a member of org_data_app, can tell whether the database has
+-- every migration the service's release ships. 20261121120000_enable_row_level_security left
+-- the table out of the application role's reach entirely.
+--
+-- SELECT only. The table holds migration names, checksums, when each was applied and how long
+-- it took: no tenant data, and the migrations it names ship in the package. INSERT, UPDATE and
+-- DELETE stay the owner's: the application role still cannot mark a migration applied, or
+-- erase the record of one.
+--
+-- The runner (migrate) creates the table before the first migration, resolving its name
+-- through the connection's search_path; this GRANT resolves it the same way.
+GRANT SELECT ON org_data_migrations TO org_data_app;

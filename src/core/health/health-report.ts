@@ -1,0 +1,81 @@
+import type { DataErrorCode } from '../errors/data-error.js';
+import type { PoolFigures } from './pool-figures.js';
+
+/**
+ * How one check, or the whole report, came out: `pass`; `warn` (serving works, something needs
+ * attention or could not be checked); `fail` (not ready to serve).
+ */
+export type HealthStatus = 'pass' | 'warn' | 'fail';
+
+/** Why a check could not complete: a code and a message that hold no host, user, password or row value. */
+export interface HealthProblem {
+  /** The `DataError` code of the failure, or `TIMEOUT` when the check ran out of time. */
+  readonly code: DataErrorCode | 'TIMEOUT';
+  /** The PostgreSQL SQLSTATE, when the server gave one. */
+  readonly sqlState: string | undefined;
+  /** What went wrong, for a log line. */
+  readonly message: string;
+}
+
+/** Whether the server answers. */
+export interface ServerHealth {
+  /** `pass` when `select 1` answered in time, else `fail`. */
+  readonly status: HealthStatus;
+  /** Whether `select 1` answered in time. */
+  readonly reachable: boolean;
+  /** Milliseconds from sending `select 1` to its answer (the connection already in hand). */
+  readonly roundTripMs: number | undefined;
+  /** Milliseconds spent getting a connection from the pool (connecting, or waiting for one). */
+  readonly acquireMs: number | undefined;
+  /** Why it is not reachable. */
+  readonly problem: HealthProblem | undefined;
+}
+
+/** The database's migrations against the ones shipped in this package. */
+export interface MigrationHealth {
+  /**
+   * `pass` when none is pending; `fail` when some are (the code expects schema the database does
+   * not have yet); `warn` when applied files changed or the tracking table could not be read.
+   */
+  readonly status: HealthStatus;
+  /** Names of the shipped migrations the database has not applied; `undefined` when unknown. */
+  readonly pending: readonly string[] | undefined;
+  /** Names of applied migrations whose files in this package differ from what was applied. */
+  readonly mismatched: readonly string[] | undefined;
+  /** How many applied migrations this package does not ship (a newer release applied them; normal during a rolling upgrade). */
+  readonly newer: number | undefined;
+  /** Why the figures are unknown (e.g. the role may not read the tracking table). */
+  readonly problem: HealthProblem | undefined;
+}
+
+/** The monthly partitions of `audit_logs` after the current month. */
+export interface AuditPartitionHealth {
+  /** `pass` when at least `minPartitionsAhead` exist and the current month has one; else `warn` (rows then land in the DEFAULT partition). */
+  readonly status: HealthStatus;
+  /** Whether the current UTC month has its partition; `undefined` when unknown. */
+  readonly currentMonth: boolean | undefined;
+  /** How many monthly partitions exist for months after the current UTC month; `undefined` when unknown. */
+  readonly ahead: number | undefined;
+  /** Why the figures are unknown. */
+  readonly problem: HealthProblem | undefined;
+}
+
+/** What {@link checkHealth} found. A plain object: log it, or serialise it as the probe's body. */
+export interface HealthReport {
+  /** `status !== 'fail'`: what a readiness probe answers. */
+  readonly ok: boolean;
+  /** The worst status of the checks. */
+  readonly status: HealthStatus;
+  /** When the check started. */
+  readonly checkedAt: Date;
+  /** How long the whole check took, in milliseconds. */
+  readonly durationMs: number;
+  /** Whether the server answers, and how fast. */
+  readonly server: ServerHealth;
+  /** The pool behind the handle, read before the check took its connection; `undefined` for a Kysely instance `createDatabase` did not build. */
+  readonly pool: PoolFigures | undefined;
+  /** Pending and changed migrations. */
+  readonly migrations: MigrationHealth;
+  /** Audit partitions ahead. */
+  readonly auditPartitions: AuditPartitionHealth;
+}
