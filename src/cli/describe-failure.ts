@@ -9,16 +9,25 @@ function label(value: unknown): string | undefined {
 /** A PostgreSQL SQLSTATE: five digits or capital letters. */
 const SQLSTATE = /^[0-9A-Z]{5}$/;
 
+/** Which connection a failure happened on. */
+export interface FailedConnection {
+  /** `owner` or `application`. */
+  readonly role: string;
+  /** The variable its credentials came from, e.g. `DATABASE_OWNER_URL`. */
+  readonly variable: string;
+}
+
 /** Advice for a SQLSTATE, naming the variables to check. */
-function hint(sqlState: string | undefined, connection: string | undefined): string {
+function hint(sqlState: string | undefined, connection: FailedConnection | undefined): string {
+  if (!connection) return '';
   if (sqlState === '42501') {
     return (
       '\nhint: the role lacks a privilege. migrate, rollback, seed and audit-partitions must run as the ' +
       'owner of the schema: set DATABASE_OWNER_URL or DATABASE_OWNER_SECRET_ARN to that role'
     );
   }
-  if (sqlState?.startsWith('28') && connection) return `\nhint: the server refused the login; check ${connection}`;
-  if (sqlState === '3D000' && connection) return `\nhint: the database does not exist; check ${connection}`;
+  if (sqlState?.startsWith('28')) return `\nhint: the server refused the login; check ${connection.variable}`;
+  if (sqlState === '3D000') return `\nhint: the database does not exist; check ${connection.variable}`;
   return '';
 }
 
@@ -29,11 +38,11 @@ function hint(sqlState: string | undefined, connection: string | undefined): str
  * only (a Node socket error's message holds the host and port; another error's may hold
  * anything).
  *
- * @param connection Which connection was in use, e.g. `owner connection from DATABASE_OWNER_URL`.
+ * @param connection Which connection was in use, when known.
  */
-export function describeFailure(error: unknown, connection?: string): string {
+export function describeFailure(error: unknown, connection?: FailedConnection): string {
   if (error instanceof ConfigurationError) return error.message;
-  const where = connection ? ` (${connection})` : '';
+  const where = connection ? ` (${connection.role} connection from ${connection.variable})` : '';
   if (error instanceof DataError) {
     const state = error.sqlState ? ` (SQLSTATE ${error.sqlState})` : '';
     return `${error.code}${state}${where}: ${error.message}${hint(error.sqlState, connection)}`;
@@ -42,7 +51,8 @@ export function describeFailure(error: unknown, connection?: string): string {
   if (typeof code === 'string' && SQLSTATE.test(code) && typeof severity === 'string' && typeof message === 'string') {
     return `SQLSTATE ${code}${where}: ${message}${hint(code, connection)}`;
   }
-  const labels = [...new Set([label(code), label(name)].filter((text) => text !== undefined))];
+  // `Error` says nothing; a subclass name (AggregateError, TypeError) does.
+  const labels = [...new Set([label(code), name === 'Error' ? undefined : label(name)].filter((text) => text !== undefined))];
   if (typeof code === 'string' && /^E[A-Z]+$/.test(code)) {
     return `could not reach the database server${where}: ${labels.join(' ')}`;
   }

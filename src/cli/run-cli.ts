@@ -2,13 +2,12 @@ import { parseArgs } from 'node:util';
 import type { Kysely } from 'kysely';
 import { ConfigurationError } from '../core/config/configuration-error.js';
 import type { LoadedDatabaseConfig } from '../core/config/database-connection-config.js';
-import type { DatabaseConnectionRole } from '../core/config/database-env.js';
 import type { DatabaseEnvironment } from '../core/config/load-database-config.js';
 import type { CliIo } from './cli-io.js';
 import { printable, type CliCommand, type CommandContext } from './command.js';
 import { COMMANDS } from './commands/index.js';
 import { loadCliConfig, openCliDatabase } from './connection.js';
-import { describeFailure } from './describe-failure.js';
+import { describeFailure, type FailedConnection } from './describe-failure.js';
 import { EXIT } from './exit-codes.js';
 import { commandUsage, usage } from './usage.js';
 import { UsageError } from './usage-error.js';
@@ -51,13 +50,13 @@ function help(args: readonly string[], io: CliIo): number {
 /** Runs one command and closes every pool it opened. */
 async function runCommand(command: CliCommand<unknown>, input: unknown, options: RunCliOptions): Promise<number> {
   const pools: Kysely<any>[] = [];
-  const used: { connection: DatabaseConnectionRole; variable: string }[] = [];
+  const used: FailedConnection[] = [];
   const context: CommandContext = {
     env: options.env,
     io: options.io,
     async loadConfig(connection) {
       const config = await loadCliConfig(options.env, connection);
-      used.push({ connection, variable: config.variable });
+      used.push({ role: connection, variable: config.variable });
       return config;
     },
     open(config: LoadedDatabaseConfig) {
@@ -73,9 +72,7 @@ async function runCommand(command: CliCommand<unknown>, input: unknown, options:
       options.io.err(`org-data: ${describeFailure(error)}`);
       return EXIT.config;
     }
-    const first = used[0];
-    const connection = first ? `${first.connection} connection from ${first.variable}` : undefined;
-    options.io.err(`org-data: cannot run ${command.name}: ${describeFailure(error, connection)}`);
+    options.io.err(`org-data: cannot run ${command.name}: ${describeFailure(error, used[0])}`);
     return EXIT.failed;
   } finally {
     await Promise.allSettled(pools.map((db) => db.destroy()));
