@@ -6,7 +6,7 @@ import type { Migration } from '../../core/migrations/migration.js';
 import { APPLICATION_ROLE } from '../../core/tenancy/tenant-setting.js';
 
 /** The kinds of object a migration grants the application role privileges on. */
-export type GrantedObjectKind = 'table' | 'sequence' | 'function' | 'schema';
+type GrantedObjectKind = 'table' | 'sequence' | 'function' | 'schema';
 
 /** Privileges on one object, and the migration that granted them last. */
 export interface ExpectedGrant {

@@ -2,7 +2,7 @@
  * How a doctor finding counts: `problem` makes `doctor` exit 5; `warn` and `skip` are printed
  * only; `ok` says a check passed.
  */
-export type FindingLevel = 'ok' | 'warn' | 'skip' | 'problem';
+type FindingLevel = 'ok' | 'warn' | 'skip' | 'problem';
 
 /** The checks of `org-data doctor`, in the order they run. */
 export type CheckName = 'migrations' | 'tenancy' | 'app-role' | 'app-login' | 'partitions';
