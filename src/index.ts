@@ -15,6 +15,7 @@ export {
   SSL_MODES,
   isPlaceholder,
   type LoadDatabaseConfigOptions,
+  type DatabaseConnectionRole,
   type LoadedDatabaseConfig,
   type DatabaseConnectionConfig,
   type DatabaseTlsOptions,

@@ -1,5 +1,6 @@
 import { inspect } from 'node:util';
 import type { DatabaseCredentials } from './database-credentials.js';
+import type { CredentialsVariable } from './database-env.js';
 import type { DatabaseTlsOptions } from './tls-options.js';
 
 /**
@@ -36,6 +37,12 @@ export interface LoadedDatabaseConfig extends DatabaseConnectionConfig {
   /** Where the credentials came from. (Non-enumerable) */
   readonly source: 'url' | 'secret';
   /**
+   * The environment variable the credentials came from: `DATABASE_URL`, `DATABASE_SECRET_ARN`,
+   * `DATABASE_OWNER_URL` or `DATABASE_OWNER_SECRET_ARN`. An owner connection read from an
+   * application variable shares the application's credentials. (Non-enumerable)
+   */
+  readonly variable: CredentialsVariable;
+  /**
    * Drops the cached secret so the next new connection re-reads it from the secret store, e.g.
    * after an authentication failure (see `isAuthenticationError`). A no-op for a URL.
    * (Non-enumerable)
@@ -56,6 +63,7 @@ export function buildDatabaseConfig(
     readonly password: string | (() => Promise<string>) | undefined;
     readonly ssl: DatabaseTlsOptions | false;
     readonly source: 'url' | 'secret';
+    readonly variable: CredentialsVariable;
     readonly refreshSecret: () => void;
   },
 ): LoadedDatabaseConfig {
@@ -72,6 +80,7 @@ export function buildDatabaseConfig(
   return Object.freeze(
     Object.defineProperties(fields as LoadedDatabaseConfig, {
       source: hidden(settings.source),
+      variable: hidden(settings.variable),
       refreshSecret: hidden(settings.refreshSecret),
       toJSON: hidden(printable),
       [inspect.custom]: hidden(printable),

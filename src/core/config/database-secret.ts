@@ -4,8 +4,8 @@ import { ConfigurationError } from './configuration-error.js';
 import type { DatabaseCredentials } from './database-credentials.js';
 import { parseConfig } from './parse-config.js';
 
-/** The environment variable naming the secret; prefixes issue paths. */
-const KEY = 'DATABASE_SECRET_ARN';
+/** The environment variable naming the secret by default; prefixes issue paths. */
+const DEFAULT_KEY = 'DATABASE_SECRET_ARN';
 
 /** Which key of the secret holds a field that has an alias; the first present one wins. */
 function presentKeys(secret: Record<string, unknown>, keys: readonly [string, string]): string[] {
@@ -53,19 +53,21 @@ function secretSchema(secret: Record<string, unknown>) {
  * Every field is validated before anything is built: a missing key, a wrong type, a blank value
  * or a placeholder is rejected by name, e.g. `DATABASE_SECRET_ARN.password is a placeholder`.
  *
+ * @param variable The variable naming the secret, which every issue path starts with.
+ *   (Default: `DATABASE_SECRET_ARN`)
  * @throws ConfigurationError naming every rejected key; never the secret or any value of it
  *   (not even the JSON parser's message, which quotes the input).
  */
-export function parseDatabaseSecret(secretString: string): DatabaseCredentials {
-  if (secretString.trim() === '') throw new ConfigurationError([{ path: KEY, message: 'secret is empty' }]);
+export function parseDatabaseSecret(secretString: string, variable: string = DEFAULT_KEY): DatabaseCredentials {
+  if (secretString.trim() === '') throw new ConfigurationError([{ path: variable, message: 'secret is empty' }]);
   let secret: unknown;
   try {
     secret = JSON.parse(secretString);
   } catch {
-    throw new ConfigurationError([{ path: KEY, message: 'secret is not valid JSON' }]);
+    throw new ConfigurationError([{ path: variable, message: 'secret is not valid JSON' }]);
   }
   if (typeof secret !== 'object' || secret === null || Array.isArray(secret)) {
-    throw new ConfigurationError([{ path: KEY, message: 'secret must be a JSON object' }]);
+    throw new ConfigurationError([{ path: variable, message: 'secret must be a JSON object' }]);
   }
-  return Object.freeze(parseConfig(secretSchema(secret as Record<string, unknown>), secret, KEY));
+  return Object.freeze(parseConfig(secretSchema(secret as Record<string, unknown>), secret, variable));
 }

@@ -5,8 +5,8 @@ import { ConfigurationError } from './configuration-error.js';
 import type { DatabaseCredentials } from './database-credentials.js';
 import { configIssues } from './parse-config.js';
 
-/** The environment variable a connection URL is read from; prefixes issue paths. */
-const KEY = 'DATABASE_URL';
+/** The environment variable a connection URL is read from by default; prefixes issue paths. */
+const DEFAULT_KEY = 'DATABASE_URL';
 
 /** PostgreSQL's port when a URL names none. */
 const DEFAULT_POSTGRES_PORT = 5432;
@@ -18,6 +18,8 @@ export interface ParseDatabaseUrlOptions {
    * supplied elsewhere). A placeholder password is still rejected. (Default: `false`)
    */
   readonly allowMissingPassword?: boolean;
+  /** The variable the URL was read from, which every issue path starts with. (Default: `DATABASE_URL`) */
+  readonly variable?: string;
 }
 
 /** What {@link parseDatabaseUrl} read from a connection URL. */
@@ -62,38 +64,39 @@ function urlPartsSchema(allowMissingPassword: boolean) {
  * The URL is parsed with the WHATWG `URL` class; the user, password, host and database are each
  * percent-decoded (so `p%40ss%3Aword` is the password `p@ss:word`) and then validated like every
  * other configured value: a missing, blank or placeholder part is rejected by name, e.g.
- * `DATABASE_URL.password is a placeholder`. The port defaults to 5432. The only query parameter
- * accepted is `sslmode` (`disable`, `require` or `verify-full`); any other parameter and a
- * `#fragment` are rejected rather than silently ignored.
+ * `DATABASE_URL.password is a placeholder` (`variable` names another variable). The port
+ * defaults to 5432. The only query parameter accepted is `sslmode` (`disable`, `require` or
+ * `verify-full`); any other parameter and a `#fragment` are rejected rather than silently ignored.
  *
  * @throws ConfigurationError naming every rejected part; never the URL or any part of it.
  */
 export function parseDatabaseUrl(url: string, options: ParseDatabaseUrlOptions = {}): ParsedDatabaseUrl {
+  const key = options.variable ?? DEFAULT_KEY;
   // URL's own TypeError carries the whole input (password included) in `input`: never rethrown.
-  if (!URL.canParse(url)) throw new ConfigurationError([{ path: KEY, message: 'is not a valid URL' }]);
+  if (!URL.canParse(url)) throw new ConfigurationError([{ path: key, message: 'is not a valid URL' }]);
   const parsed = new URL(url);
   if (parsed.protocol !== 'postgres:' && parsed.protocol !== 'postgresql:') {
-    throw new ConfigurationError([{ path: KEY, message: 'must use the postgres:// or postgresql:// scheme' }]);
+    throw new ConfigurationError([{ path: key, message: 'must use the postgres:// or postgresql:// scheme' }]);
   }
 
   const issues: ValidationIssue[] = [];
   const decoded = (part: string, encoded: string): string | undefined => {
     if (encoded === '') return undefined;
     const value = decodePart(encoded);
-    if (value === undefined) issues.push({ path: `${KEY}.${part}`, message: 'is not valid percent-encoding' });
+    if (value === undefined) issues.push({ path: `${key}.${part}`, message: 'is not valid percent-encoding' });
     return value;
   };
 
   const path = parsed.pathname.replace(/^\//, '');
-  if (path.includes('/')) issues.push({ path: `${KEY}.database`, message: 'must be a single path segment' });
-  if (parsed.hash !== '') issues.push({ path: KEY, message: 'must not have a #fragment' });
+  if (path.includes('/')) issues.push({ path: `${key}.database`, message: 'must be a single path segment' });
+  if (parsed.hash !== '') issues.push({ path: key, message: 'must not have a #fragment' });
 
   const sslModes = parsed.searchParams.getAll('sslmode');
-  if (sslModes.length > 1) issues.push({ path: `${KEY}.sslmode`, message: 'must be given at most once' });
+  if (sslModes.length > 1) issues.push({ path: `${key}.sslmode`, message: 'must be given at most once' });
   for (const name of new Set(parsed.searchParams.keys())) {
     if (!SUPPORTED_PARAMETERS.includes(name)) {
       issues.push({
-        path: `${KEY}.${parameterLabel(name)}`,
+        path: `${key}.${parameterLabel(name)}`,
         message: `is not a supported query parameter (supported: ${SUPPORTED_PARAMETERS.join(', ')})`,
       });
     }
@@ -112,7 +115,7 @@ export function parseDatabaseUrl(url: string, options: ParseDatabaseUrlOptions =
   const result = urlPartsSchema(options.allowMissingPassword ?? false).safeParse(parts);
   if (!result.success) {
     const reported = new Set(issues.map((issue) => issue.path));
-    issues.push(...configIssues(result.error.issues, KEY).filter((issue) => !reported.has(issue.path)));
+    issues.push(...configIssues(result.error.issues, key).filter((issue) => !reported.has(issue.path)));
   }
   if (issues.length > 0 || !result.success) throw new ConfigurationError(issues);
 

@@ -4,6 +4,7 @@ export {
   type LoadDatabaseConfigOptions,
 } from './load-database-config.js';
 export { type DatabaseConnectionConfig, type LoadedDatabaseConfig } from './database-connection-config.js';
+export { type DatabaseConnectionRole } from './database-env.js';
 export { ConfigurationError } from './configuration-error.js';
 export { createAwsSecretFetcher, AWS_SECRETS_MANAGER_PACKAGE, type SecretFetcher } from './aws-secret-fetcher.js';
 export { DEFAULT_SECRET_TTL_MS } from './secret-source.js';

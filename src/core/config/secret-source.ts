@@ -3,8 +3,8 @@ import { ConfigurationError } from './configuration-error.js';
 import type { DatabaseCredentials } from './database-credentials.js';
 import { parseDatabaseSecret } from './database-secret.js';
 
-/** The environment variable naming the secret; prefixes issue paths. */
-const KEY = 'DATABASE_SECRET_ARN';
+/** The environment variable naming the secret by default; prefixes issue paths. */
+const DEFAULT_KEY = 'DATABASE_SECRET_ARN';
 
 /** How long a fetched secret is used before it is read again: 5 minutes. */
 export const DEFAULT_SECRET_TTL_MS = 5 * 60_000;
@@ -19,6 +19,8 @@ export interface SecretSourceOptions {
   readonly ttlMs: number;
   /** Told when a refresh after the TTL failed and the previous secret is used instead. */
   readonly onRefreshError?: (error: ConfigurationError) => void;
+  /** The variable naming the secret, which every issue path starts with. (Default: `DATABASE_SECRET_ARN`) */
+  readonly variable?: string;
 }
 
 /** The credentials behind a secret ARN, cached and re-read (see {@link createSecretSource}). */
@@ -38,12 +40,18 @@ function label(value: unknown): string | undefined {
  * Wraps a failed fetch. Only the error's name and code (e.g. `AccessDeniedException`,
  * `ECONNREFUSED`) are kept: its message and `cause` may quote the secret, so they are dropped.
  */
-function fetchFailed(error: unknown): ConfigurationError {
-  if (error instanceof ConfigurationError) return error;
+function fetchFailed(error: unknown, key: string): ConfigurationError {
+  if (error instanceof ConfigurationError) {
+    // The AWS fetcher names DATABASE_SECRET_ARN (it does not know which variable it serves).
+    if (key === DEFAULT_KEY) return error;
+    return new ConfigurationError(
+      error.issues.map((issue) => ({ ...issue, path: issue.path.replace(/^DATABASE_SECRET_ARN(?=\.|$)/, key) })),
+    );
+  }
   const { name, code } = (error ?? {}) as { name?: unknown; code?: unknown };
   const labels = [label(name), label(code)].filter((text) => text !== undefined);
   const reason = labels.length > 0 ? ` (${[...new Set(labels)].join(' ')})` : '';
-  return new ConfigurationError([{ path: KEY, message: `secret could not be fetched${reason}` }]);
+  return new ConfigurationError([{ path: key, message: `secret could not be fetched${reason}` }]);
 }
 
 /** The fields a re-read secret must keep: a connection pool is built around them. */
@@ -70,6 +78,7 @@ const IDENTITY = [
  */
 export function createSecretSource(options: SecretSourceOptions): SecretSource {
   const { arn, fetchSecret, ttlMs, onRefreshError } = options;
+  const key = options.variable ?? DEFAULT_KEY;
   let first: DatabaseCredentials | undefined;
   let cached: { readonly value: DatabaseCredentials; readonly fetchedAt: number } | undefined;
   let inFlight: Promise<DatabaseCredentials> | undefined;
@@ -80,18 +89,18 @@ export function createSecretSource(options: SecretSourceOptions): SecretSource {
     try {
       text = await fetchSecret(arn);
     } catch (error) {
-      throw fetchFailed(error);
+      throw fetchFailed(error, key);
     }
     if (typeof text !== 'string') {
-      throw new ConfigurationError([{ path: KEY, message: 'secret fetcher did not return a string' }]);
+      throw new ConfigurationError([{ path: key, message: 'secret fetcher did not return a string' }]);
     }
-    const credentials = parseDatabaseSecret(text);
+    const credentials = parseDatabaseSecret(text, key);
     if (first) {
       const changed = IDENTITY.filter(([field]) => credentials[field] !== first?.[field]);
       if (changed.length > 0) {
         throw new ConfigurationError(
-          changed.map(([, key]) => ({
-            path: `${KEY}.${key}`,
+          changed.map(([, field]) => ({
+            path: `${key}.${field}`,
             message: 'changed since the configuration was loaded; load the configuration again',
           })),
         );
