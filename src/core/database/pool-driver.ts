@@ -73,6 +73,8 @@ export class PoolConnection implements DatabaseConnection {
   #watchdogMs = 0;
   /** The bound expired: the socket was destroyed and the client must not return to the pool. */
   #lost = false;
+  /** The session ended with a FATAL error: the client must not return to the pool either. */
+  #discard = false;
   /** The text that opened the current transaction, while no other statement ran in it. */
   #begin: string | undefined;
   /** Forget the prepared statements before the next statement (an invalidation was seen). */
@@ -158,7 +160,7 @@ export class PoolConnection implements DatabaseConnection {
   #send<R>(text: string, values: unknown[], name: string | undefined): Promise<PgResult<R>> {
     if (this.#lost) return Promise.reject(this.#lostError());
     const sent = name === undefined ? this.#client.query<R>(text, values) : this.#client.query<R>({ name, text, values });
-    if (this.#bound === 0) return sent;
+    if (this.#bound === 0) return sent.then(undefined, this.#failed);
     this.#outstanding += 1;
     if (this.#outstanding === 1) this.#arm();
     return sent.then(
@@ -168,10 +170,23 @@ export class PoolConnection implements DatabaseConnection {
       },
       (error: unknown) => {
         this.#answered();
-        throw this.#lost ? this.#lostError() : error;
+        if (this.#lost) throw this.#lostError();
+        return this.#failed(error);
       },
     );
   }
+
+  /**
+   * A statement failed. A FATAL (or PANIC) error ends the session: the server closes the socket
+   * right after it (a terminated backend, 57P01), but pg marks the client unusable only when
+   * the close arrives, which may be after the caller released it; so the client is destroyed on
+   * release rather than handed to the next caller dead.
+   */
+  readonly #failed = (error: unknown): never => {
+    const severity = (error as { severity?: unknown } | null)?.severity;
+    if (severity === 'FATAL' || severity === 'PANIC') this.#discard = true;
+    throw error;
+  };
 
   /** An answer arrived: the server is alive; the statements still outstanding get a new bound. */
   #answered(): void {
@@ -234,11 +249,11 @@ export class PoolConnection implements DatabaseConnection {
 
   /**
    * Returns the client to the pool, or has the pool destroy it when the response bound expired
-   * (a silent server): its slot is freed either way.
+   * (a silent server) or its session ended with a FATAL error: its slot is freed either way.
    */
   release(): void {
     this.#bound = this.#defaultBound;
-    if (this.#lost) {
+    if (this.#lost || this.#discard) {
       clearTimeout(this.#watchdog);
       this.#client.release(true);
       return;
