@@ -70,10 +70,11 @@ describe('migration APIs: every failure is a DataError', () => {
   });
 
   /** Holds the migration lock on another session while `during` runs against the waiting runner's pid. */
-  async function withLockHeld(run: () => Promise<unknown>, during: (waiterPid: number) => Promise<void>) {
+  async function withLockHeld(run: () => Promise<unknown>, during: (waiterPid: number) => Promise<unknown>, releaseFirst = false) {
     const key = '4207311958340117';
     return testDb.current.db.connection().execute(async (holder) => {
       await sql`SELECT pg_advisory_lock(${key}::bigint)`.execute(holder);
+      let held = true;
       try {
         const waiting = rejection(run());
         let pid: number | undefined;
@@ -87,9 +88,13 @@ describe('migration APIs: every failure is a DataError', () => {
         }
         expect(pid).toBeDefined();
         await during(pid!);
+        if (releaseFirst) {
+          await sql`SELECT pg_advisory_unlock(${key}::bigint)`.execute(holder);
+          held = false;
+        }
         return await waiting;
       } finally {
-        await sql`SELECT pg_advisory_unlock(${key}::bigint)`.execute(holder);
+        if (held) await sql`SELECT pg_advisory_unlock(${key}::bigint)`.execute(holder);
       }
     });
   }
@@ -113,6 +118,23 @@ describe('migration APIs: every failure is a DataError', () => {
     expect((cancelled as DataError).sqlState).toBe('57014');
     // The pool recovers: the terminated session was discarded.
     expect((await migrationStatus(db)).pending).toEqual([]);
+  });
+
+  it("the pool's response bound does not cut a long migration or the wait for the lock short", async () => {
+    // A bound of 300 ms for ordinary calls; the runner waits for the lock unbounded, and runs
+    // scripts under statementTimeoutMs plus a margin.
+    const db = createDatabase({ connectionString: testDb.current.connectionString, max: 1, responseTimeoutMs: 300 });
+    opened.push(db);
+    const slow = defineMigration('29991231000200_slow', 'SELECT pg_sleep(0.6);', 'SELECT 1;');
+    const migrations = [...embeddedMigrations, slow];
+    const result = await withLockHeld(
+      () => migrate(db, { migrations }),
+      () => new Promise((resolve) => setTimeout(resolve, 600)), // the runner waits twice the bound
+      true,
+    );
+    expect(result).toBe('ok');
+    expect((await migrationStatus(db, { migrations })).pending).toEqual([]);
+    expect(await rollback(db, { steps: 1 }, { migrations })).toEqual({ rolledBack: [slow.name] });
   });
 
   it('rollback refuses, before reverting anything, when any applied migration changed (as migrate does)', async () => {
