@@ -69,6 +69,18 @@ describe('migration APIs: every failure is a DataError', () => {
     }
   });
 
+  it('a database that does not exist: a DataError with its SQLSTATE, naming no host or port', async () => {
+    const url = new URL(testDb.current.connectionString);
+    url.pathname = `/org_data_missing_${Date.now()}`;
+    const db = open(url.toString());
+    for (const call of [migrate(db), rollback(db, { to: 'x' }), migrationStatus(db)]) {
+      const error = await rejection(call);
+      expect(error).toBeInstanceOf(DataError);
+      expect((error as DataError).sqlState).toBe('3D000');
+      expect((error as Error).message).not.toContain(url.hostname);
+    }
+  });
+
   /** Holds the migration lock on another session while `during` runs against the waiting runner's pid. */
   async function withLockHeld(run: () => Promise<unknown>, during: (waiterPid: number) => Promise<unknown>, releaseFirst = false) {
     const key = '4207311958340117';
