@@ -7,11 +7,15 @@ import { databaseOverPool } from './database-over-pool.js';
 import { registerPool } from '../health/pool-figures.js';
 import { observeQueries } from '../telemetry/query-hook.js';
 import type { QueryHookConfig } from '../telemetry/query-event.js';
+import { responseBoundFor } from './response-bound.js';
 
 function milliseconds(value: number, name: string): number {
   if (!Number.isSafeInteger(value) || value < 0) throw new ConfigurationError([{ path: name, message: 'must be a non-negative integer' }]);
   return value;
 }
+
+/** `statement_timeout` of every connection unless configured, in ms. */
+const DEFAULT_STATEMENT_TIMEOUT_MS = 30_000;
 
 /** PostgreSQL type OID of `date`. */
 const DATE_OID = 1082;
@@ -77,6 +81,27 @@ export interface DatabaseConfig {
    * docs/observability.md. (Default: none, and no cost per statement)
    */
   readonly onQuery?: QueryHookConfig;
+  /**
+   * A client-side bound on a silent server, in ms: when a statement sent on a connection gets
+   * no answer this long (a network partition, a black-holed route, a frozen server), the
+   * connection is destroyed, the call fails with `ConnectionLostError` (or
+   * `CommitOutcomeUnknownError` when it was the COMMIT of a unit of work) and its pool slot is
+   * freed. Keep it above `statementTimeoutMs`, which the server enforces itself. `0` disables
+   * it. (Default: `statementTimeoutMs` + 5000, or `0` when `statementTimeoutMs` is `0`)
+   */
+  readonly responseTimeoutMs?: number;
+  /**
+   * TCP keepalive of every connection: the delay, in ms, before the first probe on an idle
+   * socket, so that a connection whose peer vanished is detected and dropped by the operating
+   * system. (Default: `10000`)
+   */
+  readonly keepAliveInitialDelayMs?: number;
+}
+
+/** The response bound of `config` (see {@link DatabaseConfig.responseTimeoutMs}). */
+function responseTimeout(config: DatabaseConfig): number {
+  if (config.responseTimeoutMs !== undefined) return milliseconds(config.responseTimeoutMs, 'responseTimeoutMs');
+  return responseBoundFor(milliseconds(config.statementTimeoutMs ?? DEFAULT_STATEMENT_TIMEOUT_MS, 'statementTimeoutMs'));
 }
 
 /** Whether prepared statements are on for `config` (the option, else the environment, else on). */
@@ -91,18 +116,27 @@ function preparedStatements(config: DatabaseConfig): boolean {
   return !(env === 'off' || env === 'false' || env === '0');
 }
 
+/** Refuses a configuration that is not an object (`null`, a string, …) before reading it. */
+function configObject(config: unknown): void {
+  if (typeof config !== 'object' || config === null || Array.isArray(config)) {
+    throw new ConfigurationError([{ path: 'config', message: 'must be an object of connection settings' }]);
+  }
+}
+
 /**
  * Creates a `pg.Pool` with this package's connection rules: every connection runs with
  * `TimeZone=UTC` and bounded `statement_timeout`, `lock_timeout` and
- * `idle_in_transaction_session_timeout`; `date` values stay `YYYY-MM-DD` strings; and error
- * listeners on the pool and on every client keep a dying connection from crashing the process.
+ * `idle_in_transaction_session_timeout`; TCP keepalive is on; `date` values stay `YYYY-MM-DD`
+ * strings; and error listeners on the pool and on every client keep a dying connection from
+ * crashing the process.
  * `pool.end()` (Kysely's `destroy()`) waits for checked-out connections to be released.
  */
 export function createPool(config: DatabaseConfig = {}): pg.Pool {
+  configObject(config);
   const onError = config.onConnectionError ?? (() => undefined);
   const settings = {
     TimeZone: 'UTC',
-    statement_timeout: milliseconds(config.statementTimeoutMs ?? 30_000, 'statementTimeoutMs'),
+    statement_timeout: milliseconds(config.statementTimeoutMs ?? DEFAULT_STATEMENT_TIMEOUT_MS, 'statementTimeoutMs'),
     lock_timeout: milliseconds(config.lockTimeoutMs ?? 10_000, 'lockTimeoutMs'),
     idle_in_transaction_session_timeout: milliseconds(
       config.idleInTransactionTimeoutMs ?? 60_000,
@@ -125,6 +159,9 @@ export function createPool(config: DatabaseConfig = {}): pg.Pool {
       .map(([name, value]) => `-c ${name}=${value}`)
       .join(' '),
     ssl: config.ssl,
+    // Probes an idle socket so that a peer that vanished without closing is noticed.
+    keepAlive: true,
+    keepAliveInitialDelayMillis: milliseconds(config.keepAliveInitialDelayMs ?? 10_000, 'keepAliveInitialDelayMs'),
     types: {
       getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
         oid === DATE_OID
@@ -139,7 +176,9 @@ export function createPool(config: DatabaseConfig = {}): pg.Pool {
 
 /**
  * Creates a typed Kysely instance over a new pool (see {@link createPool}).
- * Call `db.destroy()` to close the pool.
+ * Call `db.destroy()` to close the pool: callers still waiting for a connection are rejected at
+ * once, and every later call fails, with `DatabaseClosedError`. A statement whose server stops
+ * answering fails after `responseTimeoutMs` with `ConnectionLostError` and frees its slot.
  *
  * The instance is a plain `Kysely<DB>` (every Kysely API works on it); units of work on it send
  * `BEGIN` and the tenant in one message (see `unitOfWork`).
@@ -150,7 +189,8 @@ export function createPool(config: DatabaseConfig = {}): pg.Pool {
  * const repos = createRepositories(db);
  */
 export function createDatabase(config: DatabaseConfig = {}): Kysely<DB> {
-  const options = { preparedStatements: preparedStatements(config) };
+  configObject(config);
+  const options = { preparedStatements: preparedStatements(config), responseTimeoutMs: responseTimeout(config) };
   const pool = observeQueries(createPool(config), config.onQuery);
   const refresh = config.refreshPassword;
   if (!refresh) return registerPool(databaseOverPool(pool, options), pool);

@@ -1,5 +1,5 @@
 import type { DatabaseConnection, Driver, QueryCompiler, TransactionSettings } from 'kysely';
-import { ConnectionLostError } from '../errors/operational-errors.js';
+import { DatabaseClosedError } from '../errors/lifecycle-errors.js';
 
 type CompileQuery = QueryCompiler['compileQuery'];
 
@@ -8,13 +8,18 @@ type CompileQuery = QueryCompiler['compileQuery'];
  * Kysely instance built from a dialect: `init()` runs once (again after a failure) before the
  * first connection is handed out, `destroy()` ends the pool once, and no connection is handed
  * out after `destroy()`. A Kysely instance built from `KyselyProps`, as {@link createDatabase}
- * builds its instances, gets no RuntimeDriver, so it gets this one.
+ * builds its instances, gets no RuntimeDriver, so it gets this one. Unlike RuntimeDriver, it
+ * rejects every caller still waiting for a connection when `destroy()` runs (the pool would
+ * leave them waiting until its connection timeout, or for ever), and refuses later calls with
+ * {@link DatabaseClosedError}.
  */
 export class ManagedDriver implements Driver {
   readonly #driver: Driver;
   #initializing: Promise<void> | undefined;
   #initialized = false;
   #destroying: Promise<void> | undefined;
+  /** Callers waiting for a connection: each entry rejects its caller with DatabaseClosedError. */
+  readonly #waiting = new Set<() => void>();
 
   constructor(driver: Driver) {
     this.#driver = driver;
@@ -22,10 +27,10 @@ export class ManagedDriver implements Driver {
 
   /**
    * Initialises the wrapped driver once; a failed attempt is tried again on the next call.
-   * @throws ConnectionLostError after `destroy()`.
+   * @throws DatabaseClosedError after `destroy()`.
    */
   async init(): Promise<void> {
-    if (this.#destroying) throw destroyed();
+    if (this.#destroying) throw new DatabaseClosedError();
     this.#initializing ??= this.#driver.init().then(
       () => {
         this.#initialized = true;
@@ -40,13 +45,28 @@ export class ManagedDriver implements Driver {
 
   /**
    * A connection from the pool, the driver initialised first if it was not yet.
-   * @throws ConnectionLostError after `destroy()`; the pool's errors (unmapped) otherwise.
+   * @throws DatabaseClosedError after `destroy()`, also when `destroy()` runs while the caller
+   *   waits; the pool's errors (unmapped) otherwise.
    */
   acquireConnection(): Promise<DatabaseConnection> {
-    if (this.#destroying) return Promise.reject(destroyed());
-    // Once initialised, hand the driver's promise on: no async frame of our own per connection.
-    if (this.#initialized) return this.#driver.acquireConnection();
-    return this.init().then(() => this.#driver.acquireConnection());
+    if (this.#destroying) return Promise.reject(new DatabaseClosedError());
+    const acquired = this.#initialized
+      ? this.#driver.acquireConnection()
+      : this.init().then(() => this.#driver.acquireConnection());
+    return new Promise((resolve, reject) => {
+      const close = () => reject(new DatabaseClosedError());
+      this.#waiting.add(close);
+      acquired.then(
+        (connection) => {
+          // destroy() rejected this caller first: the connection goes straight back.
+          if (this.#waiting.delete(close)) resolve(connection);
+          else void this.#driver.releaseConnection(connection).catch(() => undefined);
+        },
+        (error: unknown) => {
+          if (this.#waiting.delete(close)) reject(error);
+        },
+      );
+    });
   }
 
   /** Returns `connection` to the pool. */
@@ -86,9 +106,13 @@ export class ManagedDriver implements Driver {
 
   /**
    * Ends the pool (waiting for checked-out connections to be released) once; from the call on,
-   * no connection is handed out. A failed end may be tried again, as with Kysely's own driver.
+   * no connection is handed out, and callers still waiting for one are rejected at once with
+   * {@link DatabaseClosedError}. A failed end may be tried again, as with Kysely's own driver.
    */
   async destroy(): Promise<void> {
+    // Reject the waiting callers first: ending the pool waits for the connections they wait for.
+    for (const close of this.#waiting) close();
+    this.#waiting.clear();
     this.#destroying ??= (async () => {
       // Never initialised: the driver has not taken the pool yet, so it has nothing to end (as
       // RuntimeDriver); initialising it now only to end it would be the same.
@@ -102,5 +126,3 @@ export class ManagedDriver implements Driver {
     await this.#destroying;
   }
 }
-
-const destroyed = () => new ConnectionLostError('the database was destroyed (db.destroy() was called)');

@@ -10,6 +10,7 @@ import {
 import { preparedName } from '../kernel/compiled-query.js';
 import { ConfigurationError } from '../config/configuration-error.js';
 import { isCachedPlanChanged } from '../errors/statement-invalidated.js';
+import { ConnectionLostError } from '../errors/operational-errors.js';
 
 /** What pg's client keeps of the statements it prepared (internal, stable since pg 7). */
 interface PreparedStatementRegistry {
@@ -26,11 +27,12 @@ interface PgResult<R> {
 
 /** The parts of a `pg` client the connection uses beyond Kysely's `PostgresPoolClient`. */
 interface PgClient {
-  release(): void;
+  /** Back to the pool; with an argument, the pool destroys the client instead of keeping it. */
+  release(destroy?: boolean): void;
   query<R>(config: { name: string; text: string; values: unknown[] }): Promise<PgResult<R>>;
   query<R>(text: string, values: unknown[]): Promise<PgResult<R>>;
   getTransactionStatus?(): string | null;
-  connection?: PreparedStatementRegistry;
+  connection?: PreparedStatementRegistry & { stream?: { destroy(): void } };
 }
 
 const ROLLBACK = CompiledQuery.raw('rollback');
@@ -49,18 +51,54 @@ const opensTransaction = (sql: string) => sql.startsWith('begin') || sql.startsW
  * first statement after `BEGIN`, which is sent again after a `ROLLBACK`). Otherwise the error
  * goes up (mapped to `StatementInvalidatedError`, retryable) and the statements are forgotten
  * before the connection's next statement.
+ *
+ * A response bound guards against a server that went silent (a network partition, a
+ * black-holed route): when statements are outstanding and no answer arrived for
+ * {@link PoolConnection.responseTimeoutMs} (counted from the first statement sent, then from
+ * each answer), the socket is destroyed, every outstanding statement fails with
+ * `ConnectionLostError`, and the client is destroyed on release instead of going back to the
+ * pool.
  */
 export class PoolConnection implements DatabaseConnection {
   readonly #client: PgClient;
   readonly #prepared: boolean;
+  /** The pool's bound (ms, 0 = none); {@link responseTimeoutMs} while the connection is held. */
+  readonly #defaultBound: number;
+  #bound: number;
+  /** Statements sent and not yet answered. */
+  #outstanding = 0;
+  /** Fires when the server was silent for the bound while statements were outstanding. */
+  #watchdog: NodeJS.Timeout | undefined;
+  /** The delay #watchdog was created with. */
+  #watchdogMs = 0;
+  /** The bound expired: the socket was destroyed and the client must not return to the pool. */
+  #lost = false;
+  /** The session ended with a FATAL error: the client must not return to the pool either. */
+  #discard = false;
   /** The text that opened the current transaction, while no other statement ran in it. */
   #begin: string | undefined;
   /** Forget the prepared statements before the next statement (an invalidation was seen). */
   #stale = false;
 
-  constructor(client: PostgresPoolClient, prepared: boolean) {
+  constructor(client: PostgresPoolClient, prepared: boolean, responseTimeoutMs = 0) {
     this.#client = client as unknown as PgClient;
     this.#prepared = prepared;
+    this.#defaultBound = responseTimeoutMs;
+    this.#bound = responseTimeoutMs;
+  }
+
+  /**
+   * How long, in ms, outstanding statements may wait for an answer before the connection is
+   * deemed lost (`0`: no bound). Set for as long as the connection is held (the migration
+   * runner lifts it while it waits for its lock); reset to the pool's bound on release.
+   */
+  get responseTimeoutMs(): number {
+    return this.#bound;
+  }
+
+  set responseTimeoutMs(value: number) {
+    this.#bound = value;
+    if (this.#watchdog && this.#outstanding > 0) this.#arm();
   }
 
   /** Runs `compiledQuery`, as a named prepared statement when it has a name and they are on. */
@@ -95,7 +133,7 @@ export class PoolConnection implements DatabaseConnection {
     }
     if (alone !== undefined) {
       // The first statement of its transaction: nothing of it is lost by starting it again.
-      await this.#client.query(ROLLBACK.sql, []);
+      await this.#send(ROLLBACK.sql, [], undefined);
       await this.#forgetStatements();
       await this.#run(alone, [], undefined);
       return this.#run<R>(query.sql, query.parameters, name);
@@ -108,9 +146,7 @@ export class PoolConnection implements DatabaseConnection {
     // pg only reads `values`. An unnamed statement goes as (text, values): a config object would
     // be copied property by property by pg before it is sent (measured: ~2 µs per statement).
     const values = parameters as unknown[];
-    const { command, rowCount, rows } = await (name === undefined
-      ? this.#client.query<R>(text, values)
-      : this.#client.query<R>({ name, text, values }));
+    const { command, rowCount, rows } = await this.#send<R>(text, values, name);
     return {
       numAffectedRows:
         command === 'INSERT' || command === 'UPDATE' || command === 'DELETE' || command === 'MERGE'
@@ -120,6 +156,74 @@ export class PoolConnection implements DatabaseConnection {
     };
   }
 
+  /** Sends one statement to pg, under the response bound when there is one. */
+  #send<R>(text: string, values: unknown[], name: string | undefined): Promise<PgResult<R>> {
+    if (this.#lost) return Promise.reject(this.#lostError());
+    const sent = name === undefined ? this.#client.query<R>(text, values) : this.#client.query<R>({ name, text, values });
+    if (this.#bound === 0) return sent.then(undefined, this.#failed);
+    this.#outstanding += 1;
+    if (this.#outstanding === 1) this.#arm();
+    return sent.then(
+      (result) => {
+        this.#answered();
+        return result;
+      },
+      (error: unknown) => {
+        this.#answered();
+        if (this.#lost) throw this.#lostError();
+        return this.#failed(error);
+      },
+    );
+  }
+
+  /**
+   * A statement failed. A FATAL (or PANIC) error ends the session: the server closes the socket
+   * right after it (a terminated backend, 57P01), but pg marks the client unusable only when
+   * the close arrives, which may be after the caller released it; so the client is destroyed on
+   * release rather than handed to the next caller dead.
+   */
+  readonly #failed = (error: unknown): never => {
+    const severity = (error as { severity?: unknown } | null)?.severity;
+    if (severity === 'FATAL' || severity === 'PANIC') this.#discard = true;
+    throw error;
+  };
+
+  /** An answer arrived: the server is alive; the statements still outstanding get a new bound. */
+  #answered(): void {
+    this.#outstanding -= 1;
+    if (this.#outstanding > 0) this.#arm();
+  }
+
+  /** (Re)starts the watchdog: one timer per connection, refreshed rather than recreated. */
+  #arm(): void {
+    if (this.#bound === 0) {
+      clearTimeout(this.#watchdog);
+      this.#watchdog = undefined;
+      return;
+    }
+    if (this.#watchdog && this.#watchdogMs === this.#bound) {
+      this.#watchdog.refresh();
+      return;
+    }
+    clearTimeout(this.#watchdog);
+    this.#watchdogMs = this.#bound;
+    this.#watchdog = setTimeout(() => this.#expire(), this.#bound);
+    this.#watchdog.unref();
+  }
+
+  /** The bound expired: with statements still outstanding, the server is deemed gone. */
+  #expire(): void {
+    if (this.#outstanding === 0 || this.#lost) return;
+    this.#lost = true;
+    // pg fails every outstanding statement ("Connection terminated unexpectedly"), which #send
+    // turns into ConnectionLostError; the pool's error listeners see the client's error.
+    this.#client.connection?.stream?.destroy();
+  }
+
+  #lostError(): ConnectionLostError {
+    return new ConnectionLostError(`no answer from the server within ${this.#watchdogMs} ms (responseTimeoutMs)`);
+  }
+
   /** The server's transaction status after the last statement: `I` idle, `T` in a transaction, `E` failed. */
   #status(): string | null | undefined {
     return this.#client.getTransactionStatus?.();
@@ -127,7 +231,7 @@ export class PoolConnection implements DatabaseConnection {
 
   /** Deallocates every prepared statement of this connection, on the server and in pg's registry. */
   async #forgetStatements(): Promise<void> {
-    await this.#client.query(DEALLOCATE_ALL, []);
+    await this.#send(DEALLOCATE_ALL, [], undefined);
     this.#stale = false;
     const registry = this.#client.connection;
     if (registry?.parsedStatements) registry.parsedStatements = {};
@@ -143,8 +247,17 @@ export class PoolConnection implements DatabaseConnection {
     throw new ConfigurationError([{ path: 'stream', message: 'streaming results is not supported; page with keyset cursors' }]);
   }
 
-  /** Returns the client to the pool. */
+  /**
+   * Returns the client to the pool, or has the pool destroy it when the response bound expired
+   * (a silent server) or its session ended with a FATAL error: its slot is freed either way.
+   */
   release(): void {
+    this.#bound = this.#defaultBound;
+    if (this.#lost || this.#discard) {
+      clearTimeout(this.#watchdog);
+      this.#client.release(true);
+      return;
+    }
     this.#client.release();
   }
 }
@@ -153,6 +266,11 @@ export class PoolConnection implements DatabaseConnection {
 export interface PoolDriverOptions {
   /** Run `compiledQuery` statements as named server-side prepared statements. */
   readonly preparedStatements: boolean;
+  /**
+   * How long outstanding statements may wait for the server's answer before the connection is
+   * deemed lost and destroyed, in ms; `0` or absent: no bound (see {@link PoolConnection}).
+   */
+  readonly responseTimeoutMs?: number;
 }
 
 /**
@@ -181,7 +299,7 @@ export class PoolDriver implements Driver {
     const client = await this.#pool!.connect();
     let connection = this.#connections.get(client);
     if (!connection) {
-      connection = new PoolConnection(client, this.#options.preparedStatements);
+      connection = new PoolConnection(client, this.#options.preparedStatements, this.#options.responseTimeoutMs);
       this.#connections.set(client, connection);
     }
     return connection;

@@ -26,7 +26,9 @@ export type DataErrorCode =
   | 'MIGRATION_FAILED'
   | 'MIGRATION_CHECKSUM_MISMATCH'
   | 'MIGRATION_STATE'
-  | 'DATABASE_ERROR';
+  | 'DATABASE_ERROR'
+  | 'DATABASE_CLOSED'
+  | 'MIGRATION_PRIVILEGE';
 
 /** What a {@link DataError} keeps of the driver error it replaces: names and codes, never values. */
 export interface DataErrorOrigin {

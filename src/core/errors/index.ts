@@ -26,3 +26,5 @@ export {
 export { MigrationError, MigrationChecksumError, MigrationStateError } from './migration-errors.js';
 export { mapDatabaseError } from './map-database-error.js';
 export { SqlState } from './sqlstate.js';
+export { DatabaseClosedError } from './lifecycle-errors.js';
+export { MigrationPrivilegeError } from './migration-privilege-error.js';

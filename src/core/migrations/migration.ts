@@ -36,19 +36,27 @@ function script(sql: string): MigrationScript {
   return Object.freeze({ sql, transactional: firstLine !== NO_TRANSACTION_MARKER });
 }
 
-/** sha256 of a migration file's text, as hex. */
+/**
+ * sha256 of a migration file's text, as hex.
+ * @throws ValidationError when `sql` is not a string.
+ */
 export function checksumOf(sql: string): string {
+  if (typeof sql !== 'string') throw new ValidationError([{ path: 'sql', message: 'must be a string' }]);
   return createHash('sha256').update(sql, 'utf8').digest('hex');
 }
 
 /**
  * Builds a frozen {@link Migration} from its name and the text of its two files.
  *
- * @throws TypeError when the name is not `<14-digit UTC timestamp>_<snake_case description>`.
+ * @throws ValidationError when the name is not `<14-digit UTC timestamp>_<snake_case description>`
+ *   or a file's text is not a string.
  */
 export function defineMigration(name: string, up: string, down: string): Migration {
-  if (!NAME_PATTERN.test(name)) {
-    throw new ValidationError([{ path: 'name', message: `must be <YYYYMMDDHHMMSS>_<description>: ${name}` }]);
+  if (typeof up !== 'string' || typeof down !== 'string') {
+    throw new ValidationError([{ path: typeof up !== 'string' ? 'up' : 'down', message: 'must be the text of the file' }]);
+  }
+  if (typeof name !== 'string' || !NAME_PATTERN.test(name)) {
+    throw new ValidationError([{ path: 'name', message: `must be <YYYYMMDDHHMMSS>_<description>: ${String(name)}` }]);
   }
   return Object.freeze({
     name,

@@ -1,5 +1,7 @@
 import { sql, type Kysely } from 'kysely';
 import { MigrationError } from '../errors/migration-errors.js';
+import { MigrationPrivilegeError } from '../errors/migration-privilege-error.js';
+import { isInsufficientPrivilege, refusedPrivilege } from './migration-failure.js';
 import type { MigrationScript } from './migration.js';
 import { splitStatements } from './split-statements.js';
 import type { MigrationTimeouts } from './timeouts.js';
@@ -17,7 +19,8 @@ function timeoutSettings(scope: 'LOCAL' | 'SESSION', timeouts: Required<Migratio
   );
 }
 
-function failure(name: string, error: unknown, where = ''): MigrationError {
+function failure(name: string, error: unknown, where = ''): MigrationError | MigrationPrivilegeError {
+  if (isInsufficientPrivilege(error)) return new MigrationPrivilegeError(refusedPrivilege(error), name);
   const pg = error as { message?: unknown; code?: unknown };
   // The SQL is this package's own, so PostgreSQL's message holds no row values of a service.
   const reason = typeof pg.message === 'string' ? pg.message : String(error);
@@ -32,7 +35,8 @@ function failure(name: string, error: unknown, where = ''): MigrationError {
  * it is recorded only when every statement succeeded, and a failure names the statement
  * (the ones before it stay applied, so such files must be safe to re-run).
  *
- * @throws MigrationError naming the migration and carrying PostgreSQL's message and SQLSTATE.
+ * @throws MigrationError naming the migration and carrying PostgreSQL's message and SQLSTATE;
+ *   MigrationPrivilegeError when PostgreSQL refused a privilege (42501).
  */
 export async function runScript(
   connection: Kysely<any>,
@@ -70,7 +74,7 @@ export async function runScript(
     await record(connection);
   } catch (error) {
     await quietly(connection, sql`RESET lock_timeout; RESET statement_timeout`);
-    throw error instanceof MigrationError ? error : failure(name, error);
+    throw error instanceof MigrationError || error instanceof MigrationPrivilegeError ? error : failure(name, error);
   }
   await sql`RESET lock_timeout; RESET statement_timeout`.execute(connection);
 }

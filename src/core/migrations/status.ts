@@ -3,6 +3,8 @@ import { embeddedMigrations } from './embedded-migrations.js';
 import type { Migration } from './migration.js';
 import { readApplied, type AppliedMigration } from './tracking-table.js';
 import { ValidationError } from '../errors/validation-error.js';
+import { assertDatabase, optionsObject } from './migration-arguments.js';
+import { migrationFailure } from './migration-failure.js';
 
 /** A migration of this package that the database has not applied yet. */
 export interface PendingMigration {
@@ -43,9 +45,31 @@ export interface MigrationSourceOptions {
   readonly migrations?: readonly Migration[];
 }
 
-/** Sorts migrations by name (their UTC timestamp prefix) and rejects duplicates. */
+/** Whether `value` has the shape `defineMigration` builds (what the runner reads of it). */
+function isMigration(value: unknown): value is Migration {
+  const m = value as Partial<Migration> | null;
+  return (
+    typeof m === 'object' &&
+    m !== null &&
+    typeof m.name === 'string' &&
+    typeof m.checksum === 'string' &&
+    typeof m.downChecksum === 'string' &&
+    typeof m.up?.sql === 'string' &&
+    typeof m.down?.sql === 'string'
+  );
+}
+
+/**
+ * Sorts migrations by name (their UTC timestamp prefix) and rejects duplicates.
+ * @throws ValidationError when `migrations` is not an array of `defineMigration` results or
+ *   holds a name twice.
+ */
 export function sortedMigrations(options: MigrationSourceOptions = {}): Migration[] {
-  const list = [...(options.migrations ?? embeddedMigrations)].sort((a, b) =>
+  const source: unknown = options.migrations ?? embeddedMigrations;
+  if (!Array.isArray(source) || !source.every(isMigration)) {
+    throw new ValidationError([{ path: 'migrations', message: 'must be an array of defineMigration results' }]);
+  }
+  const list = [...(source as Migration[])].sort((a, b) =>
     a.name < b.name ? -1 : a.name > b.name ? 1 : 0,
   );
   for (let i = 1; i < list.length; i += 1) {
@@ -93,6 +117,10 @@ export function compareMigrations(
  * Lists applied, pending, mismatched and unknown migrations without changing anything.
  * Pending entries carry their SQL so a DBA can review what `migrate` would run.
  *
+ * @throws MigrationPrivilegeError when the session may not read the tracking table;
+ *   ConnectionLostError, DatabaseClosedError, ValidationError as `migrate` does. Every failure
+ *   is a `DataError`.
+ *
  * @example
  * const status = await migrationStatus(db);
  * for (const m of status.pending) console.log(m.name, m.sql);
@@ -101,5 +129,11 @@ export async function migrationStatus(
   db: Kysely<any>,
   options: MigrationSourceOptions = {},
 ): Promise<MigrationStatus> {
-  return compareMigrations(sortedMigrations(options), await readApplied(db));
+  try {
+    assertDatabase(db, false);
+    const migrations = sortedMigrations(optionsObject(options));
+    return compareMigrations(migrations, await readApplied(db));
+  } catch (error) {
+    throw migrationFailure(error);
+  }
 }

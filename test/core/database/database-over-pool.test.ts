@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { createDatabase, createPool } from '../../../src/core/database/create-database.js';
 import { databaseInternals } from '../../../src/core/database/database-internals.js';
 import { databaseOverPool } from '../../../src/core/database/database-over-pool.js';
-import { ConnectionLostError } from '../../../src/core/errors/operational-errors.js';
+import { DatabaseClosedError } from '../../../src/core/errors/lifecycle-errors.js';
 import { currentTenant } from '../../../src/core/tenancy/current-tenant.js';
 import { unitOfWork } from '../../../src/repositories.js';
 import { TEST_SERVER_ENV } from '../../../src/testing/test-database.js';
@@ -77,18 +77,18 @@ describe('createDatabase: a Kysely instance built from KyselyProps', () => {
     }
   });
 
-  it('destroy(): ends the pool once; afterwards every call fails with ConnectionLostError', async () => {
+  it('destroy(): ends the pool once; afterwards every call fails with DatabaseClosedError', async () => {
     const db = open();
     await unitOfWork(db, async () => undefined);
     await db.destroy();
     await db.destroy(); // a second call is harmless
-    await expect(sql`select 1`.execute(db)).rejects.toBeInstanceOf(ConnectionLostError);
-    await expect(unitOfWork(db, async () => undefined)).rejects.toBeInstanceOf(ConnectionLostError);
-    await expect(db.transaction().execute(async () => undefined)).rejects.toBeInstanceOf(ConnectionLostError);
+    await expect(sql`select 1`.execute(db)).rejects.toBeInstanceOf(DatabaseClosedError);
+    await expect(unitOfWork(db, async () => undefined)).rejects.toBeInstanceOf(DatabaseClosedError);
+    await expect(db.transaction().execute(async () => undefined)).rejects.toBeInstanceOf(DatabaseClosedError);
     // Never used: nothing to end, and it refuses afterwards all the same.
     const unused = open();
     await unused.destroy();
-    await expect(sql`select 1`.execute(unused)).rejects.toBeInstanceOf(ConnectionLostError);
+    await expect(sql`select 1`.execute(unused)).rejects.toBeInstanceOf(DatabaseClosedError);
   });
 
   it('initialises its driver once, however many calls start together; a failed start is tried again', async () => {
