@@ -57,7 +57,7 @@ describe('org-data CLI', () => {
     const secret = 'hunter2-very-secret';
     const closed = await withUrl(`postgres://someone:${secret}@127.0.0.1:1/nowhere`, 'status');
     expect(closed.code).toBe(1);
-    expect(closed.out).toMatch(/^org-data: cannot run status: could not reach the database server \(owner connection from DATABASE_URL\): ECONNREFUSED/);
+    expect(closed.out).toMatch(/^org-data: cannot run status: could not reach the database server \(owner connection from DATABASE_URL\): .*ECONNREFUSED/);
     expect(closed.out).not.toContain(secret);
     // The real server rejects the login (unknown role, or wrong password): still no secret.
     const rejected = new URL(url);

@@ -44,6 +44,8 @@ export function describeFailure(error: unknown, connection?: FailedConnection): 
   if (error instanceof ConfigurationError) return error.message;
   const where = connection ? ` (${connection.role} connection from ${connection.variable})` : '';
   if (error instanceof DataError) {
+    // The package's own message (no host, port or password): a refused or lost connection.
+    if (error.code === 'CONNECTION_LOST' && !error.sqlState) return `could not reach the database server${where}: ${error.message}`;
     const state = error.sqlState ? ` (SQLSTATE ${error.sqlState})` : '';
     return `${error.code}${state}${where}: ${error.message}${hint(error.sqlState, connection)}`;
   }

@@ -229,12 +229,12 @@ describe('checkHealth', () => {
     });
   });
 
-  it('after db.destroy(): ok false, connection lost', async () => {
+  it('after db.destroy(): ok false, database closed', async () => {
     const db = createDatabase({ connectionString: testDb.current.connectionString, max: 1 });
     await sql`SELECT 1`.execute(db);
     await db.destroy();
     const report = await checkHealth(db);
-    expect(report).toMatchObject({ ok: false, server: { reachable: false, problem: { code: 'CONNECTION_LOST' } } });
+    expect(report).toMatchObject({ ok: false, server: { reachable: false, problem: { code: 'DATABASE_CLOSED' } } });
   });
 
   it.each([
