@@ -26,7 +26,13 @@ export type DataErrorCode =
   | 'MIGRATION_FAILED'
   | 'MIGRATION_CHECKSUM_MISMATCH'
   | 'MIGRATION_STATE'
-  | 'DATABASE_ERROR';
+  | 'DATABASE_ERROR'
+  | 'SCHEMA_NOT_MIGRATED'
+  | 'AUTHENTICATION_FAILED'
+  | 'DATABASE_NOT_FOUND'
+  | 'READ_ONLY_TRANSACTION'
+  | 'TENANT_ISOLATION'
+  | 'CONFIGURATION';
 
 /** What a {@link DataError} keeps of the driver error it replaces: names and codes, never values. */
 export interface DataErrorOrigin {

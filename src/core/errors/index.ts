@@ -26,3 +26,8 @@ export {
 export { MigrationError, MigrationChecksumError, MigrationStateError } from './migration-errors.js';
 export { mapDatabaseError } from './map-database-error.js';
 export { SqlState } from './sqlstate.js';
+export { SchemaNotMigratedError, type MissingSchemaObject } from './schema-not-migrated-error.js';
+export { AuthenticationFailedError } from './authentication-failed-error.js';
+export { DatabaseNotFoundError } from './database-not-found-error.js';
+export { ReadOnlyTransactionError } from './read-only-transaction-error.js';
+export { TenantIsolationError } from './tenant-isolation-error.js';

@@ -21,7 +21,7 @@ const LimitSchema = z.int().min(1).max(500);
 
 /** The validated page size. */
 export function pageLimit(options: PageOptions): number {
-  return parseInput(LimitSchema, options.limit ?? 50);
+  return parseInput(LimitSchema, options.limit ?? 50, 'options.limit');
 }
 
 /**
@@ -68,7 +68,7 @@ export function cursorCodec(parts: readonly RegExp[]): CursorCodec {
       ctx.addIssue({ code: 'custom', message: 'is not a cursor returned by this list' });
       return z.NEVER;
     });
-  return Object.freeze({ decode: (cursor: string) => parseInput(CursorSchema, cursor) });
+  return Object.freeze({ decode: (cursor: string) => parseInput(CursorSchema, cursor, 'cursor') });
 }
 
 /**

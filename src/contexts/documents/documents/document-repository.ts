@@ -16,7 +16,7 @@ import {
   type CreateDocumentInput,
 } from './document.inputs.js';
 import { MetadataSchema, type Metadata } from '../../../core/kernel/metadata.js';
-import { parseInput } from '../../../core/kernel/parse-input.js';
+import { optionsArgument, parseInput } from '../../../core/kernel/parse-input.js';
 import { inTransaction } from '../../../core/unit-of-work/in-transaction.js';
 import { pageLimit } from '../../../core/kernel/page.js';
 import { withErrorMapping } from '../../../core/kernel/with-error-mapping.js';
@@ -136,7 +136,7 @@ const PurgeSchema = z
 export function createDocumentRepository<D extends DB>(database: Kysely<D>, context: ResolvedAuditContext = {}): DocumentRepository {
   const db = asPackageDatabase(database);
   const actor = context.actorUserId ?? null;
-  const findById = async (id: string) => (await documentById(db, { id: parseInput(UuidSchema, id) }))[0];
+  const findById = async (id: string) => (await documentById(db, { id: parseInput(UuidSchema, id, 'id') }))[0];
   const audit = (trx: Kysely<DB>, ...records: AuditRecord[]) => writeAudit(trx, context, ...records);
 
   /** Sets or clears deleted_at on a document that is live (or deleted, for restore). */
@@ -155,7 +155,7 @@ export function createDocumentRepository<D extends DB>(database: Kysely<D>, cont
 
   return withErrorMapping({
     async create(input: CreateDocumentInput) {
-      const data = parseInput(CreateDocumentInputSchema, input);
+      const data = parseInput(CreateDocumentInputSchema, input, 'input');
       return inTransaction(db, async (trx) => {
         // INSERT … SELECT from the live client: a missing or deleted client inserts nothing.
         const [document] = await insertDocument(trx, {
@@ -194,8 +194,8 @@ export function createDocumentRepository<D extends DB>(database: Kysely<D>, cont
       return document;
     },
     async addVersion(documentId: string, input: AddVersionInput) {
-      const key = parseInput(UuidSchema, documentId);
-      const data = parseInput(AddVersionInputSchema, input);
+      const key = parseInput(UuidSchema, documentId, 'documentId');
+      const data = parseInput(AddVersionInputSchema, input, 'input');
       return inTransaction(db, async (trx) => {
         // The row count of this one conditional UPDATE decides who wins a race.
         const [document] = await bumpDocumentVersion(trx, {
@@ -228,25 +228,26 @@ export function createDocumentRepository<D extends DB>(database: Kysely<D>, cont
       });
     },
     async listVersions(documentId: string) {
-      const key = parseInput(UuidSchema, documentId);
+      const key = parseInput(UuidSchema, documentId, 'documentId');
       return versionsOfDocument(db, { id: key });
     },
     async findVersion(documentId: string, versionNumber: number) {
-      const key = parseInput(UuidSchema, documentId);
-      const number = parseInput(VersionNumberSchema, versionNumber);
+      const key = parseInput(UuidSchema, documentId, 'documentId');
+      const number = parseInput(VersionNumberSchema, versionNumber, 'versionNumber');
       return (await versionOfDocument(db, { id: key, versionNumber: number }))[0];
     },
     async softDelete(id: string) {
-      await setDeleted(parseInput(UuidSchema, id), true);
+      await setDeleted(parseInput(UuidSchema, id, 'id'), true);
     },
     async restore(id: string) {
-      return setDeleted(parseInput(UuidSchema, id), false);
+      return setDeleted(parseInput(UuidSchema, id, 'id'), false);
     },
     async searchByName(clientId: string, query: string, options: NameSearchOptions = {}) {
-      const client = parseInput(UuidSchema, clientId);
-      const text = parseInput(NameQuerySchema, query);
+      options = optionsArgument(options);
+      const client = parseInput(UuidSchema, clientId, 'clientId');
+      const text = parseInput(NameQuerySchema, query, 'query');
       const limit = pageLimit(options);
-      const threshold = parseInput(SimilaritySchema, options.minSimilarity ?? 0.25);
+      const threshold = parseInput(SimilaritySchema, options.minSimilarity ?? 0.25, 'options.minSimilarity');
       // `%` is what the (client_id, original_name gin_trgm_ops) index answers; its cut-off is
       // pg_trgm.similarity_threshold, set for this transaction only.
       return inTransaction(db, async (trx) => {
@@ -256,13 +257,14 @@ export function createDocumentRepository<D extends DB>(database: Kysely<D>, cont
       });
     },
     async searchByMetadata(clientId: string, containment: Metadata, options: { readonly limit?: number } = {}) {
-      const client = parseInput(UuidSchema, clientId);
-      const filter = JSON.stringify(parseInput(MetadataSchema, containment));
+      options = optionsArgument(options);
+      const client = parseInput(UuidSchema, clientId, 'clientId');
+      const filter = JSON.stringify(parseInput(MetadataSchema, containment, 'containment'));
       const limit = pageLimit(options);
       return documentsByMetadata(db, { client, containment: filter, limit });
     },
     async purgeDeleted(options: PurgeOptions) {
-      const { deletedBefore, limit } = parseInput(PurgeSchema, options);
+      const { deletedBefore, limit } = parseInput(PurgeSchema, options, 'options');
       return inTransaction(db, async (trx) => {
         const rows = await purgeDeletedDocuments(trx, { deletedBefore, limit });
         const byDocument = new Map<string, { organizationId: string; keys: string[] }>();

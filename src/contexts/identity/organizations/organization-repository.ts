@@ -80,10 +80,10 @@ export function createOrganizationRepository<D extends DB>(
   context: ResolvedAuditContext = {},
 ): OrganizationRepository {
   const db = asPackageDatabase(database);
-  const findById = async (id: string) => (await organizationById(db, { id: parseInput(UuidSchema, id) }))[0];
+  const findById = async (id: string) => (await organizationById(db, { id: parseInput(UuidSchema, id, 'id') }))[0];
   return withErrorMapping({
     async create(input: CreateOrganizationInput) {
-      const data = parseInput(CreateOrganizationInputSchema, input);
+      const data = parseInput(CreateOrganizationInputSchema, input, 'input');
       return inTransaction(db, async (trx) => {
         const settings = JSON.stringify(data.settings);
         const row = onlyRow(await insertOrganization(trx, { slug: data.slug, name: data.name, settings }));
@@ -98,11 +98,11 @@ export function createOrganizationRepository<D extends DB>(
       return row;
     },
     async findBySlug(slug: string) {
-      return (await organizationBySlug(db, { slug: parseInput(OrganizationSlugSchema, slug) }))[0];
+      return (await organizationBySlug(db, { slug: parseInput(OrganizationSlugSchema, slug, 'slug') }))[0];
     },
     async updateSettings(id: string, settings: OrganizationSettings) {
-      const key = parseInput(UuidSchema, id);
-      const data = parseInput(OrganizationSettingsSchema, settings);
+      const key = parseInput(UuidSchema, id, 'id');
+      const data = parseInput(OrganizationSettingsSchema, settings, 'settings');
       return inTransaction(db, async (trx) => {
         const before = await lockLive(trx, key);
         const after = onlyRow(await updateOrganizationSettings(trx, { id: key, settings: JSON.stringify(data) }));
@@ -115,7 +115,7 @@ export function createOrganizationRepository<D extends DB>(
       });
     },
     async softDelete(id: string) {
-      const key = parseInput(UuidSchema, id);
+      const key = parseInput(UuidSchema, id, 'id');
       await inTransaction(db, async (trx) => {
         const before = await lockLive(trx, key);
         const after = onlyRow(await softDeleteOrganization(trx, { id: key }));

@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import { NotFoundError } from '../../../core/errors/not-found-error.js';
 import type { DB } from '../../../schema/db.js';
 import { UuidSchema } from '../../../core/kernel/common-schemas.js';
-import { parseInput } from '../../../core/kernel/parse-input.js';
+import { optionsArgument, parseInput } from '../../../core/kernel/parse-input.js';
 import { PermissionNameSchema } from './rbac.inputs.js';
 import { foreignKeyAsNotFound } from '../../../core/kernel/foreign-key-as-not-found.js';
 import { asPackageDatabase } from '../../../core/kernel/database-type.js';
@@ -56,12 +56,13 @@ export function createAccessRepository<D extends DB>(database: Kysely<D>, contex
   const db = asPackageDatabase(database);
   return withErrorMapping({
     async assignRole(userId: string, roleId: string, options: AssignRoleOptions = {}) {
-      const user = parseInput(UuidSchema, userId);
-      const role = parseInput(UuidSchema, roleId);
+      options = optionsArgument(options);
+      const user = parseInput(UuidSchema, userId, 'userId');
+      const role = parseInput(UuidSchema, roleId, 'roleId');
       const grantedBy =
         options.grantedBy === undefined || options.grantedBy === null
           ? null
-          : parseInput(UuidSchema, options.grantedBy);
+          : parseInput(UuidSchema, options.grantedBy, 'options.grantedBy');
       return inTransaction(db, async (trx) => {
         const [inserted] = await insertUserRole(trx, { user, role, grantedBy }).catch((error: unknown) =>
             foreignKeyAsNotFound(error, {
@@ -87,8 +88,8 @@ export function createAccessRepository<D extends DB>(database: Kysely<D>, contex
       });
     },
     async unassignRole(userId: string, roleId: string) {
-      const user = parseInput(UuidSchema, userId);
-      const role = parseInput(UuidSchema, roleId);
+      const user = parseInput(UuidSchema, userId, 'userId');
+      const role = parseInput(UuidSchema, roleId, 'roleId');
       return inTransaction(db, async (trx) => {
         const [removed] = await deleteUserRole(trx, { user, role });
         if (!removed) return false;
@@ -105,18 +106,18 @@ export function createAccessRepository<D extends DB>(database: Kysely<D>, contex
       });
     },
     async listUserRoles(userId: string) {
-      const user = parseInput(UuidSchema, userId);
+      const user = parseInput(UuidSchema, userId, 'userId');
       const rows = await userRoleNames(db, { user });
       return rows.map((row) => row.name);
     },
     async listEffectivePermissions(userId: string) {
-      const user = parseInput(UuidSchema, userId);
+      const user = parseInput(UuidSchema, userId, 'userId');
       const rows = await effectivePermissionNames(db, { user });
       return rows.map((row) => row.name);
     },
     async hasPermission(userId: string, permission: string) {
-      const user = parseInput(UuidSchema, userId);
-      const name = parseInput(PermissionNameSchema, permission);
+      const user = parseInput(UuidSchema, userId, 'userId');
+      const name = parseInput(PermissionNameSchema, permission, 'permission');
       const [row] = await permissionCheck(db, { user, permission: name });
       return row?.allowed === true;
     },

@@ -1,7 +1,7 @@
 import { sql, type Kysely } from 'kysely';
 import type { DB } from '../../../schema/db.js';
 import { UuidSchema } from '../../../core/kernel/common-schemas.js';
-import { parseInput } from '../../../core/kernel/parse-input.js';
+import { optionsArgument, parseInput } from '../../../core/kernel/parse-input.js';
 import { cursorCodec, pageLimit, TIMESTAMP_PART, toPage, UUID_PART, type Page, type PageOptions } from '../../../core/kernel/page.js';
 import { withErrorMapping } from '../../../core/kernel/with-error-mapping.js';
 import { compiledShapes } from '../../../core/kernel/compiled-query.js';
@@ -127,8 +127,9 @@ export function createStaffProfileQueries<D extends DB>(database: Kysely<D>): St
 
   const queries = withErrorMapping({
     async pagePendingQueue(organizationId: string, options: PendingQueueOptions = {}) {
-      const org = parseInput(UuidSchema, organizationId);
-      const unit = options.unitId == null ? null : parseInput(UuidSchema, options.unitId);
+      options = optionsArgument(options);
+      const org = parseInput(UuidSchema, organizationId, 'organizationId');
+      const unit = options.unitId == null ? null : parseInput(UuidSchema, options.unitId, 'options.unitId');
       const limit = pageLimit(options);
       const cursor = cursorParams(options.after);
       const shape = listShape(unit !== null, cursor.afterAt !== undefined);
@@ -136,15 +137,17 @@ export function createStaffProfileQueries<D extends DB>(database: Kysely<D>): St
       return page(rows satisfies Keyed[], limit);
     },
     async pageVerifiedBy(verifierUserId: string, options: PageOptions = {}) {
-      const verifier = parseInput(UuidSchema, verifierUserId);
+      options = optionsArgument(options);
+      const verifier = parseInput(UuidSchema, verifierUserId, 'verifierUserId');
       const limit = pageLimit(options);
       const cursor = cursorParams(options.after);
       const rows = await verifiedBy(db, cursor.afterAt === undefined ? 'all' : 'after', { verifier, limit: limit + 1, ...cursor });
       return page(rows satisfies Keyed[], limit);
     },
     async pageExpiringBefore(date: Date, options: ExpiringOptions = {}) {
-      const before = parseInput(DateSchema, date);
-      const org = options.organizationId == null ? null : parseInput(UuidSchema, options.organizationId);
+      options = optionsArgument(options);
+      const before = parseInput(DateSchema, date, 'date');
+      const org = options.organizationId == null ? null : parseInput(UuidSchema, options.organizationId, 'options.organizationId');
       const limit = pageLimit(options);
       const cursor = cursorParams(options.after);
       const shape = listShape(org !== null, cursor.afterAt !== undefined);

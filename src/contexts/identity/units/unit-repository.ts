@@ -39,12 +39,12 @@ export interface UnitRepository {
 export function createUnitRepository<D extends DB>(database: Kysely<D>, context: ResolvedAuditContext = {}): UnitRepository {
   const db = asPackageDatabase(database);
   const findById = async (id: string) => {
-    const key = parseInput(UuidSchema, id);
+    const key = parseInput(UuidSchema, id, 'id');
     return (await unitById(db, { id: key }))[0];
   };
   return withErrorMapping({
     async create(input: CreateUnitInput) {
-      const data = parseInput(CreateUnitInputSchema, input);
+      const data = parseInput(CreateUnitInputSchema, input, 'input');
       return inTransaction(db, async (trx) => {
         const [unit] = await insertUnit(trx, {
           organizationId: data.organizationId,
@@ -73,12 +73,12 @@ export function createUnitRepository<D extends DB>(database: Kysely<D>, context:
       return unit;
     },
     async findByCode(organizationId: string, code: string) {
-      const org = parseInput(UuidSchema, organizationId);
-      const key = parseInput(UnitCodeSchema, code);
+      const org = parseInput(UuidSchema, organizationId, 'organizationId');
+      const key = parseInput(UnitCodeSchema, code, 'code');
       return (await unitByCode(db, { org, code: key }))[0];
     },
     async list(organizationId: string) {
-      const org = parseInput(UuidSchema, organizationId);
+      const org = parseInput(UuidSchema, organizationId, 'organizationId');
       return unitsOfOrganization(db, { org });
     },
   });
