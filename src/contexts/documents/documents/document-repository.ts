@@ -7,7 +7,7 @@ import { asPackageDatabase } from '../../../core/kernel/database-type.js';
 import { NotFoundError } from '../../../core/errors/not-found-error.js';
 import { VersionConflictError } from '../../../core/errors/version-conflict-error.js';
 import type { DB } from '../../../schema/db.js';
-import { UuidSchema } from '../../../core/kernel/common-schemas.js';
+import { PositiveInt4Schema, TimestampSchema, UuidSchema } from '../../../core/kernel/common-schemas.js';
 import {
   AddVersionInputSchema,
   CreateDocumentInputSchema,
@@ -119,7 +119,7 @@ export interface DocumentRepository {
   purgeDeleted(options: PurgeOptions): Promise<PurgeResult>;
 }
 
-const VersionNumberSchema = z.int().min(1);
+const VersionNumberSchema = PositiveInt4Schema;
 const SimilaritySchema = z.number().min(0.05).max(1);
 /** The one row of an INSERT … RETURNING or of an UPDATE of a locked row (NotFound, which cannot happen, otherwise). */
 function onlyRow<R>(rows: readonly R[]): R {
@@ -129,7 +129,7 @@ function onlyRow<R>(rows: readonly R[]): R {
 }
 
 const PurgeSchema = z
-  .object({ deletedBefore: z.date().refine((d) => !Number.isNaN(d.getTime()), 'must be a valid date'), limit: z.int().min(1).max(10_000).default(1000) })
+  .object({ deletedBefore: TimestampSchema, limit: z.int().min(1).max(10_000).default(1000) })
   .strict();
 
 /** Creates the document repository over `db` (a Kysely instance or a transaction). */

@@ -1,6 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 import type { DB } from '../../../schema/db.js';
-import { UuidSchema } from '../../../core/kernel/common-schemas.js';
+import { TimestampSchema, UuidSchema } from '../../../core/kernel/common-schemas.js';
 import { optionsArgument, parseInput } from '../../../core/kernel/parse-input.js';
 import { cursorCodec, pageLimit, TIMESTAMP_PART, toPage, UUID_PART, type Page, type PageOptions } from '../../../core/kernel/page.js';
 import { withErrorMapping } from '../../../core/kernel/with-error-mapping.js';
@@ -42,7 +42,7 @@ type Keyed = StaffProfile & { cursorAt: string };
 const strip = ({ cursorAt: _, ...profile }: Keyed): StaffProfile => profile;
 /** (timestamp, user id): the keyset position of every staff-profile list. */
 const PROFILE_CURSOR = cursorCodec([TIMESTAMP_PART, UUID_PART]);
-const DateSchema = z.date().refine((d) => !Number.isNaN(d.getTime()), 'must be a valid date');
+const DateSchema = TimestampSchema;
 
 type ListParams = { readonly limit: number; readonly afterAt?: string; readonly afterId?: string };
 /** Which optional conditions a list has: a filter, a cursor, both, neither. */
