@@ -68,7 +68,7 @@ export function cursorCodec(parts: readonly RegExp[]): CursorCodec {
       ctx.addIssue({ code: 'custom', message: 'is not a cursor returned by this list' });
       return z.NEVER;
     });
-  return Object.freeze({ decode: (cursor: string) => parseInput(CursorSchema, cursor, 'cursor') });
+  return Object.freeze({ decode: (cursor: string) => parseInput(CursorSchema, cursor, 'options.after') });
 }
 
 /**
