@@ -3,6 +3,7 @@ import type { ResolvedAuditContext } from '../../../core/audit/audit-context.js'
 import { auditEvent } from '../../../core/audit/audit-event.js';
 import { writeAudit } from '../../../core/audit/write-audit.js';
 import { asPackageDatabase } from '../../../core/kernel/database-type.js';
+import { contextArgument } from '../../../core/kernel/repository-scope.js';
 import { NotFoundError } from '../../../core/errors/not-found-error.js';
 import type { DB } from '../../../schema/db.js';
 import {
@@ -93,6 +94,7 @@ const RESTORE_CHANGE: ReadonlySet<ClientChange> = new Set(['restore']);
 /** Creates the client repository over `db` (a Kysely instance or a transaction). */
 export function createClientRepository<D extends DB>(database: Kysely<D>, context: ResolvedAuditContext = {}): ClientRepository {
   const db = asPackageDatabase(database);
+  contextArgument(context);
   const actor = context.actorUserId ?? null;
   const managerNotFound = { clients_manager_user_id_fkey: 'manager', clients_organization_id_fkey: 'organization' };
 

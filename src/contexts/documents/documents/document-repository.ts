@@ -4,6 +4,7 @@ import type { ResolvedAuditContext } from '../../../core/audit/audit-context.js'
 import { auditEvent, type AuditRecord } from '../../../core/audit/audit-event.js';
 import { writeAudit } from '../../../core/audit/write-audit.js';
 import { asPackageDatabase } from '../../../core/kernel/database-type.js';
+import { contextArgument } from '../../../core/kernel/repository-scope.js';
 import { NotFoundError } from '../../../core/errors/not-found-error.js';
 import { VersionConflictError } from '../../../core/errors/version-conflict-error.js';
 import type { DB } from '../../../schema/db.js';
@@ -135,6 +136,7 @@ const PurgeSchema = z
 /** Creates the document repository over `db` (a Kysely instance or a transaction). */
 export function createDocumentRepository<D extends DB>(database: Kysely<D>, context: ResolvedAuditContext = {}): DocumentRepository {
   const db = asPackageDatabase(database);
+  contextArgument(context);
   const actor = context.actorUserId ?? null;
   const findById = async (id: string) => (await documentById(db, { id: parseInput(UuidSchema, id, 'id') }))[0];
   const audit = (trx: Kysely<DB>, ...records: AuditRecord[]) => writeAudit(trx, context, ...records);

@@ -5,6 +5,7 @@ import { writeAudit } from '../../../core/audit/write-audit.js';
 import { NotFoundError } from '../../../core/errors/not-found-error.js';
 import { UuidSchema } from '../../../core/kernel/common-schemas.js';
 import { asPackageDatabase } from '../../../core/kernel/database-type.js';
+import { contextArgument } from '../../../core/kernel/repository-scope.js';
 import { parseInput } from '../../../core/kernel/parse-input.js';
 import { withErrorMapping } from '../../../core/kernel/with-error-mapping.js';
 import { inTransaction } from '../../../core/unit-of-work/in-transaction.js';
@@ -80,6 +81,7 @@ export function createOrganizationRepository<D extends DB>(
   context: ResolvedAuditContext = {},
 ): OrganizationRepository {
   const db = asPackageDatabase(database);
+  contextArgument(context);
   const findById = async (id: string) => (await organizationById(db, { id: parseInput(UuidSchema, id, 'id') }))[0];
   return withErrorMapping({
     async create(input: CreateOrganizationInput) {

@@ -6,6 +6,7 @@ import { optionsArgument, parseInput } from '../../../core/kernel/parse-input.js
 import { PermissionNameSchema } from './rbac.inputs.js';
 import { foreignKeyAsNotFound } from '../../../core/kernel/foreign-key-as-not-found.js';
 import { asPackageDatabase } from '../../../core/kernel/database-type.js';
+import { contextArgument } from '../../../core/kernel/repository-scope.js';
 import { auditEvent } from '../../../core/audit/audit-event.js';
 import { withErrorMapping } from '../../../core/kernel/with-error-mapping.js';
 import { inTransaction } from '../../../core/unit-of-work/in-transaction.js';
@@ -54,6 +55,7 @@ export interface AccessRepository {
 /** Creates the access repository over `db` (a Kysely instance or a transaction). */
 export function createAccessRepository<D extends DB>(database: Kysely<D>, context: ResolvedAuditContext = {}): AccessRepository {
   const db = asPackageDatabase(database);
+  contextArgument(context);
   return withErrorMapping({
     async assignRole(userId: string, roleId: string, options: AssignRoleOptions = {}) {
       options = optionsArgument(options);

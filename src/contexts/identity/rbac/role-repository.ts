@@ -17,6 +17,7 @@ import type { ResolvedAuditContext } from '../../../core/audit/audit-context.js'
 import { auditEvent } from '../../../core/audit/audit-event.js';
 import { writeAudit } from '../../../core/audit/write-audit.js';
 import { asPackageDatabase } from '../../../core/kernel/database-type.js';
+import { contextArgument } from '../../../core/kernel/repository-scope.js';
 import { permissionAggregate, roleAggregate, rolePermissionAggregate, type Permission, type Role } from './role.js';
 import {
   allPermissions,
@@ -93,6 +94,7 @@ export interface RoleRepository {
 /** Creates the role repository over `db` (a Kysely instance or a transaction). */
 export function createRoleRepository<D extends DB>(database: Kysely<D>, context: ResolvedAuditContext = {}): RoleRepository {
   const db = asPackageDatabase(database);
+  contextArgument(context);
   /** The role, locked until the transaction ends; NotFound otherwise. */
   const lockRole = async (trx: Kysely<DB>, key: string): Promise<Role> => {
     const [row] = await lockRoleById(trx, { id: key });

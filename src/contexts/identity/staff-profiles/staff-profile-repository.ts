@@ -4,6 +4,7 @@ import { auditContextParams, runWriteStatement } from '../../../core/audit/audit
 import { VersionConflictError } from '../../../core/errors/version-conflict-error.js';
 import { compiledQuery } from '../../../core/kernel/compiled-query.js';
 import { asPackageDatabase } from '../../../core/kernel/database-type.js';
+import { contextArgument } from '../../../core/kernel/repository-scope.js';
 import { ForbiddenError } from '../../../core/errors/forbidden-error.js';
 import { NotFoundError } from '../../../core/errors/not-found-error.js';
 import { TransitionConflictError } from '../../../core/errors/transition-conflict-error.js';
@@ -110,6 +111,7 @@ export function createStaffProfileRepository<D extends DB>(
   context: ResolvedAuditContext = {},
 ): StaffProfileRepository {
   const db = asPackageDatabase(database);
+  contextArgument(context);
   const findByUserId = async (userId: string) => (await byUserId(db, { id: parseInput(UuidSchema, userId, 'userId') }))[0];
   const getByUserId = async (userId: string) => {
     const row = await findByUserId(userId);

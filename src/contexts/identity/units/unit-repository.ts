@@ -4,6 +4,7 @@ import { auditEvent } from '../../../core/audit/audit-event.js';
 import { writeAudit } from '../../../core/audit/write-audit.js';
 import { NotFoundError } from '../../../core/errors/not-found-error.js';
 import { asPackageDatabase } from '../../../core/kernel/database-type.js';
+import { contextArgument } from '../../../core/kernel/repository-scope.js';
 import type { DB } from '../../../schema/db.js';
 import { UuidSchema } from '../../../core/kernel/common-schemas.js';
 import { parseInput } from '../../../core/kernel/parse-input.js';
@@ -38,6 +39,7 @@ export interface UnitRepository {
 /** Creates the unit repository over `db` (a Kysely instance or a transaction). */
 export function createUnitRepository<D extends DB>(database: Kysely<D>, context: ResolvedAuditContext = {}): UnitRepository {
   const db = asPackageDatabase(database);
+  contextArgument(context);
   const findById = async (id: string) => {
     const key = parseInput(UuidSchema, id, 'id');
     return (await unitById(db, { id: key }))[0];

@@ -2,6 +2,7 @@ import { sql, type Kysely } from 'kysely';
 import type { ResolvedAuditContext } from '../../../core/audit/audit-context.js';
 import { compiledQuery } from '../../../core/kernel/compiled-query.js';
 import { asPackageDatabase } from '../../../core/kernel/database-type.js';
+import { contextArgument } from '../../../core/kernel/repository-scope.js';
 import { auditContextParams, runWriteStatement } from '../../../core/audit/audit-sql.js';
 import { runRegister } from './register-statement.js';
 import { PROFILE_PATCH_FIELDS, profilePatchShape, updateProfile as updateProfileStatement, updateUser } from './user-update-statements.js';
@@ -103,6 +104,7 @@ const profileOf = compiledQuery((db, p: { id: string }) =>
  */
 export function createUserRepository<D extends DB>(database: Kysely<D>, context: ResolvedAuditContext = {}): UserRepository {
   const db = asPackageDatabase(database);
+  contextArgument(context);
   const audit = () => auditContextParams(context);
 
   /** Changes the live user's row and records `action` with before and after: ONE statement. */
