@@ -55,7 +55,7 @@ export const BirthdateSchema = z.iso
   .refine((value) => value <= new Date().toISOString().slice(0, 10), 'must not be in the future');
 
 /** The largest value of a PostgreSQL `integer` (int4) column, e.g. a version number. */
-export const PG_INT4_MAX = 2_147_483_647;
+const PG_INT4_MAX = 2_147_483_647;
 
 /**
  * A positive integer that fits a PostgreSQL `integer` column (1 … 2,147,483,647): a larger one

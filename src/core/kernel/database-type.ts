@@ -7,7 +7,7 @@ import { ValidationError } from '../errors/validation-error.js';
  * on it), so that a wrong argument fails as a `ValidationError` where it is passed, not as a
  * `TypeError` deep inside the first query.
  */
-export function isKyselyLike(db: unknown): db is Kysely<DB> {
+function isKyselyLike(db: unknown): db is Kysely<DB> {
   if (typeof db !== 'object' || db === null) return false;
   const { executeQuery, selectFrom } = db as { executeQuery?: unknown; selectFrom?: unknown };
   return typeof executeQuery === 'function' && typeof selectFrom === 'function';

@@ -7,7 +7,6 @@ import { withErrorMapping } from '../../../core/kernel/with-error-mapping.js';
 import { compiledShapes } from '../../../core/kernel/compiled-query.js';
 import { asPackageDatabase } from '../../../core/kernel/database-type.js';
 import { staffProfileColumns, type StaffProfile } from './staff-profile.js';
-import { z } from 'zod';
 
 /** Options of {@link StaffProfileQueries.pagePendingQueue}. */
 export interface PendingQueueOptions extends PageOptions {
