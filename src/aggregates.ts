@@ -8,6 +8,7 @@ import type { AggregateDescriptor, AuditActionOf } from './core/kernel/aggregate
 import { DOCUMENTS_AGGREGATES } from './contexts/documents/aggregates.js';
 import { IDENTITY_AGGREGATES } from './contexts/identity/aggregates.js';
 import type { DB } from './schema/db.js';
+import { ValidationError } from './core/errors/validation-error.js';
 
 /** Every aggregate and table descriptor of every context, and the core's audit table. */
 export const AGGREGATES = Object.freeze([...IDENTITY_AGGREGATES, ...DOCUMENTS_AGGREGATES, auditLogTable] as const);
@@ -58,9 +59,18 @@ export const GLOBAL_TABLES: readonly string[] = Object.freeze(
 /**
  * Keeps only the whitelisted fields of `source` for `entityType` (absent fields are omitted);
  * `null` for no source. Dates become ISO strings.
+ *
+ * @throws ValidationError for an entity type the audit trail does not know, or a `source` that
+ *   is not an object, `null` or `undefined`.
  */
 export function auditSnapshot(entityType: AuditEntityType, source: object | null | undefined): Record<string, unknown> | null {
-  return snapshotFields(AUDITED_FIELDS[entityType] ?? [], source);
+  if (typeof entityType !== 'string' || !(AUDIT_ENTITY_TYPES as readonly string[]).includes(entityType)) {
+    throw new ValidationError([{ path: 'entityType', message: `must be one of ${AUDIT_ENTITY_TYPES.join(', ')}` }]);
+  }
+  if (source !== null && source !== undefined && typeof source !== 'object') {
+    throw new ValidationError([{ path: 'source', message: 'must be an object, null or undefined' }]);
+  }
+  return snapshotFields(AUDITED_FIELDS[entityType], source);
 }
 
 /** Creates the audit queries over `db` (a Kysely instance or a transaction). */

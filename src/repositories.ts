@@ -1,5 +1,6 @@
 import type { Kysely, Transaction } from 'kysely';
 import { createAuditRepository } from './aggregates.js';
+import { scopeArgument } from './core/kernel/repository-scope.js';
 import type { AuditContext } from './core/audit/audit-context.js';
 import {
   createUnitOfWork,
@@ -19,7 +20,7 @@ export const repositoryFactories = Object.freeze({
   ...identityRepositories,
   ...documentsRepositories,
   /** The audit trail: entity history and actor activity. */
-  audit: ({ db }: RepositoryScope) => createAuditRepository(db),
+  audit: (scope: RepositoryScope) => createAuditRepository(scopeArgument(scope).db),
 });
 
 /** The package's repository factories (see {@link repositoryFactories}). */

@@ -46,8 +46,8 @@ export async function withTenant<T, D extends DB = DB>(
   fn: TenantWork<T, NoInfer<D>>,
   options: WithTenantOptions = {},
 ): Promise<T> {
-  const tenant = parseInput(UuidSchema, organizationId);
-  const resolved = parseInput(OptionsSchema, options);
+  const tenant = parseInput(UuidSchema, organizationId, 'organizationId');
+  const resolved = parseInput(OptionsSchema, options, 'options');
   if (typeof fn !== 'function') throw new ValidationError([{ path: 'fn', message: 'must be a function' }]);
   return unitOfWork(db, { ...resolved, tenant }, (uow) => fn(uow, uow.trx));
 }

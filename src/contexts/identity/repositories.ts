@@ -1,3 +1,4 @@
+import { scopeArgument } from '../../core/kernel/repository-scope.js';
 import type { RepositoryScope } from '../../core/unit-of-work/create-unit-of-work.js';
 import { createOrganizationRepository } from './organizations/organization-repository.js';
 import { createAccessRepository } from './rbac/access-repository.js';
@@ -10,17 +11,35 @@ import { createUserRepository } from './users/user-repository.js';
 /** The identity context's repositories, as a unit of work offers them (built on first use). */
 export const identityRepositories = Object.freeze({
   /** Organizations (tenants). */
-  organizations: ({ db, context }: RepositoryScope) => createOrganizationRepository(db, context),
+  organizations: (scope: RepositoryScope) => {
+    const { db, context } = scopeArgument(scope);
+    return createOrganizationRepository(db, context);
+  },
   /** Users and profiles. */
-  users: ({ db, context }: RepositoryScope) => createUserRepository(db, context),
+  users: (scope: RepositoryScope) => {
+    const { db, context } = scopeArgument(scope);
+    return createUserRepository(db, context);
+  },
   /** Roles, permissions and grants. */
-  roles: ({ db, context }: RepositoryScope) => createRoleRepository(db, context),
+  roles: (scope: RepositoryScope) => {
+    const { db, context } = scopeArgument(scope);
+    return createRoleRepository(db, context);
+  },
   /** Role assignments and permission checks. */
-  access: ({ db, context }: RepositoryScope) => createAccessRepository(db, context),
+  access: (scope: RepositoryScope) => {
+    const { db, context } = scopeArgument(scope);
+    return createAccessRepository(db, context);
+  },
   /** Units (where people work). */
-  units: ({ db, context }: RepositoryScope) => createUnitRepository(db, context),
+  units: (scope: RepositoryScope) => {
+    const { db, context } = scopeArgument(scope);
+    return createUnitRepository(db, context);
+  },
   /** Staff profiles and their verification. */
-  staffProfiles: ({ db, context }: RepositoryScope) => createStaffProfileRepository(db, context),
+  staffProfiles: (scope: RepositoryScope) => {
+    const { db, context } = scopeArgument(scope);
+    return createStaffProfileRepository(db, context);
+  },
   /** Admin queries over staff profiles (pending queue, verified by, expiring). */
-  staffProfileQueries: ({ db }: RepositoryScope) => createStaffProfileQueries(db),
+  staffProfileQueries: (scope: RepositoryScope) => createStaffProfileQueries(scopeArgument(scope).db),
 });

@@ -1,3 +1,4 @@
+import { ValidationError, type ValidationIssue } from '../errors/validation-error.js';
 import type { AggregateDescriptor } from '../kernel/aggregate.js';
 
 import type { AuditSnapshot } from '../../schema/json-columns.js';
@@ -63,6 +64,14 @@ export function auditEvent<E extends object, N extends string, A extends string,
   action: NoInfer<A>,
   change: AuditChange<E>,
 ): AuditRecord {
+  const issues: ValidationIssue[] = [];
+  if (aggregate === null || typeof aggregate !== 'object' || typeof aggregate.name !== 'string' || !Array.isArray(aggregate.audited)) {
+    issues.push({ path: 'aggregate', message: 'must be an aggregate descriptor (defineAggregate)' });
+  }
+  if (typeof action !== 'string' || action.length === 0) issues.push({ path: 'action', message: 'must be an action name' });
+  if (change === null || typeof change !== 'object') issues.push({ path: 'change', message: 'must be an object' });
+  else if (typeof change.entityId !== 'string') issues.push({ path: 'change.entityId', message: 'must be the entity id' });
+  if (issues.length > 0) throw new ValidationError(issues);
   return {
     action: `${aggregate.actionPrefix ?? aggregate.name}.${action}`,
     entityType: aggregate.name,

@@ -1,6 +1,7 @@
 // Partition maintenance of audit_logs: thin wrappers over the monthly-partition helper
 // (src/core/partitions), kept for their names and types.
 import type { Kysely } from 'kysely';
+import { databaseArgument } from '../kernel/database-type.js';
 import type { MonthlyPartition } from '../partitions/monthly-partition.js';
 import {
   monthlyPartitions,
@@ -29,9 +30,19 @@ export type CreateAuditPartitionsResult = CreateMonthlyPartitionsResult;
 /** Options of {@link createAuditPartitions}: `monthsAhead` (default 3) and `from` (default now). */
 export type CreateAuditPartitionsOptions = CreateMonthlyPartitionsOptions;
 
+/** Runs `work` once `db` is known to be a Kysely instance: a ValidationError (rejected) otherwise. */
+function checked<T>(db: Kysely<any>, work: () => Promise<T>): Promise<T> {
+  try {
+    databaseArgument(db);
+    return work();
+  } catch (error) {
+    return Promise.reject(error);
+  }
+}
+
 /** Lists the monthly partitions of `audit_logs`, oldest first (the DEFAULT one excluded). */
 export function listAuditPartitions(db: Kysely<any>): Promise<AuditPartition[]> {
-  return auditLogPartitions.list(db);
+  return checked(db, () => auditLogPartitions.list(db));
 }
 
 /**
@@ -48,7 +59,7 @@ export function createAuditPartitions(
   db: Kysely<any>,
   options: CreateAuditPartitionsOptions = {},
 ): Promise<CreateAuditPartitionsResult> {
-  return auditLogPartitions.create(db, options);
+  return checked(db, () => auditLogPartitions.create(db, options));
 }
 
 /**
@@ -62,5 +73,5 @@ export function createAuditPartitions(
  * @throws ValidationError for an invalid date.
  */
 export function dropAuditPartitionsBefore(db: Kysely<any>, retainFrom: Date): Promise<string[]> {
-  return auditLogPartitions.dropBefore(db, retainFrom);
+  return checked(db, () => auditLogPartitions.dropBefore(db, retainFrom));
 }

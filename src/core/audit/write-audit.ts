@@ -1,3 +1,6 @@
+import { mapDatabaseError } from '../errors/map-database-error.js';
+import { ValidationError } from '../errors/validation-error.js';
+import { databaseArgument } from '../kernel/database-type.js';
 import type { Kysely } from 'kysely';
 import { compiledShapes } from '../kernel/compiled-query.js';
 import type { DB } from '../../schema/db.js';
@@ -36,6 +39,19 @@ export async function writeAudit(
   context: ResolvedAuditContext,
   ...records: readonly AuditRecord[]
 ): Promise<void> {
+  databaseArgument(trx);
+  if (context === null || typeof context !== 'object') throw new ValidationError([{ path: 'context', message: 'must be an audit context object' }]);
+  records.forEach((record, i) => {
+    if (
+      record === null ||
+      typeof record !== 'object' ||
+      typeof record.action !== 'string' ||
+      typeof record.entityType !== 'string' ||
+      typeof record.entityId !== 'string'
+    ) {
+      throw new ValidationError([{ path: `records.${i}`, message: 'must be an audit record (auditEvent)' }]);
+    }
+  });
   for (let start = 0; start < records.length; start += MAX_ROWS) {
     const chunk = records.slice(start, start + MAX_ROWS);
     const params: Record<string, unknown> = {};
@@ -51,6 +67,10 @@ export async function writeAudit(
       params[`ip_${k}`] = context.ip ?? null;
       params[`user_agent_${k}`] = context.userAgent ?? null;
     });
-    await insertAudit(trx, String(chunk.length) as RowCount, params);
+    try {
+      await insertAudit(trx, String(chunk.length) as RowCount, params);
+    } catch (error) {
+      throw mapDatabaseError(error);
+    }
   }
 }

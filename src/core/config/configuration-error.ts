@@ -10,7 +10,7 @@ import type { ValidationIssue } from '../errors/validation-error.js';
  * but never contains a configured value: no password, host, URL, ARN or secret content, and no
  * `cause` that could carry one.
  *
- * Its `code` is `VALIDATION`.
+ * Its `code` is `CONFIGURATION`.
  */
 export class ConfigurationError extends DataError {
   /** Every rejected key with the reason, in the order found (paths and reasons, never values). */
@@ -20,7 +20,7 @@ export class ConfigurationError extends DataError {
 
   constructor(issues: readonly ValidationIssue[]) {
     const described = issues.map((issue) => `${issue.path || '(configuration)'} ${issue.message}`);
-    super('VALIDATION', `Invalid database configuration: ${described.join('; ')}`);
+    super('CONFIGURATION', `Invalid database configuration: ${described.join('; ')}`);
     this.issues = Object.freeze([...issues]);
     this.keys = Object.freeze([...new Set(issues.map((issue) => issue.path || '(configuration)'))]);
   }

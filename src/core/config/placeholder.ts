@@ -1,3 +1,4 @@
+import { ValidationError } from '../errors/validation-error.js';
 /**
  * Values that mean "nobody filled this in", compared case-insensitively after trimming.
  * Kept short on purpose: a real password, host or name must never match by accident.
@@ -35,6 +36,7 @@ export type PlaceholderProblem = 'is empty' | 'is a placeholder';
  * @returns The reason to reject the value, or `undefined` when it may be used.
  */
 export function placeholderProblem(value: string): PlaceholderProblem | undefined {
+  if (typeof value !== 'string') throw new ValidationError([{ path: 'value', message: 'must be a string' }]);
   const trimmed = value.trim();
   if (trimmed === '') return 'is empty';
   if (WORDS.has(trimmed.toLowerCase())) return 'is a placeholder';

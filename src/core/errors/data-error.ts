@@ -28,7 +28,13 @@ export type DataErrorCode =
   | 'MIGRATION_STATE'
   | 'DATABASE_ERROR'
   | 'DATABASE_CLOSED'
-  | 'MIGRATION_PRIVILEGE';
+  | 'MIGRATION_PRIVILEGE'
+  | 'SCHEMA_NOT_MIGRATED'
+  | 'AUTHENTICATION_FAILED'
+  | 'DATABASE_NOT_FOUND'
+  | 'READ_ONLY_TRANSACTION'
+  | 'TENANT_ISOLATION'
+  | 'CONFIGURATION';
 
 /** What a {@link DataError} keeps of the driver error it replaces: names and codes, never values. */
 export interface DataErrorOrigin {

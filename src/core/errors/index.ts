@@ -28,3 +28,8 @@ export { mapDatabaseError } from './map-database-error.js';
 export { SqlState } from './sqlstate.js';
 export { DatabaseClosedError } from './lifecycle-errors.js';
 export { MigrationPrivilegeError } from './migration-privilege-error.js';
+export { SchemaNotMigratedError, type MissingSchemaObject } from './schema-not-migrated-error.js';
+export { AuthenticationFailedError } from './authentication-failed-error.js';
+export { DatabaseNotFoundError } from './database-not-found-error.js';
+export { ReadOnlyTransactionError } from './read-only-transaction-error.js';
+export { TenantIsolationError } from './tenant-isolation-error.js';

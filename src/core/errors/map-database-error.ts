@@ -8,6 +8,12 @@ import {
 } from './constraint-errors.js';
 import { SqlState } from './sqlstate.js';
 import { ForbiddenError } from './forbidden-error.js';
+import { SchemaNotMigratedError, type MissingSchemaObject } from './schema-not-migrated-error.js';
+import { AuthenticationFailedError } from './authentication-failed-error.js';
+import { DatabaseNotFoundError } from './database-not-found-error.js';
+import { ReadOnlyTransactionError } from './read-only-transaction-error.js';
+import { TenantIsolationError } from './tenant-isolation-error.js';
+import { missingObjectName, quotedName } from './server-message.js';
 import {
   ConnectionLostError,
   DeadlockError,
@@ -46,6 +52,7 @@ function connectionReason(error: object): string {
 
 interface DriverErrorShape {
   code?: unknown;
+  message?: unknown;
   table?: unknown;
   column?: unknown;
   constraint?: unknown;
@@ -57,6 +64,35 @@ function text(value: unknown): string | undefined {
 
 function isSqlState(value: unknown): value is string {
   return typeof value === 'string' && /^[0-9A-Z]{5}$/.test(value);
+}
+
+/** The kinds of object whose absence means a database not migrated (up to this release), by SQLSTATE. */
+const MISSING_OBJECT: Readonly<Record<string, readonly MissingSchemaObject[]>> = Object.freeze({
+  [SqlState.undefinedTable]: ['relation'],
+  [SqlState.undefinedColumn]: ['column'],
+  [SqlState.undefinedFunction]: ['function', 'procedure'],
+  [SqlState.invalidSchemaName]: ['schema'],
+});
+
+/**
+ * A {@link SchemaNotMigratedError} when `message` says a relation, column, function or schema
+ * does not exist; `undefined` for the other messages of these SQLSTATEs (`missing FROM-clause
+ * entry`, `operator does not exist`: programming errors, not a missing migration).
+ */
+function schemaNotMigrated(kinds: readonly MissingSchemaObject[], message: unknown, origin: DataErrorOrigin) {
+  for (const kind of kinds) {
+    const name = missingObjectName(message, kind);
+    if (name !== null) return new SchemaNotMigratedError(kind, name, origin);
+  }
+  return undefined;
+}
+
+/** The message of a server error whose code is not mapped to a class of its own. */
+function generic(origin: DataErrorOrigin & { sqlState: string }): DataError {
+  // Class 22 is data_exception: a value the column or the expression cannot take (README).
+  return origin.sqlState.startsWith(SqlState.dataExceptionClass)
+    ? new DataError('INVALID_INPUT', `Invalid input value (SQLSTATE ${origin.sqlState})`, origin)
+    : new DataError('DATABASE_ERROR', `Database error (SQLSTATE ${origin.sqlState})`, origin);
 }
 
 /**
@@ -77,7 +113,7 @@ export function mapDatabaseError(error: unknown): unknown {
     return new ConnectionLostError(connectionReason(error));
   }
   if (!isSqlState(shape.code)) return error;
-  const origin: DataErrorOrigin = {
+  const origin = {
     sqlState: shape.code,
     table: text(shape.table),
     column: text(shape.column),
@@ -106,22 +142,32 @@ export function mapDatabaseError(error: unknown): unknown {
     case SqlState.inFailedSqlTransaction:
       return new TransactionAbortedError(origin);
     case SqlState.featureNotSupported:
-      return isCachedPlanChanged(error)
-        ? new StatementInvalidatedError(origin)
-        : new DataError('DATABASE_ERROR', `Database error (SQLSTATE ${shape.code})`, origin);
+      return isCachedPlanChanged(error) ? new StatementInvalidatedError(origin) : generic(origin);
     case SqlState.adminShutdown:
     case SqlState.crashShutdown:
     case SqlState.cannotConnectNow:
       return new ConnectionLostError(`server closed the connection (SQLSTATE ${shape.code})`, origin);
     case SqlState.insufficientPrivilege:
+      // Row-level security's refusals ("new row violates row-level security policy for table
+      // …", "query would be affected by row-level security policy …") are a missing or wrong
+      // tenant; every other 42501 (grants, the append-only triggers) a refused operation.
+      if (typeof shape.message === 'string' && shape.message.includes('row-level security policy')) {
+        return new TenantIsolationError(origin.table ?? quotedName(shape.message), origin);
+      }
       return new ForbiddenError('database operation', `insufficient privilege (SQLSTATE ${shape.code})`, origin);
-    case SqlState.invalidTextRepresentation:
-    case SqlState.characterNotInRepertoire:
-    case SqlState.stringDataRightTruncation:
-    case SqlState.invalidDatetimeFormat:
-    case SqlState.datetimeFieldOverflow:
-      return new DataError('INVALID_INPUT', `Invalid input value (SQLSTATE ${shape.code})`, origin);
+    case SqlState.undefinedTable:
+    case SqlState.undefinedColumn:
+    case SqlState.undefinedFunction:
+    case SqlState.invalidSchemaName:
+      return schemaNotMigrated(MISSING_OBJECT[shape.code] ?? [], shape.message, origin) ?? generic(origin);
+    case SqlState.invalidPassword:
+    case SqlState.invalidAuthorization:
+      return new AuthenticationFailedError(origin);
+    case SqlState.invalidCatalogName:
+      return new DatabaseNotFoundError(origin);
+    case SqlState.readOnlySqlTransaction:
+      return new ReadOnlyTransactionError(origin);
     default:
-      return new DataError('DATABASE_ERROR', `Database error (SQLSTATE ${shape.code})`, origin);
+      return generic(origin);
   }
 }

@@ -5,8 +5,12 @@ export class NotFoundError extends DataError {
   /** The kind of entity, e.g. `user`, `role`. */
   readonly entity: string;
 
-  constructor(entity: string) {
-    super('NOT_FOUND', `${entity} not found`);
+  /**
+   * @param hint What to do about it, appended to the message (e.g. which command creates the
+   *   missing row). Never a row value.
+   */
+  constructor(entity: string, hint?: string) {
+    super('NOT_FOUND', hint === undefined ? `${entity} not found` : `${entity} not found: ${hint}`);
     this.entity = entity;
   }
 }

@@ -45,4 +45,22 @@ export const SqlState = Object.freeze({
   inFailedSqlTransaction: '25P02',
   /** 0A000 feature_not_supported: also "cached plan must not change result type" */
   featureNotSupported: '0A000',
+  /** 42P01 undefined_table: the migrations have not created it (yet) */
+  undefinedTable: '42P01',
+  /** 42703 undefined_column: a column a later migration adds */
+  undefinedColumn: '42703',
+  /** 42883 undefined_function: a function a migration creates */
+  undefinedFunction: '42883',
+  /** 3F000 invalid_schema_name */
+  invalidSchemaName: '3F000',
+  /** 28P01 invalid_password */
+  invalidPassword: '28P01',
+  /** 28000 invalid_authorization_specification: no pg_hba.conf entry, a role without LOGIN */
+  invalidAuthorization: '28000',
+  /** 3D000 invalid_catalog_name: the database does not exist */
+  invalidCatalogName: '3D000',
+  /** 25006 read_only_sql_transaction */
+  readOnlySqlTransaction: '25006',
+  /** Class 22 data_exception (every 22xxx): the value cannot be stored or computed as asked */
+  dataExceptionClass: '22',
 });

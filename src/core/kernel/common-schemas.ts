@@ -53,3 +53,25 @@ export const BirthdateSchema = z.iso
   .date()
   .refine((value) => value >= '1900-01-01', 'must be on or after 1900-01-01')
   .refine((value) => value <= new Date().toISOString().slice(0, 10), 'must not be in the future');
+
+/** The largest value of a PostgreSQL `integer` (int4) column, e.g. a version number. */
+const PG_INT4_MAX = 2_147_483_647;
+
+/**
+ * A positive integer that fits a PostgreSQL `integer` column (1 … 2,147,483,647): a larger one
+ * is refused by validation, before any SQL, instead of failing on the server (22003).
+ */
+export const PositiveInt4Schema = z.int().min(1).max(PG_INT4_MAX);
+
+// Date.UTC maps the years 0–99 to 1900–1999: set the year afterwards.
+const FIRST_INSTANT = new Date(Date.UTC(2000, 0, 1)).setUTCFullYear(1);
+const LAST_INSTANT = Date.UTC(9999, 11, 31, 23, 59, 59, 999);
+
+/**
+ * A valid `Date` between 0001-01-01 and 9999-12-31 (UTC): what a `timestamptz` parameter can
+ * hold and print back as the same instant. Refused before any SQL otherwise.
+ */
+export const TimestampSchema = z
+  .date()
+  .refine((d) => !Number.isNaN(d.getTime()), 'must be a valid date')
+  .refine((d) => d.getTime() >= FIRST_INSTANT && d.getTime() <= LAST_INSTANT, 'must be between the years 1 and 9999');

@@ -7,14 +7,40 @@ export const MAX_METADATA_BYTES = 16_384;
 const KeySchema = z.string().refine((key) => !key.includes('\u0000'), 'must not contain NUL');
 
 /**
- * Whether `value` holds an own `__proto__` key at any depth (JSON.parse makes one). zod's records
- * skip such keys, so the document would be stored without it: data lost silently. Refused instead.
+ * The deepest nesting of arrays and objects a metadata document (or filter) may have: checked
+ * iteratively before any recursive step (zod's, `JSON.stringify`'s, the size count), so a
+ * document nested a thousand or a million levels deep is a `ValidationError`, not a RangeError.
  */
-function hasProtoKey(value: unknown, depth = 0): boolean {
-  if (depth > 64 || value === null || typeof value !== 'object') return false;
-  if (Array.isArray(value)) return value.some((item) => hasProtoKey(item, depth + 1));
-  if (Object.prototype.hasOwnProperty.call(value, '__proto__')) return true;
-  return Object.values(value).some((item) => hasProtoKey(item, depth + 1));
+export const MAX_JSON_DEPTH = 64;
+
+/**
+ * At most this many values are looked at (each takes at least one byte of JSON text, so no
+ * document within {@link MAX_METADATA_BYTES} has more): bounds the walk over shared or cyclic
+ * references too.
+ */
+const MAX_JSON_VALUES = MAX_METADATA_BYTES;
+
+/**
+ * What is wrong with the shape of `value` as a JSON document, or `undefined`: nesting deeper
+ * than {@link MAX_JSON_DEPTH}, more values than fit the size limit, or an own `__proto__` key
+ * (JSON.parse makes one; zod's records skip such keys, so the document would be stored
+ * without it, and a filter would match more than asked: refused instead). Iterative.
+ */
+function jsonShapeProblem(value: unknown): string | undefined {
+  const stack: [unknown, number][] = [[value, 0]];
+  let seen = 0;
+  while (stack.length > 0) {
+    const [current, depth] = stack.pop()!;
+    if (current === null || typeof current !== 'object') continue;
+    seen += 1;
+    if (seen > MAX_JSON_VALUES) return `must be at most ${MAX_METADATA_BYTES} bytes as JSON`;
+    if (depth >= MAX_JSON_DEPTH) return `must not nest arrays and objects more than ${MAX_JSON_DEPTH} levels deep`;
+    if (!Array.isArray(current) && Object.prototype.hasOwnProperty.call(current, '__proto__')) {
+      return 'must not have a __proto__ key';
+    }
+    for (const item of Array.isArray(current) ? current : Object.values(current)) stack.push([item, depth + 1]);
+  }
+  return undefined;
 }
 
 const JsonValueSchema: z.ZodType<unknown> = z.lazy(() =>
@@ -54,11 +80,14 @@ const MetadataObjectSchema = z
 
 /**
  * A metadata document: a JSON object of at most {@link MAX_METADATA_BYTES} bytes in jsonb's
- * text form. Strings cannot hold NUL (PostgreSQL jsonb refuses `\u0000`); no key is `__proto__`.
+ * text form, nested at most {@link MAX_JSON_DEPTH} levels. Strings cannot hold NUL (PostgreSQL
+ * jsonb refuses `\u0000`). Keys are stored as given, `constructor`, `prototype`, `toString`
+ * included; a `__proto__` key is refused (`ValidationError`), never dropped.
  */
 export const MetadataSchema = z.preprocess((value, ctx) => {
-  if (hasProtoKey(value)) {
-    ctx.addIssue({ code: 'custom', message: 'must not have a __proto__ key' });
+  const problem = jsonShapeProblem(value);
+  if (problem !== undefined) {
+    ctx.addIssue({ code: 'custom', message: problem });
     return z.NEVER;
   }
   return value;

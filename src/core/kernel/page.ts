@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { parseInput } from './parse-input.js';
+import { optionsArgument, parseInput } from './parse-input.js';
 
 /** One page of a keyset-paginated list. */
 export interface Page<T> {
@@ -19,9 +19,13 @@ export interface PageOptions {
 
 const LimitSchema = z.int().min(1).max(500);
 
-/** The validated page size. */
-export function pageLimit(options: PageOptions): number {
-  return parseInput(LimitSchema, options.limit ?? 50);
+/**
+ * The validated page size of `options` (left out: 50).
+ * @throws ValidationError for options that are not an object, or a limit out of 1–500.
+ */
+export function pageLimit(options: PageOptions | undefined): number {
+  const { limit } = optionsArgument(options);
+  return parseInput(LimitSchema, limit ?? 50, 'options.limit');
 }
 
 /**
@@ -68,7 +72,7 @@ export function cursorCodec(parts: readonly RegExp[]): CursorCodec {
       ctx.addIssue({ code: 'custom', message: 'is not a cursor returned by this list' });
       return z.NEVER;
     });
-  return Object.freeze({ decode: (cursor: string) => parseInput(CursorSchema, cursor) });
+  return Object.freeze({ decode: (cursor: string) => parseInput(CursorSchema, cursor, 'options.after') });
 }
 
 /**

@@ -59,7 +59,7 @@ export function expectConfigError(error: unknown, keys: readonly string[]): Conf
   expect(error).toBeInstanceOf(ConfigurationError);
   expect(error).toBeInstanceOf(DataError);
   const configError = error as ConfigurationError;
-  expect(configError.code).toBe('VALIDATION');
+  expect(configError.code).toBe('CONFIGURATION');
   expect([...configError.keys].sort()).toEqual([...keys].sort());
   for (const key of keys) expect(configError.message).toContain(key);
   return configError;

@@ -39,8 +39,9 @@ describe('errors', () => {
     ).toBeInstanceOf(ForeignKeyViolationError);
     const invalid = await caught(sql`SELECT 'not-a-uuid'::uuid`);
     expect(invalid).toMatchObject({ code: 'INVALID_INPUT', sqlState: '22P02' });
-    const other = await caught(sql`SELECT 1 / 0`);
-    expect(other).toMatchObject({ code: 'DATABASE_ERROR', sqlState: '22012' });
+    expect(await caught(sql`SELECT 1 / 0`)).toMatchObject({ code: 'INVALID_INPUT', sqlState: '22012' });
+    const other = await caught(sql`SELECT * FROM pg_class WHERE`);
+    expect(other).toMatchObject({ code: 'DATABASE_ERROR', sqlState: '42601' });
     expect(other).toBeInstanceOf(DataError);
   });
 

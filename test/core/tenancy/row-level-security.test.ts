@@ -194,7 +194,7 @@ describe('row-level security, connected as the application role', () => {
       repos.clients.create({ organizationId: b.organizationId, code: 'INTRUDER', name: 'x' }),
     ).catch((error: unknown) => error);
     expect(forbidden).toBeInstanceOf(ForbiddenError);
-    expect(forbidden).toMatchObject({ code: 'FORBIDDEN' });
+    expect(forbidden).toMatchObject({ code: 'TENANT_ISOLATION', sqlState: '42501' });
     expect(String((forbidden as Error).message)).not.toContain(b.organizationId);
     await expect(
       withTenant(app, a.organizationId, (repos) =>

@@ -3,6 +3,7 @@ import type { ResolvedAuditContext } from '../../../core/audit/audit-context.js'
 import { auditEvent } from '../../../core/audit/audit-event.js';
 import { writeAudit } from '../../../core/audit/write-audit.js';
 import { asPackageDatabase } from '../../../core/kernel/database-type.js';
+import { contextArgument } from '../../../core/kernel/repository-scope.js';
 import { NotFoundError } from '../../../core/errors/not-found-error.js';
 import type { DB } from '../../../schema/db.js';
 import {
@@ -15,7 +16,7 @@ import {
 } from './client.inputs.js';
 import { UuidSchema } from '../../../core/kernel/common-schemas.js';
 import { MetadataSchema, type Metadata } from '../../../core/kernel/metadata.js';
-import { parseInput } from '../../../core/kernel/parse-input.js';
+import { optionsArgument, parseInput } from '../../../core/kernel/parse-input.js';
 import { foreignKeyAsNotFound } from '../../../core/kernel/foreign-key-as-not-found.js';
 import { inTransaction } from '../../../core/unit-of-work/in-transaction.js';
 import { cursorCodec, pageLimit, toPage, UUID_PART, type Page, type PageOptions } from '../../../core/kernel/page.js';
@@ -93,6 +94,7 @@ const RESTORE_CHANGE: ReadonlySet<ClientChange> = new Set(['restore']);
 /** Creates the client repository over `db` (a Kysely instance or a transaction). */
 export function createClientRepository<D extends DB>(database: Kysely<D>, context: ResolvedAuditContext = {}): ClientRepository {
   const db = asPackageDatabase(database);
+  contextArgument(context);
   const actor = context.actorUserId ?? null;
   const managerNotFound = { clients_manager_user_id_fkey: 'manager', clients_organization_id_fkey: 'organization' };
 
@@ -127,7 +129,7 @@ export function createClientRepository<D extends DB>(database: Kysely<D>, contex
     filter: ClientListFilter,
     values: Pick<ClientPageParams, 'status' | 'containment'> = {},
   ) => {
-    const org = parseInput(UuidSchema, organizationId);
+    const org = parseInput(UuidSchema, organizationId, 'organizationId');
     const limit = pageLimit(options);
     const after = options.after ? CLIENT_CURSOR.decode(options.after) : null;
     const rows = await clientPage(db, `${filter}:${after ? 'after' : 'first'}`, {
@@ -139,11 +141,11 @@ export function createClientRepository<D extends DB>(database: Kysely<D>, contex
     return toPage(rows, limit, (row) => [row.code, row.id], (row) => row);
   };
 
-  const findById = async (id: string) => (await clientById(db, { id: parseInput(UuidSchema, id) }))[0];
+  const findById = async (id: string) => (await clientById(db, { id: parseInput(UuidSchema, id, 'id') }))[0];
 
   const repository = withErrorMapping({
     async create(input: CreateClientInput) {
-      const data = parseInput(CreateClientInputSchema, input);
+      const data = parseInput(CreateClientInputSchema, input, 'input');
       return inTransaction(db, async (trx) => {
         const [client] = await insertClient(trx, data.status === undefined ? 'default' : 'status', {
           organizationId: data.organizationId,
@@ -170,13 +172,13 @@ export function createClientRepository<D extends DB>(database: Kysely<D>, contex
       return client;
     },
     async findByCode(organizationId: string, code: string) {
-      const org = parseInput(UuidSchema, organizationId);
-      const key = parseInput(ClientCodeSchema, code);
+      const org = parseInput(UuidSchema, organizationId, 'organizationId');
+      const key = parseInput(ClientCodeSchema, code, 'code');
       return (await clientByCode(db, { org, code: key }))[0];
     },
     async update(id: string, patch: UpdateClientInput) {
-      const key = parseInput(UuidSchema, id);
-      const data = parseInput(UpdateClientInputSchema, patch);
+      const key = parseInput(UuidSchema, id, 'id');
+      const data = parseInput(UpdateClientInputSchema, patch, 'patch');
       const changes = new Set<ClientChange>();
       if (data.name !== undefined) changes.add('name');
       if (data.metadata !== undefined) changes.add('metadata');
@@ -188,21 +190,23 @@ export function createClientRepository<D extends DB>(database: Kysely<D>, contex
       });
     },
     async changeStatus(id: string, status: Client['status']) {
-      const key = parseInput(UuidSchema, id);
-      return change(key, 'change_status', STATUS_CHANGE, { status: parseInput(ClientStatusSchema, status) });
+      const key = parseInput(UuidSchema, id, 'id');
+      return change(key, 'change_status', STATUS_CHANGE, { status: parseInput(ClientStatusSchema, status, 'status') });
     },
     async softDelete(id: string) {
-      await change(parseInput(UuidSchema, id), 'delete', DELETE_CHANGE);
+      await change(parseInput(UuidSchema, id, 'id'), 'delete', DELETE_CHANGE);
     },
     async restore(id: string) {
-      return change(parseInput(UuidSchema, id), 'restore', RESTORE_CHANGE, {}, true);
+      return change(parseInput(UuidSchema, id, 'id'), 'restore', RESTORE_CHANGE, {}, true);
     },
     async pageByOrganization(organizationId: string, options: ListClientsOptions = {}) {
-      const status = options.status === undefined ? undefined : parseInput(ClientStatusSchema, options.status);
+      options = optionsArgument(options);
+      const status = options.status === undefined ? undefined : parseInput(ClientStatusSchema, options.status, 'options.status');
       return status ? list(organizationId, options, 'status', { status }) : list(organizationId, options, 'all');
     },
     async pageByMetadata(organizationId: string, containment: Metadata, options: PageOptions = {}) {
-      const filter = JSON.stringify(parseInput(MetadataSchema, containment));
+      options = optionsArgument(options);
+      const filter = JSON.stringify(parseInput(MetadataSchema, containment, 'containment'));
       return list(organizationId, options, 'metadata', { containment: filter });
     },
   });

@@ -4,10 +4,11 @@ import type { ResolvedAuditContext } from '../../../core/audit/audit-context.js'
 import { auditEvent, type AuditRecord } from '../../../core/audit/audit-event.js';
 import { writeAudit } from '../../../core/audit/write-audit.js';
 import { asPackageDatabase } from '../../../core/kernel/database-type.js';
+import { contextArgument } from '../../../core/kernel/repository-scope.js';
 import { NotFoundError } from '../../../core/errors/not-found-error.js';
 import { VersionConflictError } from '../../../core/errors/version-conflict-error.js';
 import type { DB } from '../../../schema/db.js';
-import { UuidSchema } from '../../../core/kernel/common-schemas.js';
+import { PositiveInt4Schema, TimestampSchema, UuidSchema } from '../../../core/kernel/common-schemas.js';
 import {
   AddVersionInputSchema,
   CreateDocumentInputSchema,
@@ -16,7 +17,7 @@ import {
   type CreateDocumentInput,
 } from './document.inputs.js';
 import { MetadataSchema, type Metadata } from '../../../core/kernel/metadata.js';
-import { parseInput } from '../../../core/kernel/parse-input.js';
+import { optionsArgument, parseInput } from '../../../core/kernel/parse-input.js';
 import { inTransaction } from '../../../core/unit-of-work/in-transaction.js';
 import { pageLimit } from '../../../core/kernel/page.js';
 import { withErrorMapping } from '../../../core/kernel/with-error-mapping.js';
@@ -119,7 +120,7 @@ export interface DocumentRepository {
   purgeDeleted(options: PurgeOptions): Promise<PurgeResult>;
 }
 
-const VersionNumberSchema = z.int().min(1);
+const VersionNumberSchema = PositiveInt4Schema;
 const SimilaritySchema = z.number().min(0.05).max(1);
 /** The one row of an INSERT … RETURNING or of an UPDATE of a locked row (NotFound, which cannot happen, otherwise). */
 function onlyRow<R>(rows: readonly R[]): R {
@@ -129,14 +130,15 @@ function onlyRow<R>(rows: readonly R[]): R {
 }
 
 const PurgeSchema = z
-  .object({ deletedBefore: z.date().refine((d) => !Number.isNaN(d.getTime()), 'must be a valid date'), limit: z.int().min(1).max(10_000).default(1000) })
+  .object({ deletedBefore: TimestampSchema, limit: z.int().min(1).max(10_000).default(1000) })
   .strict();
 
 /** Creates the document repository over `db` (a Kysely instance or a transaction). */
 export function createDocumentRepository<D extends DB>(database: Kysely<D>, context: ResolvedAuditContext = {}): DocumentRepository {
   const db = asPackageDatabase(database);
+  contextArgument(context);
   const actor = context.actorUserId ?? null;
-  const findById = async (id: string) => (await documentById(db, { id: parseInput(UuidSchema, id) }))[0];
+  const findById = async (id: string) => (await documentById(db, { id: parseInput(UuidSchema, id, 'id') }))[0];
   const audit = (trx: Kysely<DB>, ...records: AuditRecord[]) => writeAudit(trx, context, ...records);
 
   /** Sets or clears deleted_at on a document that is live (or deleted, for restore). */
@@ -155,7 +157,7 @@ export function createDocumentRepository<D extends DB>(database: Kysely<D>, cont
 
   return withErrorMapping({
     async create(input: CreateDocumentInput) {
-      const data = parseInput(CreateDocumentInputSchema, input);
+      const data = parseInput(CreateDocumentInputSchema, input, 'input');
       return inTransaction(db, async (trx) => {
         // INSERT … SELECT from the live client: a missing or deleted client inserts nothing.
         const [document] = await insertDocument(trx, {
@@ -194,8 +196,8 @@ export function createDocumentRepository<D extends DB>(database: Kysely<D>, cont
       return document;
     },
     async addVersion(documentId: string, input: AddVersionInput) {
-      const key = parseInput(UuidSchema, documentId);
-      const data = parseInput(AddVersionInputSchema, input);
+      const key = parseInput(UuidSchema, documentId, 'documentId');
+      const data = parseInput(AddVersionInputSchema, input, 'input');
       return inTransaction(db, async (trx) => {
         // The row count of this one conditional UPDATE decides who wins a race.
         const [document] = await bumpDocumentVersion(trx, {
@@ -228,25 +230,26 @@ export function createDocumentRepository<D extends DB>(database: Kysely<D>, cont
       });
     },
     async listVersions(documentId: string) {
-      const key = parseInput(UuidSchema, documentId);
+      const key = parseInput(UuidSchema, documentId, 'documentId');
       return versionsOfDocument(db, { id: key });
     },
     async findVersion(documentId: string, versionNumber: number) {
-      const key = parseInput(UuidSchema, documentId);
-      const number = parseInput(VersionNumberSchema, versionNumber);
+      const key = parseInput(UuidSchema, documentId, 'documentId');
+      const number = parseInput(VersionNumberSchema, versionNumber, 'versionNumber');
       return (await versionOfDocument(db, { id: key, versionNumber: number }))[0];
     },
     async softDelete(id: string) {
-      await setDeleted(parseInput(UuidSchema, id), true);
+      await setDeleted(parseInput(UuidSchema, id, 'id'), true);
     },
     async restore(id: string) {
-      return setDeleted(parseInput(UuidSchema, id), false);
+      return setDeleted(parseInput(UuidSchema, id, 'id'), false);
     },
     async searchByName(clientId: string, query: string, options: NameSearchOptions = {}) {
-      const client = parseInput(UuidSchema, clientId);
-      const text = parseInput(NameQuerySchema, query);
+      options = optionsArgument(options);
+      const client = parseInput(UuidSchema, clientId, 'clientId');
+      const text = parseInput(NameQuerySchema, query, 'query');
       const limit = pageLimit(options);
-      const threshold = parseInput(SimilaritySchema, options.minSimilarity ?? 0.25);
+      const threshold = parseInput(SimilaritySchema, options.minSimilarity ?? 0.25, 'options.minSimilarity');
       // `%` is what the (client_id, original_name gin_trgm_ops) index answers; its cut-off is
       // pg_trgm.similarity_threshold, set for this transaction only.
       return inTransaction(db, async (trx) => {
@@ -256,13 +259,14 @@ export function createDocumentRepository<D extends DB>(database: Kysely<D>, cont
       });
     },
     async searchByMetadata(clientId: string, containment: Metadata, options: { readonly limit?: number } = {}) {
-      const client = parseInput(UuidSchema, clientId);
-      const filter = JSON.stringify(parseInput(MetadataSchema, containment));
+      options = optionsArgument(options);
+      const client = parseInput(UuidSchema, clientId, 'clientId');
+      const filter = JSON.stringify(parseInput(MetadataSchema, containment, 'containment'));
       const limit = pageLimit(options);
       return documentsByMetadata(db, { client, containment: filter, limit });
     },
     async purgeDeleted(options: PurgeOptions) {
-      const { deletedBefore, limit } = parseInput(PurgeSchema, options);
+      const { deletedBefore, limit } = parseInput(PurgeSchema, options, 'options');
       return inTransaction(db, async (trx) => {
         const rows = await purgeDeletedDocuments(trx, { deletedBefore, limit });
         const byDocument = new Map<string, { organizationId: string; keys: string[] }>();

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { PgTextSchema, requiredText, UuidSchema } from '../../../core/kernel/common-schemas.js';
+import { PgTextSchema, PositiveInt4Schema, requiredText, UuidSchema } from '../../../core/kernel/common-schemas.js';
 import { MetadataSchema } from '../../../core/kernel/metadata.js';
 
 /** An object-storage key, 1–1024 bytes of UTF-8 (the S3 limit). */
@@ -54,7 +54,7 @@ export type CreateDocumentInput = z.input<typeof CreateDocumentInputSchema>;
 
 /** Input of `documents.addVersion`: the version the caller read, and the new object. */
 export const AddVersionInputSchema = z
-  .object({ expectedVersion: z.int().min(1), ...ObjectFields })
+  .object({ expectedVersion: PositiveInt4Schema, ...ObjectFields })
   .strict();
 
 /** Input of `documents.addVersion`. */

@@ -5,6 +5,7 @@ import { writeAudit } from '../../../core/audit/write-audit.js';
 import { NotFoundError } from '../../../core/errors/not-found-error.js';
 import { UuidSchema } from '../../../core/kernel/common-schemas.js';
 import { asPackageDatabase } from '../../../core/kernel/database-type.js';
+import { contextArgument } from '../../../core/kernel/repository-scope.js';
 import { parseInput } from '../../../core/kernel/parse-input.js';
 import { withErrorMapping } from '../../../core/kernel/with-error-mapping.js';
 import { inTransaction } from '../../../core/unit-of-work/in-transaction.js';
@@ -80,10 +81,11 @@ export function createOrganizationRepository<D extends DB>(
   context: ResolvedAuditContext = {},
 ): OrganizationRepository {
   const db = asPackageDatabase(database);
-  const findById = async (id: string) => (await organizationById(db, { id: parseInput(UuidSchema, id) }))[0];
+  contextArgument(context);
+  const findById = async (id: string) => (await organizationById(db, { id: parseInput(UuidSchema, id, 'id') }))[0];
   return withErrorMapping({
     async create(input: CreateOrganizationInput) {
-      const data = parseInput(CreateOrganizationInputSchema, input);
+      const data = parseInput(CreateOrganizationInputSchema, input, 'input');
       return inTransaction(db, async (trx) => {
         const settings = JSON.stringify(data.settings);
         const row = onlyRow(await insertOrganization(trx, { slug: data.slug, name: data.name, settings }));
@@ -98,11 +100,11 @@ export function createOrganizationRepository<D extends DB>(
       return row;
     },
     async findBySlug(slug: string) {
-      return (await organizationBySlug(db, { slug: parseInput(OrganizationSlugSchema, slug) }))[0];
+      return (await organizationBySlug(db, { slug: parseInput(OrganizationSlugSchema, slug, 'slug') }))[0];
     },
     async updateSettings(id: string, settings: OrganizationSettings) {
-      const key = parseInput(UuidSchema, id);
-      const data = parseInput(OrganizationSettingsSchema, settings);
+      const key = parseInput(UuidSchema, id, 'id');
+      const data = parseInput(OrganizationSettingsSchema, settings, 'settings');
       return inTransaction(db, async (trx) => {
         const before = await lockLive(trx, key);
         const after = onlyRow(await updateOrganizationSettings(trx, { id: key, settings: JSON.stringify(data) }));
@@ -115,7 +117,7 @@ export function createOrganizationRepository<D extends DB>(
       });
     },
     async softDelete(id: string) {
-      const key = parseInput(UuidSchema, id);
+      const key = parseInput(UuidSchema, id, 'id');
       await inTransaction(db, async (trx) => {
         const before = await lockLive(trx, key);
         const after = onlyRow(await softDeleteOrganization(trx, { id: key }));

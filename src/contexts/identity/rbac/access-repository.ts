@@ -2,10 +2,11 @@ import type { Kysely } from 'kysely';
 import { NotFoundError } from '../../../core/errors/not-found-error.js';
 import type { DB } from '../../../schema/db.js';
 import { UuidSchema } from '../../../core/kernel/common-schemas.js';
-import { parseInput } from '../../../core/kernel/parse-input.js';
+import { optionsArgument, parseInput } from '../../../core/kernel/parse-input.js';
 import { PermissionNameSchema } from './rbac.inputs.js';
 import { foreignKeyAsNotFound } from '../../../core/kernel/foreign-key-as-not-found.js';
 import { asPackageDatabase } from '../../../core/kernel/database-type.js';
+import { contextArgument } from '../../../core/kernel/repository-scope.js';
 import { auditEvent } from '../../../core/audit/audit-event.js';
 import { withErrorMapping } from '../../../core/kernel/with-error-mapping.js';
 import { inTransaction } from '../../../core/unit-of-work/in-transaction.js';
@@ -54,14 +55,16 @@ export interface AccessRepository {
 /** Creates the access repository over `db` (a Kysely instance or a transaction). */
 export function createAccessRepository<D extends DB>(database: Kysely<D>, context: ResolvedAuditContext = {}): AccessRepository {
   const db = asPackageDatabase(database);
+  contextArgument(context);
   return withErrorMapping({
     async assignRole(userId: string, roleId: string, options: AssignRoleOptions = {}) {
-      const user = parseInput(UuidSchema, userId);
-      const role = parseInput(UuidSchema, roleId);
+      options = optionsArgument(options);
+      const user = parseInput(UuidSchema, userId, 'userId');
+      const role = parseInput(UuidSchema, roleId, 'roleId');
       const grantedBy =
         options.grantedBy === undefined || options.grantedBy === null
           ? null
-          : parseInput(UuidSchema, options.grantedBy);
+          : parseInput(UuidSchema, options.grantedBy, 'options.grantedBy');
       return inTransaction(db, async (trx) => {
         const [inserted] = await insertUserRole(trx, { user, role, grantedBy }).catch((error: unknown) =>
             foreignKeyAsNotFound(error, {
@@ -87,8 +90,8 @@ export function createAccessRepository<D extends DB>(database: Kysely<D>, contex
       });
     },
     async unassignRole(userId: string, roleId: string) {
-      const user = parseInput(UuidSchema, userId);
-      const role = parseInput(UuidSchema, roleId);
+      const user = parseInput(UuidSchema, userId, 'userId');
+      const role = parseInput(UuidSchema, roleId, 'roleId');
       return inTransaction(db, async (trx) => {
         const [removed] = await deleteUserRole(trx, { user, role });
         if (!removed) return false;
@@ -105,18 +108,18 @@ export function createAccessRepository<D extends DB>(database: Kysely<D>, contex
       });
     },
     async listUserRoles(userId: string) {
-      const user = parseInput(UuidSchema, userId);
+      const user = parseInput(UuidSchema, userId, 'userId');
       const rows = await userRoleNames(db, { user });
       return rows.map((row) => row.name);
     },
     async listEffectivePermissions(userId: string) {
-      const user = parseInput(UuidSchema, userId);
+      const user = parseInput(UuidSchema, userId, 'userId');
       const rows = await effectivePermissionNames(db, { user });
       return rows.map((row) => row.name);
     },
     async hasPermission(userId: string, permission: string) {
-      const user = parseInput(UuidSchema, userId);
-      const name = parseInput(PermissionNameSchema, permission);
+      const user = parseInput(UuidSchema, userId, 'userId');
+      const name = parseInput(PermissionNameSchema, permission, 'permission');
       const [row] = await permissionCheck(db, { user, permission: name });
       return row?.allowed === true;
     },

@@ -17,6 +17,7 @@ import type { ResolvedAuditContext } from '../../../core/audit/audit-context.js'
 import { auditEvent } from '../../../core/audit/audit-event.js';
 import { writeAudit } from '../../../core/audit/write-audit.js';
 import { asPackageDatabase } from '../../../core/kernel/database-type.js';
+import { contextArgument } from '../../../core/kernel/repository-scope.js';
 import { permissionAggregate, roleAggregate, rolePermissionAggregate, type Permission, type Role } from './role.js';
 import {
   allPermissions,
@@ -93,6 +94,7 @@ export interface RoleRepository {
 /** Creates the role repository over `db` (a Kysely instance or a transaction). */
 export function createRoleRepository<D extends DB>(database: Kysely<D>, context: ResolvedAuditContext = {}): RoleRepository {
   const db = asPackageDatabase(database);
+  contextArgument(context);
   /** The role, locked until the transaction ends; NotFound otherwise. */
   const lockRole = async (trx: Kysely<DB>, key: string): Promise<Role> => {
     const [row] = await lockRoleById(trx, { id: key });
@@ -102,13 +104,13 @@ export function createRoleRepository<D extends DB>(database: Kysely<D>, context:
   // Roles and permissions are global: their audit rows belong to no organization.
   const global = null;
   const findById = async (id: string) => {
-    const key = parseInput(UuidSchema, id);
+    const key = parseInput(UuidSchema, id, 'id');
     return (await roleById(db, { id: key }))[0];
   };
 
   return withErrorMapping({
     async create(input: CreateRoleInput) {
-      const data = parseInput(CreateRoleInputSchema, input);
+      const data = parseInput(CreateRoleInputSchema, input, 'input');
       return inTransaction(db, async (trx) => {
         const role = onlyRow(await insertRole(trx, { name: data.name, description: data.description ?? null }), roleAggregate.name);
         await writeAudit(trx, context, auditEvent(roleAggregate, 'create', { entityId: role.id, organizationId: global, after: role }));
@@ -122,15 +124,15 @@ export function createRoleRepository<D extends DB>(database: Kysely<D>, context:
       return role;
     },
     async findByName(name: string) {
-      const key = parseInput(RoleNameSchema, name);
+      const key = parseInput(RoleNameSchema, name, 'name');
       return (await roleByName(db, { name: key }))[0];
     },
     async list() {
       return allRoles(db, {});
     },
     async rename(id: string, name: string) {
-      const key = parseInput(UuidSchema, id);
-      const newName = parseInput(RoleNameSchema, name);
+      const key = parseInput(UuidSchema, id, 'id');
+      const newName = parseInput(RoleNameSchema, name, 'name');
       return inTransaction(db, async (trx) => {
         const before = await lockRole(trx, key);
         const after = onlyRow(await renameRole(trx, { id: key, name: newName }), roleAggregate.name);
@@ -139,7 +141,7 @@ export function createRoleRepository<D extends DB>(database: Kysely<D>, context:
       });
     },
     async delete(id: string) {
-      const key = parseInput(UuidSchema, id);
+      const key = parseInput(UuidSchema, id, 'id');
       await inTransaction(db, async (trx) => {
         const before = await lockRole(trx, key);
         await deleteRole(trx, { id: key });
@@ -147,7 +149,7 @@ export function createRoleRepository<D extends DB>(database: Kysely<D>, context:
       });
     },
     async createPermission(input: CreatePermissionInput) {
-      const data = parseInput(CreatePermissionInputSchema, input);
+      const data = parseInput(CreatePermissionInputSchema, input, 'input');
       return inTransaction(db, async (trx) => {
         const permission = onlyRow(
           await insertPermission(trx, { name: data.name, description: data.description ?? null }),
@@ -173,13 +175,13 @@ export function createRoleRepository<D extends DB>(database: Kysely<D>, context:
       return allPermissions(db, {});
     },
     async listRolePermissions(roleId: string) {
-      const key = parseInput(UuidSchema, roleId);
+      const key = parseInput(UuidSchema, roleId, 'roleId');
       const rows = await rolePermissionNames(db, { role: key });
       return rows.map((row) => row.name);
     },
     async grantPermission(roleId: string, permission: string) {
-      const key = parseInput(UuidSchema, roleId);
-      const name = parseInput(PermissionNameSchema, permission);
+      const key = parseInput(UuidSchema, roleId, 'roleId');
+      const name = parseInput(PermissionNameSchema, permission, 'permission');
       return inTransaction(db, async (trx) => {
         const [found] = await permissionIdByName(trx, { name });
         if (!found) throw new NotFoundError(permissionAggregate.name);
@@ -195,8 +197,8 @@ export function createRoleRepository<D extends DB>(database: Kysely<D>, context:
       });
     },
     async revokePermission(roleId: string, permission: string) {
-      const key = parseInput(UuidSchema, roleId);
-      const name = parseInput(PermissionNameSchema, permission);
+      const key = parseInput(UuidSchema, roleId, 'roleId');
+      const name = parseInput(PermissionNameSchema, permission, 'permission');
       return inTransaction(db, async (trx) => {
         const [removed] = await deleteRolePermission(trx, { role: key, name });
         if (!removed) return false;

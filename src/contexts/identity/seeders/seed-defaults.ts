@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import type { DB } from '../../../schema/db.js';
 import { ADMIN_ROLE, DEFAULT_USER_ROLE } from '../rbac/default-role.js';
 import { inTransaction } from '../../../core/unit-of-work/in-transaction.js';
+import { databaseArgument } from '../../../core/kernel/database-type.js';
 import { withErrorMapping } from '../../../core/kernel/with-error-mapping.js';
 import { compiledQuery } from '../../../core/kernel/compiled-query.js';
 
@@ -84,6 +85,7 @@ export interface SeedDefaultsResult {
  * it twice changes nothing. Runs in one transaction (or the caller's).
  */
 export async function seedDefaults(db: Kysely<DB>): Promise<SeedDefaultsResult> {
+  databaseArgument(db);
   const { run } = withErrorMapping({
     run: () =>
       inTransaction(db, async (trx) => {

@@ -4,6 +4,10 @@ import { DEFAULT_USER_ROLE } from '../rbac/default-role.js';
 import { seededRandom } from '../../../core/kernel/random.js';
 import { seedDefaults } from './seed-defaults.js';
 import { NotFoundError } from '../../../core/errors/not-found-error.js';
+import { mapDatabaseError } from '../../../core/errors/map-database-error.js';
+import { databaseArgument } from '../../../core/kernel/database-type.js';
+import { parseInput } from '../../../core/kernel/parse-input.js';
+import { z } from 'zod';
 import {
   insertSeedOrganization,
   insertSeedProfiles,
@@ -28,6 +32,17 @@ export interface SeedDevDataOptions {
   readonly onProgress?: (done: number, total: number) => void;
 }
 
+const OptionsSchema = z
+  .object({
+    seed: z.int().optional(),
+    organizations: z.int().min(0).max(1_000).optional(),
+    usersPerOrganization: z.int().min(0).max(1_000_000).optional(),
+    batchSize: z.int().min(1).max(10_000).optional(),
+    onProgress: z.custom<(done: number, total: number) => void>((value) => typeof value === 'function', 'must be a function').optional(),
+  })
+  .strict()
+  .optional();
+
 /** What {@link seedDevData} wrote (existing rows are skipped, so a second run writes 0). */
 export interface SeedDevDataResult {
   /** Ids of the seeded organizations, created now or earlier. */
@@ -46,8 +61,21 @@ const LOCALES = ['vi-VN', 'en-US', 'de-DE', 'en-GB', 'ja-JP'];
  * Fills a migrated database with realistic fake organizations and users (with profiles, draft
  * staff profiles and the `user` role) for local work and benchmarks. Deterministic for a given seed and
  * idempotent: rows that exist (by slug or auth subject) are skipped. Runs `seedDefaults` first.
+ *
+ * @throws ValidationError for options out of range (at most 1,000 organizations of 1,000,000
+ *   users, batches of 1–10,000); PostgreSQL errors mapped to `DataError`s.
  */
-export async function seedDevData(db: Kysely<DB>, options: SeedDevDataOptions = {}): Promise<SeedDevDataResult> {
+export async function seedDevData(db: Kysely<DB>, options?: SeedDevDataOptions): Promise<SeedDevDataResult> {
+  databaseArgument(db);
+  const valid = (parseInput(OptionsSchema, options, 'options') ?? {}) as SeedDevDataOptions;
+  try {
+    return await seedDevRows(db, valid);
+  } catch (error) {
+    throw mapDatabaseError(error);
+  }
+}
+
+async function seedDevRows(db: Kysely<DB>, options: SeedDevDataOptions): Promise<SeedDevDataResult> {
   const seed = options.seed ?? 42;
   const organizations = options.organizations ?? 3;
   const perOrganization = options.usersPerOrganization ?? 20;

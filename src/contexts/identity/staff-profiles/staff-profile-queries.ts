@@ -1,13 +1,12 @@
 import { sql, type Kysely } from 'kysely';
 import type { DB } from '../../../schema/db.js';
-import { UuidSchema } from '../../../core/kernel/common-schemas.js';
-import { parseInput } from '../../../core/kernel/parse-input.js';
+import { TimestampSchema, UuidSchema } from '../../../core/kernel/common-schemas.js';
+import { optionsArgument, parseInput } from '../../../core/kernel/parse-input.js';
 import { cursorCodec, pageLimit, TIMESTAMP_PART, toPage, UUID_PART, type Page, type PageOptions } from '../../../core/kernel/page.js';
 import { withErrorMapping } from '../../../core/kernel/with-error-mapping.js';
 import { compiledShapes } from '../../../core/kernel/compiled-query.js';
 import { asPackageDatabase } from '../../../core/kernel/database-type.js';
 import { staffProfileColumns, type StaffProfile } from './staff-profile.js';
-import { z } from 'zod';
 
 /** Options of {@link StaffProfileQueries.pagePendingQueue}. */
 export interface PendingQueueOptions extends PageOptions {
@@ -42,7 +41,7 @@ type Keyed = StaffProfile & { cursorAt: string };
 const strip = ({ cursorAt: _, ...profile }: Keyed): StaffProfile => profile;
 /** (timestamp, user id): the keyset position of every staff-profile list. */
 const PROFILE_CURSOR = cursorCodec([TIMESTAMP_PART, UUID_PART]);
-const DateSchema = z.date().refine((d) => !Number.isNaN(d.getTime()), 'must be a valid date');
+const DateSchema = TimestampSchema;
 
 type ListParams = { readonly limit: number; readonly afterAt?: string; readonly afterId?: string };
 /** Which optional conditions a list has: a filter, a cursor, both, neither. */
@@ -127,8 +126,9 @@ export function createStaffProfileQueries<D extends DB>(database: Kysely<D>): St
 
   const queries = withErrorMapping({
     async pagePendingQueue(organizationId: string, options: PendingQueueOptions = {}) {
-      const org = parseInput(UuidSchema, organizationId);
-      const unit = options.unitId == null ? null : parseInput(UuidSchema, options.unitId);
+      options = optionsArgument(options);
+      const org = parseInput(UuidSchema, organizationId, 'organizationId');
+      const unit = options.unitId == null ? null : parseInput(UuidSchema, options.unitId, 'options.unitId');
       const limit = pageLimit(options);
       const cursor = cursorParams(options.after);
       const shape = listShape(unit !== null, cursor.afterAt !== undefined);
@@ -136,15 +136,17 @@ export function createStaffProfileQueries<D extends DB>(database: Kysely<D>): St
       return page(rows satisfies Keyed[], limit);
     },
     async pageVerifiedBy(verifierUserId: string, options: PageOptions = {}) {
-      const verifier = parseInput(UuidSchema, verifierUserId);
+      options = optionsArgument(options);
+      const verifier = parseInput(UuidSchema, verifierUserId, 'verifierUserId');
       const limit = pageLimit(options);
       const cursor = cursorParams(options.after);
       const rows = await verifiedBy(db, cursor.afterAt === undefined ? 'all' : 'after', { verifier, limit: limit + 1, ...cursor });
       return page(rows satisfies Keyed[], limit);
     },
     async pageExpiringBefore(date: Date, options: ExpiringOptions = {}) {
-      const before = parseInput(DateSchema, date);
-      const org = options.organizationId == null ? null : parseInput(UuidSchema, options.organizationId);
+      options = optionsArgument(options);
+      const before = parseInput(DateSchema, date, 'date');
+      const org = options.organizationId == null ? null : parseInput(UuidSchema, options.organizationId, 'options.organizationId');
       const limit = pageLimit(options);
       const cursor = cursorParams(options.after);
       const shape = listShape(org !== null, cursor.afterAt !== undefined);

@@ -4,13 +4,14 @@ import { auditContextParams, runWriteStatement } from '../../../core/audit/audit
 import { VersionConflictError } from '../../../core/errors/version-conflict-error.js';
 import { compiledQuery } from '../../../core/kernel/compiled-query.js';
 import { asPackageDatabase } from '../../../core/kernel/database-type.js';
+import { contextArgument } from '../../../core/kernel/repository-scope.js';
 import { ForbiddenError } from '../../../core/errors/forbidden-error.js';
 import { NotFoundError } from '../../../core/errors/not-found-error.js';
 import { TransitionConflictError } from '../../../core/errors/transition-conflict-error.js';
 import { ValidationError } from '../../../core/errors/validation-error.js';
 import type { DB } from '../../../schema/db.js';
 import { UuidSchema } from '../../../core/kernel/common-schemas.js';
-import { parseInput } from '../../../core/kernel/parse-input.js';
+import { optionsArgument, parseInput } from '../../../core/kernel/parse-input.js';
 import {
   EditStaffProfileInputSchema,
   EmployeeIdSchema,
@@ -110,7 +111,8 @@ export function createStaffProfileRepository<D extends DB>(
   context: ResolvedAuditContext = {},
 ): StaffProfileRepository {
   const db = asPackageDatabase(database);
-  const findByUserId = async (userId: string) => (await byUserId(db, { id: parseInput(UuidSchema, userId) }))[0];
+  contextArgument(context);
+  const findByUserId = async (userId: string) => (await byUserId(db, { id: parseInput(UuidSchema, userId, 'userId') }))[0];
   const getByUserId = async (userId: string) => {
     const row = await findByUserId(userId);
     if (!row) throw new NotFoundError(staffProfileAggregate.name);
@@ -177,12 +179,13 @@ export function createStaffProfileRepository<D extends DB>(
     findByUserId,
     getByUserId,
     async findByEmployeeId(employeeId: string) {
-      return (await byEmployeeId(db, { employeeId: parseInput(EmployeeIdSchema, employeeId) }))[0];
+      return (await byEmployeeId(db, { employeeId: parseInput(EmployeeIdSchema, employeeId, 'employeeId') }))[0];
     },
     async edit(userId: string, changes: EditStaffProfileInput, options: { expectedVersion?: number } = {}) {
-      const key = parseInput(UuidSchema, userId);
-      const patch = parseInput(EditStaffProfileInputSchema, changes);
-      const { expectedVersion } = parseInput(OptionalVersionSchema, options);
+      options = optionsArgument(options);
+      const key = parseInput(UuidSchema, userId, 'userId');
+      const patch = parseInput(EditStaffProfileInputSchema, changes, 'changes');
+      const { expectedVersion } = parseInput(OptionalVersionSchema, options, 'options');
       const columns: Partial<Record<EditableColumn, string | null>> = {};
       for (const [field, column] of Object.entries(EDIT_COLUMNS)) {
         const value = patch[field as keyof typeof patch];
@@ -195,18 +198,19 @@ export function createStaffProfileRepository<D extends DB>(
       return transition('edit', { userId: key, expectedVersion, changes: columns });
     },
     async submit(userId: string, options: { expectedVersion?: number } = {}) {
-      const key = parseInput(UuidSchema, userId);
-      const { expectedVersion } = parseInput(OptionalVersionSchema, options);
+      options = optionsArgument(options);
+      const key = parseInput(UuidSchema, userId, 'userId');
+      const { expectedVersion } = parseInput(OptionalVersionSchema, options, 'options');
       return transition('submit', { userId: key, expectedVersion });
     },
     async verify(userId: string, input: VerifyStaffProfileInput) {
-      const key = parseInput(UuidSchema, userId);
-      const { expectedVersion } = parseInput(VerifyStaffProfileInputSchema, input);
+      const key = parseInput(UuidSchema, userId, 'userId');
+      const { expectedVersion } = parseInput(VerifyStaffProfileInputSchema, input, 'input');
       return transition('verify', { userId: key, expectedVersion });
     },
     async reject(userId: string, input: RejectStaffProfileInput) {
-      const key = parseInput(UuidSchema, userId);
-      const { expectedVersion, reason } = parseInput(RejectStaffProfileInputSchema, input);
+      const key = parseInput(UuidSchema, userId, 'userId');
+      const { expectedVersion, reason } = parseInput(RejectStaffProfileInputSchema, input, 'input');
       return transition('reject', { userId: key, expectedVersion, reason });
     },
   });

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { PgTextSchema, UuidSchema } from '../../../core/kernel/common-schemas.js';
+import { PgTextSchema, PositiveInt4Schema, UuidSchema } from '../../../core/kernel/common-schemas.js';
 
 /** `^[A-Z0-9-]{3,32}$` (the `user_staff_profiles_employee_id_format` CHECK). */
 export const EmployeeIdSchema = z.string().regex(/^[A-Z0-9-]{3,32}$/, 'must be 3–32 of A–Z, 0–9 and -');
@@ -41,7 +41,7 @@ export const EditStaffProfileInputSchema = z
 export type EditStaffProfileInput = z.input<typeof EditStaffProfileInputSchema>;
 
 /** A row version as sent back by a client: a positive integer. */
-const ExpectedVersionSchema = z.int().min(1);
+const ExpectedVersionSchema = PositiveInt4Schema;
 
 /** Options of `staffProfiles.submit` and `edit`: the version the applicant saw, if any. */
 export const OptionalVersionSchema = z.object({ expectedVersion: ExpectedVersionSchema.optional() }).strict();

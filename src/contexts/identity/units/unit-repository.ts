@@ -4,6 +4,7 @@ import { auditEvent } from '../../../core/audit/audit-event.js';
 import { writeAudit } from '../../../core/audit/write-audit.js';
 import { NotFoundError } from '../../../core/errors/not-found-error.js';
 import { asPackageDatabase } from '../../../core/kernel/database-type.js';
+import { contextArgument } from '../../../core/kernel/repository-scope.js';
 import type { DB } from '../../../schema/db.js';
 import { UuidSchema } from '../../../core/kernel/common-schemas.js';
 import { parseInput } from '../../../core/kernel/parse-input.js';
@@ -38,13 +39,14 @@ export interface UnitRepository {
 /** Creates the unit repository over `db` (a Kysely instance or a transaction). */
 export function createUnitRepository<D extends DB>(database: Kysely<D>, context: ResolvedAuditContext = {}): UnitRepository {
   const db = asPackageDatabase(database);
+  contextArgument(context);
   const findById = async (id: string) => {
-    const key = parseInput(UuidSchema, id);
+    const key = parseInput(UuidSchema, id, 'id');
     return (await unitById(db, { id: key }))[0];
   };
   return withErrorMapping({
     async create(input: CreateUnitInput) {
-      const data = parseInput(CreateUnitInputSchema, input);
+      const data = parseInput(CreateUnitInputSchema, input, 'input');
       return inTransaction(db, async (trx) => {
         const [unit] = await insertUnit(trx, {
           organizationId: data.organizationId,
@@ -73,12 +75,12 @@ export function createUnitRepository<D extends DB>(database: Kysely<D>, context:
       return unit;
     },
     async findByCode(organizationId: string, code: string) {
-      const org = parseInput(UuidSchema, organizationId);
-      const key = parseInput(UnitCodeSchema, code);
+      const org = parseInput(UuidSchema, organizationId, 'organizationId');
+      const key = parseInput(UnitCodeSchema, code, 'code');
       return (await unitByCode(db, { org, code: key }))[0];
     },
     async list(organizationId: string) {
-      const org = parseInput(UuidSchema, organizationId);
+      const org = parseInput(UuidSchema, organizationId, 'organizationId');
       return unitsOfOrganization(db, { org });
     },
   });

@@ -2,6 +2,7 @@ import { sql, type Kysely } from 'kysely';
 import type { ResolvedAuditContext } from '../../../core/audit/audit-context.js';
 import { compiledQuery } from '../../../core/kernel/compiled-query.js';
 import { asPackageDatabase } from '../../../core/kernel/database-type.js';
+import { contextArgument } from '../../../core/kernel/repository-scope.js';
 import { auditContextParams, runWriteStatement } from '../../../core/audit/audit-sql.js';
 import { runRegister } from './register-statement.js';
 import { PROFILE_PATCH_FIELDS, profilePatchShape, updateProfile as updateProfileStatement, updateUser } from './user-update-statements.js';
@@ -16,7 +17,7 @@ import {
   type RegisterUserInput,
   type UpdateProfileInput,
 } from './user.inputs.js';
-import { DEFAULT_USER_ROLE } from '../rbac/default-role.js';
+import { DEFAULT_USER_ROLE, SEED_DEFAULTS_HINT } from '../rbac/default-role.js';
 import { withErrorMapping } from '../../../core/kernel/with-error-mapping.js';
 import { userAggregate, userColumns, userProfileAggregate, userProfileColumns, type User, type UserProfile } from './user.js';
 
@@ -36,7 +37,8 @@ export interface UserRepository {
    * Registers a user in one transaction: the user, the profile, and the default role `user`.
    * @throws ValidationError for bad input; nothing is written.
    * @throws NotFoundError (`organization`) when the organization does not exist or is deleted;
-   *   (`role`) when the default role is missing (run `seedDefaults`).
+   *   (`role`) when the default role is missing: its message says to run `seedDefaults(db)` or
+   *   `org-data seed`.
    * @throws UniqueViolationError `users_auth_subject_key` or `users_organization_email_key`.
    */
   register(input: RegisterUserInput): Promise<RegisteredUser>;
@@ -102,11 +104,12 @@ const profileOf = compiledQuery((db, p: { id: string }) =>
  */
 export function createUserRepository<D extends DB>(database: Kysely<D>, context: ResolvedAuditContext = {}): UserRepository {
   const db = asPackageDatabase(database);
+  contextArgument(context);
   const audit = () => auditContextParams(context);
 
   /** Changes the live user's row and records `action` with before and after: ONE statement. */
   const changeUser = async (userId: string, action: 'deactivate' | 'reactivate' | 'delete'): Promise<User> => {
-    const key = parseInput(UuidSchema, userId);
+    const key = parseInput(UuidSchema, userId, 'userId');
     const rows = await runWriteStatement(db.isTransaction, () => updateUser(db, action, { ...audit(), id: key }));
     const after = rows[0];
     if (!after) throw new NotFoundError(userAggregate.name);
@@ -115,7 +118,7 @@ export function createUserRepository<D extends DB>(database: Kysely<D>, context:
 
   return withErrorMapping({
     async register(input: RegisterUserInput) {
-      const data = parseInput(RegisterUserInputSchema, input);
+      const data = parseInput(RegisterUserInputSchema, input, 'input');
       // ONE statement (see register-statement.ts): atomic by itself, so no BEGIN/COMMIT of its
       // own; in the caller's transaction it just runs there. A missing role or organization
       // writes nothing.
@@ -132,7 +135,7 @@ export function createUserRepository<D extends DB>(database: Kysely<D>, context:
         }),
       );
       const row = rows[0];
-      if (!row?.roleFound) throw new NotFoundError('role');
+      if (!row?.roleFound) throw new NotFoundError('role', SEED_DEFAULTS_HINT);
       const user: Record<string, unknown> = {};
       const profile: Record<string, unknown> = {};
       for (const [key, value] of Object.entries(row)) {
@@ -143,26 +146,26 @@ export function createUserRepository<D extends DB>(database: Kysely<D>, context:
       return { user: user as unknown as User, profile: profile as unknown as UserProfile, roles: [DEFAULT_USER_ROLE] };
     },
     async findById(id: string) {
-      return (await byId(db, { id: parseInput(UuidSchema, id) }))[0];
+      return (await byId(db, { id: parseInput(UuidSchema, id, 'id') }))[0];
     },
     async getById(id: string) {
-      const row = (await byId(db, { id: parseInput(UuidSchema, id) }))[0];
+      const row = (await byId(db, { id: parseInput(UuidSchema, id, 'id') }))[0];
       if (!row) throw new NotFoundError(userAggregate.name);
       return row;
     },
     async findByAuthSubject(authSubject: string) {
-      return (await byAuthSubject(db, { subject: parseInput(AuthSubjectSchema, authSubject) }))[0];
+      return (await byAuthSubject(db, { subject: parseInput(AuthSubjectSchema, authSubject, 'authSubject') }))[0];
     },
     async findByEmail(organizationId: string, email: string) {
-      const org = parseInput(UuidSchema, organizationId);
-      return (await byEmail(db, { org, email: parseInput(EmailSchema, email) }))[0];
+      const org = parseInput(UuidSchema, organizationId, 'organizationId');
+      return (await byEmail(db, { org, email: parseInput(EmailSchema, email, 'email') }))[0];
     },
     async findProfile(userId: string) {
-      return (await profileOf(db, { id: parseInput(UuidSchema, userId) }))[0];
+      return (await profileOf(db, { id: parseInput(UuidSchema, userId, 'userId') }))[0];
     },
     async updateProfile(userId: string, patch: UpdateProfileInput) {
-      const key = parseInput(UuidSchema, userId);
-      const data = parseInput(UpdateProfileInputSchema, patch);
+      const key = parseInput(UuidSchema, userId, 'userId');
+      const data = parseInput(UpdateProfileInputSchema, patch, 'patch');
       const fields = PROFILE_PATCH_FIELDS.filter((field) => data[field] !== undefined);
       const values = Object.fromEntries(fields.map((field) => [field, data[field] ?? null]));
       const rows = await runWriteStatement(db.isTransaction, () =>
