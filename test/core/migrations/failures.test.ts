@@ -73,8 +73,9 @@ describe('migration APIs: every failure is a DataError', () => {
     const url = new URL(testDb.current.connectionString);
     url.pathname = `/org_data_missing_${Date.now()}`;
     const db = open(url.toString());
-    for (const call of [migrate(db), rollback(db, { to: 'x' }), migrationStatus(db)]) {
-      const error = await rejection(call);
+    // One at a time: a call made before the previous one is awaited would reject unobserved.
+    for (const call of [() => migrate(db), () => rollback(db, { to: 'x' }), () => migrationStatus(db)]) {
+      const error = await rejection(call());
       expect(error).toBeInstanceOf(DataError);
       expect((error as DataError).sqlState).toBe('3D000');
       expect((error as Error).message).not.toContain(url.hostname);
