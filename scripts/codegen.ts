@@ -20,21 +20,26 @@ const erDiagramPath = join(root, 'docs', 'er-diagram.md');
 const migrations = readSqlMigrations();
 const embedded = renderEmbeddedModule(migrations);
 let failed = false;
-let current = '';
-try {
-  current = readFileSync(embeddedPath, 'utf8');
-} catch {
-  // first run
-}
-if (current !== embedded) {
+
+/** Writes `content` to `path`, or with --verify reports (and fails) when the file differs. */
+function writeOrVerify(path: string, content: string, what = ''): void {
+  let committed = '';
+  try {
+    committed = readFileSync(path, 'utf8');
+  } catch {
+    // first run
+  }
+  if (committed === content) return;
   if (verify) {
-    console.error(`${embeddedPath} is out of date with sql/migrations: run npm run codegen`);
+    console.error(`${path} is out of date with sql/migrations: run npm run codegen`);
     failed = true;
   } else {
-    writeFileSync(embeddedPath, embedded);
-    console.log(`wrote ${embeddedPath} (${migrations.length} migrations)`);
+    writeFileSync(path, content);
+    console.log(`wrote ${path}${what}`);
   }
 }
+
+writeOrVerify(embeddedPath, embedded, ` (${migrations.length} migrations)`);
 
 // Imported only now: these modules load the embedded-migrations module written above.
 const { createDatabase } = await import('../src/core/database/create-database.js');
@@ -55,21 +60,7 @@ try {
   const catalog = new pg.Client({ connectionString: url });
   await catalog.connect();
   const diagram = await renderErDiagram(catalog).finally(() => catalog.end());
-  let committed = '';
-  try {
-    committed = readFileSync(erDiagramPath, 'utf8');
-  } catch {
-    // first run
-  }
-  if (committed !== diagram) {
-    if (verify) {
-      console.error(`${erDiagramPath} is out of date with sql/migrations: run npm run codegen`);
-      failed = true;
-    } else {
-      writeFileSync(erDiagramPath, diagram);
-      console.log(`wrote ${erDiagramPath}`);
-    }
-  }
+  writeOrVerify(erDiagramPath, diagram);
   const args = [
     '--dialect', 'postgres',
     '--url', url,

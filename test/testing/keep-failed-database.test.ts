@@ -4,7 +4,7 @@
 import { sql } from 'kysely';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, TEST_SERVER_ENV } from '../../src/testing/test-database.js';
+import { createTestDatabase } from '../../src/testing/test-database.js';
 import {
   disposeAfterTests,
   failedIn,
@@ -12,22 +12,9 @@ import {
   passedEveryTest,
   type TaskOutcome,
 } from '../helpers/database.js';
+import { databaseExists, withAdmin } from '../helpers/run-server.js';
 
-/** Runs `fn` with a client on the run's server (its maintenance database). */
-async function withAdmin<T>(fn: (admin: pg.Client) => Promise<T>): Promise<T> {
-  const url = process.env[TEST_SERVER_ENV];
-  if (!url) throw new Error(`${TEST_SERVER_ENV} is not set: the global setup did not run`);
-  const admin = new pg.Client({ connectionString: url });
-  await admin.connect();
-  try {
-    return await fn(admin);
-  } finally {
-    await admin.end();
-  }
-}
-
-const exists = (name: string) =>
-  withAdmin(async (admin) => (await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [name])).rowCount === 1);
+const exists = databaseExists;
 
 /** Databases kept by the tests below, dropped at the end whatever happened. */
 const kept: string[] = [];

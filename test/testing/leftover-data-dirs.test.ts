@@ -1,7 +1,7 @@
 // An embedded server whose test run was killed (SIGKILL: no teardown) keeps running on its data
 // directory; the next start stops it and removes the directory. Directories of live runs stay.
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -66,7 +66,7 @@ describe('leftover embedded data directories', () => {
     });
     expect(ready).toContain('ready postgres://');
     // Find its directory: owned by the child.
-    const dirs = (await import('node:fs')).readdirSync(tmpdir()).filter((d) => d.startsWith(DATA_DIR_PREFIX));
+    const dirs = readdirSync(tmpdir()).filter((d) => d.startsWith(DATA_DIR_PREFIX));
     const dir = dirs
       .map((d) => join(tmpdir(), d))
       .find((d) => existsSync(join(d, OWNER_FILE)) && readFileSync(join(d, OWNER_FILE), 'utf8') === String(child.pid));

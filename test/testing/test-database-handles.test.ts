@@ -1,26 +1,15 @@
 // @org/data/testing: the owner and application-role handles of a test database, seeding,
 // `await using`, and the line that says which PostgreSQL was chosen.
 import { sql } from 'kysely';
-import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import { ConfigurationError } from '../../src/core/config/configuration-error.js';
 import { createRepositories, unitOfWork } from '../../src/repositories.js';
 import { createTestDatabase, TEST_SERVER_ENV } from '../../src/testing/test-database.js';
 import { startPostgresServer } from '../../src/testing/postgres-server.js';
+import { databaseExists, withAdmin } from '../helpers/run-server.js';
 
-async function onServer<T>(fn: (admin: pg.Client) => Promise<T>): Promise<T> {
-  const admin = new pg.Client({ connectionString: process.env[TEST_SERVER_ENV] });
-  await admin.connect();
-  try {
-    return await fn(admin);
-  } finally {
-    await admin.end();
-  }
-}
 const roleExists = (name: string) =>
-  onServer(async (admin) => (await admin.query('SELECT 1 FROM pg_roles WHERE rolname = $1', [name])).rowCount === 1);
-const databaseExists = (name: string) =>
-  onServer(async (admin) => (await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [name])).rowCount === 1);
+  withAdmin(async (admin) => (await admin.query('SELECT 1 FROM pg_roles WHERE rolname = $1', [name])).rowCount === 1);
 
 describe('createTestDatabase: owner and application-role handles', () => {
   it('app connects as a login role granted org_data_app, without superuser or BYPASSRLS', async () => {
@@ -81,7 +70,7 @@ describe('createTestDatabase: owner and application-role handles', () => {
       expect(await databaseExists(t.name)).toBe(true);
       expect(await roleExists(`${t.name}_app`)).toBe(true);
     } finally {
-      await onServer(async (admin) => {
+      await withAdmin(async (admin) => {
         await admin.query(`DROP DATABASE IF EXISTS "${t.name}" WITH (FORCE)`);
         await admin.query(`DROP ROLE IF EXISTS "${t.name}_app"`);
       });
