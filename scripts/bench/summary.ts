@@ -7,7 +7,7 @@ import { register } from './cases/identity/register.js';
 import { hasPermission } from './cases/identity/has-permission.js';
 import { verifyProfile } from './cases/verify/verify-profile.js';
 import type { UnnamedStatement } from './check.js';
-import { summarize, us } from './measure.js';
+import { cpuPerCallOf, summarize, us, type Latencies } from './measure.js';
 import { RAW_PREPARED } from './runner.js';
 import { markdownTable } from './support.js';
 import { THROUGHPUT_TARGET, type ThroughputResult } from './throughput.js';
@@ -48,6 +48,7 @@ export function latencySummary(sections: readonly { section: string; results: re
         vsPrepared.toFixed(3),
         (r.p99 / p.p99).toFixed(3),
         (p.median / w.median).toFixed(3),
+        cpuDifference(repo, prepared),
         `${pass(okPrepared)}`,
         strict ? pass(vsRaw < RAW_TARGET) : '—',
       ]);
@@ -67,6 +68,7 @@ export function latencySummary(sections: readonly { section: string; results: re
         'repo/raw prepared median',
         'repo/raw prepared p99',
         'raw prepared/raw median',
+        'client CPU µs/call, repo − raw prepared',
         `repo/raw prepared ≤ ${PREPARED_TARGET.toFixed(2)}`,
         `repo/raw < ${RAW_TARGET.toFixed(2)} (hasPermission, verify, register)`,
       ],
@@ -76,8 +78,17 @@ export function latencySummary(sections: readonly { section: string; results: re
     '',
     `Latency targets (issue 9, median ratios): ${passed} of ${targets} PASS` +
       `${passed === targets ? '' : ' — not met'}. raw = unnamed statements (pg's default); raw prepared = the same ` +
-      'SQL as named prepared statements (`od_<sha256>`), transaction control unnamed.',
+      'SQL as named prepared statements (`od_<sha256>`), transaction control unnamed. Client CPU: this ' +
+      "process's CPU time per call (process.cpuUsage), the repository's minus raw prepared's: what the " +
+      'package spends in JavaScript per call, without the server time in the latencies.',
   ].join('\n');
+}
+
+/** Client CPU per call, repository minus raw prepared, in µs (`—` when not measured). */
+function cpuDifference(repo: Latencies, prepared: Latencies): string {
+  const [r, p] = [cpuPerCallOf(repo), cpuPerCallOf(prepared)];
+  if (r === undefined || p === undefined) return '—';
+  return `${(r - p).toFixed(1)} (${r.toFixed(1)} − ${p.toFixed(1)})`;
 }
 
 /** Throughput with 16 callers, one row per case; the verdict per case. */

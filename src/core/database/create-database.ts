@@ -207,5 +207,5 @@ export function createDatabase(config: DatabaseConfig = {}): Kysely<DB> {
     },
     end: () => pool.end(),
   };
-  return registerPool(databaseOverPool(refreshingPool, options), pool);
+  return registerPool(databaseOverPool(refreshingPool, { ...options, waiters: pool }), pool);
 }

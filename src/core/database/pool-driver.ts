@@ -11,6 +11,7 @@ import { preparedName } from '../kernel/compiled-query.js';
 import { ConfigurationError } from '../config/configuration-error.js';
 import { isCachedPlanChanged } from '../errors/statement-invalidated.js';
 import { ConnectionLostError } from '../errors/operational-errors.js';
+import { DatabaseClosedError } from '../errors/lifecycle-errors.js';
 
 /** What pg's client keeps of the statements it prepared (internal, stable since pg 7). */
 interface PreparedStatementRegistry {
@@ -37,6 +38,15 @@ interface PgClient {
 
 const ROLLBACK = CompiledQuery.raw('rollback');
 const DEALLOCATE_ALL = 'deallocate all';
+
+/** pg's answer as Kysely's `QueryResult`. */
+function queryResult<R>({ command, rowCount, rows }: PgResult<R>): QueryResult<R> {
+  return {
+    numAffectedRows:
+      command === 'INSERT' || command === 'UPDATE' || command === 'DELETE' || command === 'MERGE' ? BigInt(rowCount ?? 0) : undefined,
+    rows: rows ?? [],
+  };
+}
 
 /** Whether `sql` opens a transaction (`begin` or `start transaction`, alone or with the tenant). */
 const opensTransaction = (sql: string) => sql.startsWith('begin') || sql.startsWith('start transaction');
@@ -121,12 +131,22 @@ export class PoolConnection implements DatabaseConnection {
     const name = this.#prepared ? preparedName(compiledQuery) : undefined;
     const begin = this.#begin;
     this.#begin = opensTransaction(sql) ? sql : undefined;
+    // #run's steps written out here (one async frame, not two: the common path of every statement).
+    if (this.#lost) throw this.#lostError();
+    const values = compiledQuery.parameters as unknown[];
+    const bounded = this.#bound !== 0;
+    if (bounded) this.#sent();
+    let result: PgResult<R>;
     try {
-      return await this.#run<R>(sql, compiledQuery.parameters, name);
+      result = await (name === undefined ? this.#client.query<R>(sql, values) : this.#client.query<R>({ name, text: sql, values }));
     } catch (error) {
-      if (name === undefined || !isCachedPlanChanged(error)) throw error;
+      if (bounded) this.#answered();
+      if (this.#lost) throw this.#lostError();
+      if (name === undefined || !isCachedPlanChanged(error)) return this.#failed(error);
       return this.#recover<R>(compiledQuery, name, idle ? 'autocommit' : begin, error);
     }
+    if (bounded) this.#answered();
+    return queryResult(result);
   }
 
   /**
@@ -167,14 +187,7 @@ export class PoolConnection implements DatabaseConnection {
       return this.#failed(error);
     }
     if (bounded) this.#answered();
-    const { command, rowCount, rows } = result;
-    return {
-      numAffectedRows:
-        command === 'INSERT' || command === 'UPDATE' || command === 'DELETE' || command === 'MERGE'
-          ? BigInt(rowCount ?? 0)
-          : undefined,
-      rows: rows ?? [],
-    };
+    return queryResult(result);
   }
 
   /**
@@ -275,6 +288,32 @@ export interface PoolDriverOptions {
    * deemed lost and destroyed, in ms; `0` or absent: no bound (see {@link PoolConnection}).
    */
   readonly responseTimeoutMs?: number;
+  /**
+   * The `pg.Pool` whose queue of callers waiting for a connection `destroy()` empties, when the
+   * pool the driver is given is a wrapper around it (`createDatabase` with `refreshPassword`).
+   * (Default: the pool itself)
+   */
+  readonly waiters?: object;
+}
+
+/** A caller of pg-pool's `connect()` queued for a connection (pg-pool's `PendingItem`). */
+interface PendingConnect {
+  readonly callback?: (error: Error) => void;
+}
+
+/**
+ * Rejects the callers queued in pg-pool's `connect()` with `DatabaseClosedError`: pg-pool's
+ * `end()` leaves them queued until their connection timeout, or for ever without one. This
+ * reads pg-pool's queue (`_pendingQueue`, an array of `{ callback }` since pg-pool 2); a pool
+ * without it is left as it is (its waiters then fail at their connection timeout).
+ * test/core/database/destroy.test.ts fails if a pg-pool release changes it.
+ */
+function rejectWaiters(pool: object): void {
+  const queue = (pool as { _pendingQueue?: unknown })._pendingQueue;
+  if (!Array.isArray(queue)) return;
+  for (const item of queue.splice(0) as PendingConnect[]) {
+    if (typeof item?.callback === 'function') item.callback(new DatabaseClosedError());
+  }
 }
 
 /**
@@ -350,11 +389,17 @@ export class PoolDriver implements Driver {
     (connection as PoolConnection).release();
   }
 
-  /** Ends the pool once. */
+  /**
+   * Rejects every caller still waiting for one of the pool's connections with
+   * `DatabaseClosedError`, then ends the pool once (which waits for the connections in use to
+   * be released).
+   */
   async destroy(): Promise<void> {
     const pool = this.#pool;
     this.#pool = undefined;
-    await pool?.end();
+    if (!pool) return;
+    rejectWaiters(this.#options.waiters ?? pool);
+    await pool.end();
   }
 }
 

@@ -21,6 +21,9 @@ export const EmailSchema = z
   .regex(/^[^@\s]+@[^@\s.]+(?:\.[^@\s.]+)+$/, 'must be an email address')
   .pipe(PgTextSchema);
 
+/** The shape {@link EmailSchema} checks (for fast paths that skip zod for valid input). */
+export const EMAIL_SHAPE = /^[^@\s]+@[^@\s.]+(?:\.[^@\s.]+)+$/;
+
 /** Text that must not be blank, trimmed, at most `max` characters, no NUL. */
 export function requiredText(max: number) {
   return z.string().trim().min(1).max(max).pipe(PgTextSchema);

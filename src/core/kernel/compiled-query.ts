@@ -29,6 +29,12 @@ const compiler = new Kysely<DB>({
   },
 });
 
+/**
+ * The query id of statements run by a direct executor: nothing keys results by it there (no
+ * plugins), so one id serves them all instead of a random string per call.
+ */
+const DIRECT_QUERY_ID = createQueryId();
+
 /** Something that runs compiled queries: a Kysely instance or a transaction, of any database type. */
 export interface QueryExecutor {
   executeQuery<R>(query: CompiledQuery<R>): Promise<{ readonly rows: R[] }>;
@@ -122,15 +128,19 @@ export function compiledQuery<P extends Record<string, unknown>, R>(
   const run = async (db: QueryExecutor, params: P): Promise<R[]> => {
     compiled ??= compile();
     const { sql, name, query, slots } = compiled;
-    const parameters = slots.map((slot) => (typeof slot === 'string' ? params[slot] : slot.value));
-    const queryId = createQueryId();
+    const parameters: unknown[] = new Array(slots.length);
+    for (let k = 0; k < slots.length; k += 1) {
+      const slot = slots[k]!;
+      parameters[k] = typeof slot === 'string' ? params[slot] : slot.value;
+    }
+    // createDatabase instances and their units of work: straight to the connection, without
+    // Kysely's executor layers (plugin-free instances: there is no result to transform, and no
+    // query id to key it by).
+    const direct = directExecutor(db);
+    const queryId = direct ? DIRECT_QUERY_ID : createQueryId();
     const named: NamedCompiledQuery<R> = { sql, name, query, parameters, queryId };
     const statement: CompiledQuery<R> = prepared ? named : { sql, query, parameters, queryId };
-    // createDatabase instances and their units of work: straight to the connection, without
-    // Kysely's executor layers (plugin-free instances: there is no result to transform).
-    const direct = directExecutor(db);
-    const result = direct ? await direct<R>(statement) : await db.executeQuery<R>(statement);
-    return result.rows;
+    return (direct ? await direct<R>(statement) : await db.executeQuery<R>(statement)).rows;
   };
   Object.defineProperty(run, 'sql', {
     get: () => (compiled ??= compile()).sql,

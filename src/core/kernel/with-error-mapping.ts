@@ -12,14 +12,27 @@ export function withErrorMapping<T extends Record<string, (...args: never[]) => 
   methods: T,
 ): AsyncMethods<T> {
   const wrapped: Record<string, unknown> = {};
-  for (const [key, method] of Object.entries(methods)) {
-    wrapped[key] = async (...args: never[]) => {
-      try {
-        return await method(...args);
-      } catch (error) {
-        throw mapDatabaseError(error);
-      }
-    };
-  }
+  for (const key of Object.keys(methods)) wrapped[key] = mapped(methods[key]!);
   return Object.freeze(wrapped) as AsyncMethods<T>;
+}
+
+/** Rethrows `error` as a typed `DataError`. */
+function rethrowMapped(error: unknown): never {
+  throw mapDatabaseError(error);
+}
+
+/**
+ * `method` with its rejections mapped: one `then` on its promise, not an async wrapper (no
+ * argument array, no second async frame per call).
+ */
+function mapped(method: (...args: never[]) => Promise<unknown>): (...args: never[]) => Promise<unknown> {
+  return function (this: unknown) {
+    let result: Promise<unknown>;
+    try {
+      result = method.apply(this, arguments as unknown as never[]);
+    } catch (error) {
+      return Promise.reject(mapDatabaseError(error));
+    }
+    return Promise.resolve(result).then(undefined, rethrowMapped);
+  };
 }

@@ -1,5 +1,6 @@
 import { CompiledQuery, Transaction, type DatabaseConnection } from 'kysely';
 import type { DatabaseInternals } from '../database/database-internals.js';
+import { PoolConnection } from '../database/pool-driver.js';
 import { TransactionAbortedError } from '../errors/operational-errors.js';
 import { registerDirectExecutor } from '../kernel/direct-executor.js';
 import { beginStatement, COMMIT, ROLLBACK } from './transaction-statements.js';
@@ -57,7 +58,9 @@ export async function transactionOnConnection<D, T>(
     if (!committed) await rollbackQuietly(connection);
     throw error;
   } finally {
-    await driver.releaseConnection(connection);
+    // The package's own connections go back synchronously (no promise per unit of work).
+    if (connection instanceof PoolConnection) connection.release();
+    else await driver.releaseConnection(connection);
   }
 }
 

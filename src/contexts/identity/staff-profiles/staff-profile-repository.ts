@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { ResolvedAuditContext } from '../../../core/audit/audit-context.js';
-import { auditContextParams, runWriteStatement } from '../../../core/audit/audit-sql.js';
+import { runWriteStatement } from '../../../core/audit/audit-sql.js';
 import { VersionConflictError } from '../../../core/errors/version-conflict-error.js';
 import { compiledQuery } from '../../../core/kernel/compiled-query.js';
 import { asPackageDatabase } from '../../../core/kernel/database-type.js';
@@ -87,6 +87,9 @@ const EDIT_COLUMNS = {
   jobTitle: STAFF_PROFILE_COLUMNS.jobTitle,
 } as const satisfies Record<string, EditableColumn>;
 
+/** The columns of a transition that sets none (every one but `edit`). */
+const NO_COLUMNS: readonly EditableColumn[] = Object.freeze([]);
+
 /** The new profile of an applied transition row. */
 function profileOf(row: TransitionRow): StaffProfile {
   const profile: Record<string, unknown> = {};
@@ -141,19 +144,22 @@ export function createStaffProfileRepository<D extends DB>(
    */
   const transition = async (event: VerificationEvent, values: TransitionValues): Promise<StaffProfile> => {
     const actorUserId = actor();
-    const changes = values.changes ?? {};
-    const columns = EDITABLE_COLUMNS.filter((column) => column in changes);
-    const params: TransitionParams = {
-      ...auditContextParams(context),
+    const { changes } = values;
+    const columns = changes === undefined ? NO_COLUMNS : EDITABLE_COLUMNS.filter((column) => column in changes);
+    // Plain assignments, not spreads of literals (the verify path runs this on every call).
+    const params: Record<string, unknown> = {
       actorUserId,
+      requestId: context.requestId ?? null,
+      ip: context.ip ?? null,
+      userAgent: context.userAgent ?? null,
       userId: values.userId,
-      ...(values.expectedVersion === undefined ? {} : { expectedVersion: values.expectedVersion }),
-      ...(event === 'reject' ? { reason: values.reason ?? null } : {}),
-      ...Object.fromEntries(columns.map((column) => [`set_${column}`, changes[column] ?? null])),
     };
+    if (values.expectedVersion !== undefined) params.expectedVersion = values.expectedVersion;
+    if (event === 'reject') params.reason = values.reason ?? null;
+    for (const column of columns) params[`set_${column}`] = changes?.[column] ?? null;
     const shape = { event, versioned: values.expectedVersion !== undefined, columns };
     const rows = await runWriteStatement(db.isTransaction, () =>
-      runTransition(db, shape, params).catch((error: unknown) =>
+      runTransition(db, shape, params as TransitionParams).catch((error: unknown) =>
         foreignKeyAsNotFound(error, {
           user_staff_profiles_unit_id_fkey: 'unit',
           user_staff_profiles_academic_title_code_fkey: 'academic title',

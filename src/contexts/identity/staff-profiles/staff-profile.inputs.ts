@@ -1,5 +1,10 @@
 import { z } from 'zod';
 import { PgTextSchema, PositiveInt4Schema, UuidSchema } from '../../../core/kernel/common-schemas.js';
+import { hasExactly, isPositiveInt4, plainObjectKeys } from '../../../core/kernel/fast-path-checks.js';
+import { TO_ZOD, withFastPath } from '../../../core/kernel/parse-input.js';
+
+/** The one field of a verification (the fast path's input). */
+const VERIFY_KEYS: ReadonlySet<string> = new Set(['expectedVersion']);
 
 /** `^[A-Z0-9-]{3,32}$` (the `user_staff_profiles_employee_id_format` CHECK). */
 export const EmployeeIdSchema = z.string().regex(/^[A-Z0-9-]{3,32}$/, 'must be 3–32 of A–Z, 0–9 and -');
@@ -47,7 +52,16 @@ const ExpectedVersionSchema = PositiveInt4Schema;
 export const OptionalVersionSchema = z.object({ expectedVersion: ExpectedVersionSchema.optional() }).strict();
 
 /** Input of `staffProfiles.verify`: the version the admin reviewed. */
-export const VerifyStaffProfileInputSchema = z.object({ expectedVersion: ExpectedVersionSchema }).strict();
+export const VerifyStaffProfileInputSchema = withFastPath(
+  z.object({ expectedVersion: ExpectedVersionSchema }).strict(),
+  // Every verification: `{ expectedVersion }` skips zod when valid.
+  (input) => {
+    const keys = plainObjectKeys(input);
+    if (!keys || !hasExactly(keys, VERIFY_KEYS)) return TO_ZOD;
+    const { expectedVersion } = input as Record<string, unknown>;
+    return isPositiveInt4(expectedVersion) ? { expectedVersion } : TO_ZOD;
+  },
+);
 
 /** Input of `staffProfiles.verify`. */
 export type VerifyStaffProfileInput = z.input<typeof VerifyStaffProfileInputSchema>;

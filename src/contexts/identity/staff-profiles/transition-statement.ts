@@ -36,6 +36,7 @@ export interface TransitionShape {
 type ShapeKey = `${VerificationEvent}${'' | '@version'}${'' | `:${string}`}`;
 
 function shapeKey({ event, versioned, columns }: TransitionShape): ShapeKey {
+  if (columns.length === 0) return `${event}${versioned ? '@version' : ''}` as ShapeKey;
   const sets = EDITABLE_COLUMNS.filter((column) => columns.includes(column));
   return `${event}${versioned ? '@version' : ''}${sets.length > 0 ? `:${sets.join(',')}` : ''}` as ShapeKey;
 }

@@ -4,7 +4,7 @@ import { compiledQuery } from '../../../core/kernel/compiled-query.js';
 import { asPackageDatabase } from '../../../core/kernel/database-type.js';
 import { contextArgument } from '../../../core/kernel/repository-scope.js';
 import { auditContextParams, runWriteStatement } from '../../../core/audit/audit-sql.js';
-import { runRegister } from './register-statement.js';
+import { runRegister, type RegisterParams } from './register-statement.js';
 import { PROFILE_PATCH_FIELDS, profilePatchShape, updateProfile as updateProfileStatement, updateUser } from './user-update-statements.js';
 import { NotFoundError } from '../../../core/errors/not-found-error.js';
 import type { DB } from '../../../schema/db.js';
@@ -77,6 +77,12 @@ export interface UserRepository {
   softDelete(userId: string): Promise<void>;
 }
 
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
+/** The user's and the profile's fields in the registration's result row (`user.<field>`, `profile.<field>`). */
+const REGISTERED_USER_FIELDS = Object.keys(userAggregate.columns).map((field) => [field, `user.${field}`] as const);
+const REGISTERED_PROFILE_FIELDS = Object.keys(userProfileAggregate.columns).map((field) => [field, `profile.${field}`] as const);
+
 const liveUsers = (db: Kysely<DB>) => db.selectFrom('users').select(userColumns).where('users.deleted_at', 'is', null);
 // Hot reads: compiled once per process, run on whichever executor the caller's scope passes.
 const byId = compiledQuery((db, p: { id: string }) => liveUsers(db).where('users.id', '=', p.id));
@@ -122,26 +128,28 @@ export function createUserRepository<D extends DB>(database: Kysely<D>, context:
       // ONE statement (see register-statement.ts): atomic by itself, so no BEGIN/COMMIT of its
       // own; in the caller's transaction it just runs there. A missing role or organization
       // writes nothing.
-      const rows = await runWriteStatement(db.isTransaction, () =>
-        runRegister(db, {
-          ...auditContextParams(context),
-          organizationId: data.organizationId,
-          authSubject: data.authSubject,
-          email: data.email,
-          fullName: data.fullName,
-          birthdate: data.birthdate ?? null,
-          ...(data.locale === undefined ? {} : { locale: data.locale }),
-          ...(data.timeZone === undefined ? {} : { timeZone: data.timeZone }),
-        }),
-      );
-      const row = rows[0];
+      // Plain assignments, not spreads of literals (measured: the spreads and the result loop
+      // below were a fifth of the call's JavaScript).
+      const params: Mutable<RegisterParams> = {
+        actorUserId: context.actorUserId ?? null,
+        requestId: context.requestId ?? null,
+        ip: context.ip ?? null,
+        userAgent: context.userAgent ?? null,
+        organizationId: data.organizationId,
+        authSubject: data.authSubject,
+        email: data.email,
+        fullName: data.fullName,
+        birthdate: data.birthdate ?? null,
+      };
+      if (data.locale !== undefined) params.locale = data.locale;
+      if (data.timeZone !== undefined) params.timeZone = data.timeZone;
+      const rows = await runWriteStatement(db.isTransaction, () => runRegister(db, params));
+      const row = rows[0] as Record<string, unknown> | undefined;
       if (!row?.roleFound) throw new NotFoundError('role', SEED_DEFAULTS_HINT);
       const user: Record<string, unknown> = {};
       const profile: Record<string, unknown> = {};
-      for (const [key, value] of Object.entries(row)) {
-        if (key.startsWith('user.')) user[key.slice('user.'.length)] = value;
-        else if (key.startsWith('profile.')) profile[key.slice('profile.'.length)] = value;
-      }
+      for (const [field, column] of REGISTERED_USER_FIELDS) user[field] = row[column];
+      for (const [field, column] of REGISTERED_PROFILE_FIELDS) profile[field] = row[column];
       if (user.id === null) throw new NotFoundError('organization');
       return { user: user as unknown as User, profile: profile as unknown as UserProfile, roles: [DEFAULT_USER_ROLE] };
     },
