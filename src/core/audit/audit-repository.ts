@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import { z } from 'zod';
 import type { DB } from '../../schema/db.js';
 import { UuidSchema } from '../kernel/common-schemas.js';
-import { parseInput } from '../kernel/parse-input.js';
+import { acceptsAsIs, parseInput } from '../kernel/parse-input.js';
 import { pageLimit, type Page, type PageOptions } from '../kernel/page.js';
 import { withErrorMapping } from '../kernel/with-error-mapping.js';
 import type { AuditEntry } from './audit-entry.js';
@@ -37,14 +37,18 @@ const EventCursorSchema = z
   .string()
   .regex(/^\d{1,19}$/, 'is not a cursor returned by this list')
   .refine((value) => /^\d{1,19}$/.test(value) && BigInt(value) <= MAX_BIGINT, 'is not a cursor returned by this list');
-const DateSchema = z.date().refine((d) => !Number.isNaN(d.getTime()), 'must be a valid date');
+export const DateSchema = acceptsAsIs(
+  z.date().refine((d) => !Number.isNaN(d.getTime()), 'must be a valid date'),
+  (input) => input instanceof Date && !Number.isNaN(input.getTime()),
+);
 
 /** The schema of the entity types of each list given to {@link createAuditReader}, built once per list. */
 const entityTypeSchemas = new WeakMap<readonly string[], z.ZodType<string>>();
 function entityTypeSchema(entityTypes: readonly string[]): z.ZodType<string> {
   let schema = entityTypeSchemas.get(entityTypes);
   if (!schema) {
-    schema = z.enum(entityTypes as [string, ...string[]]);
+    const known = new Set(entityTypes);
+    schema = acceptsAsIs(z.enum(entityTypes as [string, ...string[]]), (input) => typeof input === 'string' && known.has(input));
     entityTypeSchemas.set(entityTypes, schema);
   }
   return schema;

@@ -8,13 +8,14 @@ const INT4_MAX = 2_147_483_647;
 
 /**
  * The own enumerable keys of `input` when it is a plain object (its prototype `Object.prototype`
- * or `null`), else `undefined`: anything else (arrays, class instances, proxies of them) goes
- * to zod.
+ * or `null`) without symbol-keyed properties, else `undefined`: anything else (arrays, class
+ * instances, proxies of them) goes to zod.
  */
 export function plainObjectKeys(input: unknown): string[] | undefined {
   if (typeof input !== 'object' || input === null) return undefined;
   const prototype = Object.getPrototypeOf(input) as unknown;
   if (prototype !== Object.prototype && prototype !== null) return undefined;
+  if (Object.getOwnPropertySymbols(input).length > 0) return undefined;
   return Object.keys(input);
 }
 
@@ -43,6 +44,11 @@ export function isText(value: unknown, min: number, max: number): value is strin
 /** An email address as `EmailSchema` returns it unchanged (already trimmed). */
 export function isEmail(value: unknown): value is string {
   return isTrimmedText(value, 1, 254) && EMAIL_SHAPE.test(value);
+}
+
+/** An integer `min` … `max` (a `z.int().min(min).max(max)` with bounds within the safe range). */
+export function isIntegerIn(value: unknown, min: number, max: number): value is number {
+  return typeof value === 'number' && Number.isInteger(value) && value >= min && value <= max;
 }
 
 /** An integer 1 … 2,147,483,647 (`PositiveInt4Schema`). */

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { optionsArgument, parseInput } from './parse-input.js';
+import { isIntegerIn } from './fast-path-checks.js';
+import { acceptsAsIs, optionsArgument, parseInput } from './parse-input.js';
 
 /** One page of a keyset-paginated list. */
 export interface Page<T> {
@@ -17,7 +18,8 @@ export interface PageOptions {
   readonly after?: string | null;
 }
 
-const LimitSchema = z.int().min(1).max(500);
+/** A page size; every list call checks one, so a valid size skips zod. */
+export const LimitSchema = acceptsAsIs(z.int().min(1).max(500), (input) => isIntegerIn(input, 1, 500));
 
 /**
  * The validated page size of `options` (left out: 50).

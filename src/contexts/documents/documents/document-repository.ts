@@ -17,7 +17,7 @@ import {
   type CreateDocumentInput,
 } from './document.inputs.js';
 import { MetadataSchema, type Metadata } from '../../../core/kernel/metadata.js';
-import { optionsArgument, parseInput } from '../../../core/kernel/parse-input.js';
+import { acceptsAsIs, optionsArgument, parseInput } from '../../../core/kernel/parse-input.js';
 import { inTransaction } from '../../../core/unit-of-work/in-transaction.js';
 import { pageLimit } from '../../../core/kernel/page.js';
 import { withErrorMapping } from '../../../core/kernel/with-error-mapping.js';
@@ -121,7 +121,7 @@ export interface DocumentRepository {
 }
 
 const VersionNumberSchema = PositiveInt4Schema;
-const SimilaritySchema = z.number().min(0.05).max(1);
+export const SimilaritySchema = acceptsAsIs(z.number().min(0.05).max(1), (input) => typeof input === 'number' && input >= 0.05 && input <= 1);
 /** The one row of an INSERT … RETURNING or of an UPDATE of a locked row (NotFound, which cannot happen, otherwise). */
 function onlyRow<R>(rows: readonly R[]): R {
   const [row] = rows;

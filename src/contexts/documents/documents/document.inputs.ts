@@ -1,6 +1,13 @@
 import { z } from 'zod';
 import { PgTextSchema, PositiveInt4Schema, requiredText, UuidSchema } from '../../../core/kernel/common-schemas.js';
 import { MetadataSchema } from '../../../core/kernel/metadata.js';
+import { hasExactly, isIntegerIn, isPositiveInt4, isText, isTrimmedText, plainObjectKeys } from '../../../core/kernel/fast-path-checks.js';
+import { acceptsAsIs, TO_ZOD, withFastPath } from '../../../core/kernel/parse-input.js';
+
+/** The fields of `addVersion`'s input (its fast path takes inputs with exactly these). */
+const ADD_VERSION_KEYS: ReadonlySet<string> = new Set(['expectedVersion', 'storageKey', 'checksumSha256', 'sizeBytes']);
+/** A sha256 as `Sha256Schema` returns it (lowercase hex). */
+const LOWER_SHA256 = /^[0-9a-f]{64}$/;
 
 /** An object-storage key, 1–1024 bytes of UTF-8 (the S3 limit). */
 export const StorageKeySchema = z
@@ -53,12 +60,22 @@ export const CreateDocumentInputSchema = z
 export type CreateDocumentInput = z.input<typeof CreateDocumentInputSchema>;
 
 /** Input of `documents.addVersion`: the version the caller read, and the new object. */
-export const AddVersionInputSchema = z
-  .object({ expectedVersion: PositiveInt4Schema, ...ObjectFields })
-  .strict();
+export const AddVersionInputSchema = withFastPath(
+  z.object({ expectedVersion: PositiveInt4Schema, ...ObjectFields }).strict(),
+  // Every new version: the common input (lowercase checksum) skips zod.
+  (input) => {
+    const keys = plainObjectKeys(input);
+    if (!keys || !hasExactly(keys, ADD_VERSION_KEYS)) return TO_ZOD;
+    const { expectedVersion, storageKey, checksumSha256, sizeBytes } = input as Record<string, unknown>;
+    if (!isPositiveInt4(expectedVersion) || !isText(storageKey, 1, 1024) || Buffer.byteLength(storageKey, 'utf8') > 1024) return TO_ZOD;
+    if (typeof checksumSha256 !== 'string' || !LOWER_SHA256.test(checksumSha256)) return TO_ZOD;
+    if (!isIntegerIn(sizeBytes, 0, Number.MAX_SAFE_INTEGER)) return TO_ZOD;
+    return { expectedVersion, storageKey, checksumSha256, sizeBytes };
+  },
+);
 
 /** Input of `documents.addVersion`. */
 export type AddVersionInput = z.input<typeof AddVersionInputSchema>;
 
 /** A fuzzy name query: 1–200 characters. */
-export const NameQuerySchema = z.string().trim().min(1).max(200).pipe(PgTextSchema);
+export const NameQuerySchema = acceptsAsIs(z.string().trim().min(1).max(200).pipe(PgTextSchema), (input) => isTrimmedText(input, 1, 200));
