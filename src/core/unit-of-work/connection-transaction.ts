@@ -37,7 +37,7 @@ export async function transactionOnConnection<D, T>(
     await connection.executeQuery(begin);
     const executor = new UnitExecutor(internals.compiler, internals.adapter, unit);
     const trx = new Transaction<D>({ config: internals.config, dialect: internals.dialect, driver, executor });
-    registerDirectExecutor(trx, (query) => executor.executeQuery(query));
+    registerDirectExecutor(trx, (query) => unit.run(query));
     let result: T;
     try {
       result = await fn(trx);

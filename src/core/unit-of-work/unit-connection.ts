@@ -48,6 +48,38 @@ export class UnitConnection implements ConnectionProvider {
     }
   }
 
+  /**
+   * Runs `query` on the connection, recording a failure in {@link aborted} (and its repair by a
+   * successful `rollback to savepoint`): the unit's statements, from its executor and from
+   * `compiledQuery` statements alike. No closure per statement: the handlers are made once
+   * per unit.
+   * @throws TransactionScopeError once {@link end} was called; nothing is sent.
+   */
+  run<R>(query: CompiledQuery): Promise<QueryResult<R>> {
+    const connection = this.#connection;
+    if (!connection) return Promise.reject(ended());
+    let pending: Promise<QueryResult<R>>;
+    try {
+      pending = connection.executeQuery<R>(query);
+    } catch (error) {
+      this.aborted = true;
+      return Promise.reject(error);
+    }
+    // A savepoint rolled back to: the transaction is usable again.
+    const restores = query.sql.startsWith('rollback to savepoint ');
+    return pending.then(restores ? this.#restored : undefined, this.#failed) as Promise<QueryResult<R>>;
+  }
+
+  readonly #restored = <T>(result: T): T => {
+    this.aborted = false;
+    return result;
+  };
+
+  readonly #failed = (error: unknown): never => {
+    this.aborted = true;
+    throw error;
+  };
+
   /** Refuses every later statement: the unit of work's function has settled. */
   end(): void {
     this.#connection = undefined;
@@ -73,17 +105,6 @@ export class UnitExecutor extends DefaultQueryExecutor {
    * @throws TransactionScopeError once the unit of work has ended.
    */
   override executeQuery<R>(compiledQuery: CompiledQuery): Promise<QueryResult<R>> {
-    const unit = this.#unit;
-    return unit.provideConnection((connection) => connection.executeQuery<R>(compiledQuery)).then(
-      (result) => {
-        // A savepoint rolled back to: the transaction is usable again.
-        if (compiledQuery.sql.startsWith('rollback to savepoint ')) unit.aborted = false;
-        return result;
-      },
-      (error: unknown) => {
-        unit.aborted = true;
-        throw error;
-      },
-    );
+    return this.#unit.run<R>(compiledQuery);
   }
 }
