@@ -94,9 +94,11 @@ export class ManagedDriver implements Driver {
 
   /**
    * Ends the pool (waiting for checked-out connections to be released) once; from the call on,
-   * no connection is handed out, and callers still waiting for one are rejected at once with
+   * new calls are refused and callers still queued for a connection are rejected at once with
    * {@link DatabaseClosedError} (by the wrapped driver's `destroy()`, which runs at once when
-   * the driver was initialised). A failed end may be tried again, as with Kysely's own driver.
+   * the driver was initialised). A connection the pool was already opening for a caller is
+   * still handed to it: its statement runs and releases it, and then the pool ends. A failed
+   * end may be tried again, as with Kysely's own driver.
    */
   async destroy(): Promise<void> {
     this.#destroying ??= (async () => {
