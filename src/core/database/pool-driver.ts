@@ -121,32 +121,23 @@ export class PoolConnection implements DatabaseConnection {
   }
 
   /** Runs `compiledQuery`, as a named prepared statement when it has a name and they are on. */
-  async executeQuery<R>(compiledQuery: CompiledQuery): Promise<QueryResult<R>> {
+  executeQuery<R>(compiledQuery: CompiledQuery): Promise<QueryResult<R>> {
     // The status the server reported after the previous statement: `I` outside a transaction.
     // (Read before sending: after an error pg settles the query before the server's status
     // arrives, so the status read then may still be the previous one.)
     const idle = this.#status() === 'I';
-    if (this.#stale && idle) await this.#forgetStatements();
+    if (this.#stale && idle) return this.#forgetStatements().then(() => this.#execute<R>(compiledQuery, idle));
+    // Not async itself: one async frame per statement (#run's).
+    return this.#execute<R>(compiledQuery, idle);
+  }
+
+  /** Sends `compiledQuery`, named when prepared statements are on, tracking what opened the transaction. */
+  #execute<R>(compiledQuery: CompiledQuery, idle: boolean): Promise<QueryResult<R>> {
     const { sql } = compiledQuery;
     const name = this.#prepared ? preparedName(compiledQuery) : undefined;
     const begin = this.#begin;
     this.#begin = opensTransaction(sql) ? sql : undefined;
-    // #run's steps written out here (one async frame, not two: the common path of every statement).
-    if (this.#lost) throw this.#lostError();
-    const values = compiledQuery.parameters as unknown[];
-    const bounded = this.#bound !== 0;
-    if (bounded) this.#sent();
-    let result: PgResult<R>;
-    try {
-      result = await (name === undefined ? this.#client.query<R>(sql, values) : this.#client.query<R>({ name, text: sql, values }));
-    } catch (error) {
-      if (bounded) this.#answered();
-      if (this.#lost) throw this.#lostError();
-      if (name === undefined || !isCachedPlanChanged(error)) return this.#failed(error);
-      return this.#recover<R>(compiledQuery, name, idle ? 'autocommit' : begin, error);
-    }
-    if (bounded) this.#answered();
-    return queryResult(result);
+    return this.#run<R>(sql, compiledQuery.parameters, name, compiledQuery, idle ? 'autocommit' : begin);
   }
 
   /**
@@ -171,7 +162,18 @@ export class PoolConnection implements DatabaseConnection {
     throw error;
   }
 
-  async #run<R>(text: string, parameters: readonly unknown[], name: string | undefined): Promise<QueryResult<R>> {
+  /**
+   * Sends one statement and waits for its answer under the response bound. Given `retry` (the
+   * caller's query) and `alone` (see {@link #recover}), a "cached plan must not change result
+   * type" failure is recovered from; statements sent by the recovery itself pass neither.
+   */
+  async #run<R>(
+    text: string,
+    parameters: readonly unknown[],
+    name: string | undefined,
+    retry?: CompiledQuery,
+    alone?: string,
+  ): Promise<QueryResult<R>> {
     if (this.#lost) throw this.#lostError();
     // pg only reads `values`. An unnamed statement goes as (text, values): a config object would
     // be copied property by property by pg before it is sent (measured: ~2 µs per statement).
@@ -184,7 +186,8 @@ export class PoolConnection implements DatabaseConnection {
     } catch (error) {
       if (bounded) this.#answered();
       if (this.#lost) throw this.#lostError();
-      return this.#failed(error);
+      if (retry === undefined || name === undefined || !isCachedPlanChanged(error)) return this.#failed(error);
+      return this.#recover<R>(retry, name, alone, error);
     }
     if (bounded) this.#answered();
     return queryResult(result);

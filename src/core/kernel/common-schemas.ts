@@ -9,6 +9,9 @@ export const CANONICAL_UUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-
 /** Any string PostgreSQL `text` can hold: it cannot store the NUL character. */
 export const PgTextSchema = z.string().refine((value) => !value.includes('\u0000'), 'must not contain NUL');
 
+/** The shape {@link EmailSchema} checks (also used by fast paths that skip zod for valid input). */
+export const EMAIL_SHAPE = /^[^@\s]+@[^@\s.]+(?:\.[^@\s.]+)+$/;
+
 /**
  * A linear email shape check (one '@', no whitespace, a dotted domain), at most 254 characters.
  * Each character class excludes the separator that follows it, so it cannot backtrack.
@@ -18,11 +21,8 @@ export const EmailSchema = z
   .string()
   .trim()
   .max(254)
-  .regex(/^[^@\s]+@[^@\s.]+(?:\.[^@\s.]+)+$/, 'must be an email address')
+  .regex(EMAIL_SHAPE, 'must be an email address')
   .pipe(PgTextSchema);
-
-/** The shape {@link EmailSchema} checks (for fast paths that skip zod for valid input). */
-export const EMAIL_SHAPE = /^[^@\s]+@[^@\s.]+(?:\.[^@\s.]+)+$/;
 
 /** Text that must not be blank, trimmed, at most `max` characters, no NUL. */
 export function requiredText(max: number) {

@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { ResolvedAuditContext } from '../../../core/audit/audit-context.js';
-import { runWriteStatement } from '../../../core/audit/audit-sql.js';
+import { auditContextParams, runWriteStatement } from '../../../core/audit/audit-sql.js';
 import { VersionConflictError } from '../../../core/errors/version-conflict-error.js';
 import { compiledQuery } from '../../../core/kernel/compiled-query.js';
 import { asPackageDatabase } from '../../../core/kernel/database-type.js';
@@ -146,14 +146,8 @@ export function createStaffProfileRepository<D extends DB>(
     const actorUserId = actor();
     const { changes } = values;
     const columns = changes === undefined ? NO_COLUMNS : EDITABLE_COLUMNS.filter((column) => column in changes);
-    // Plain assignments, not spreads of literals (the verify path runs this on every call).
-    const params: Record<string, unknown> = {
-      actorUserId,
-      requestId: context.requestId ?? null,
-      ip: context.ip ?? null,
-      userAgent: context.userAgent ?? null,
-      userId: values.userId,
-    };
+    // The optional values by assignment, not by spreading literals (verify runs this on every call).
+    const params: Record<string, unknown> = { ...auditContextParams(context), actorUserId, userId: values.userId };
     if (values.expectedVersion !== undefined) params.expectedVersion = values.expectedVersion;
     if (event === 'reject') params.reason = values.reason ?? null;
     for (const column of columns) params[`set_${column}`] = changes?.[column] ?? null;

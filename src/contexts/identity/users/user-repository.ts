@@ -128,13 +128,10 @@ export function createUserRepository<D extends DB>(database: Kysely<D>, context:
       // ONE statement (see register-statement.ts): atomic by itself, so no BEGIN/COMMIT of its
       // own; in the caller's transaction it just runs there. A missing role or organization
       // writes nothing.
-      // Plain assignments, not spreads of literals (measured: the spreads and the result loop
-      // below were a fifth of the call's JavaScript).
+      // The optional fields by assignment, not by spreading literals (measured: those spreads and
+      // the result loop below were a fifth of the call's JavaScript).
       const params: Mutable<RegisterParams> = {
-        actorUserId: context.actorUserId ?? null,
-        requestId: context.requestId ?? null,
-        ip: context.ip ?? null,
-        userAgent: context.userAgent ?? null,
+        ...audit(),
         organizationId: data.organizationId,
         authSubject: data.authSubject,
         email: data.email,
