@@ -74,6 +74,7 @@ try {
       OrganizationSettings: './json-columns.js',
       Metadata: './json-columns.js',
       AuditSnapshot: './json-columns.js',
+      EventPayload: './json-columns.js',
     }),
     '--overrides', JSON.stringify({
       columns: {
@@ -82,6 +83,7 @@ try {
         'documents.metadata': 'Generated<ColumnType<Metadata, string, string>>',
         'audit_logs.before': 'ColumnType<AuditSnapshot | null, string | null, never>',
         'audit_logs.after': 'ColumnType<AuditSnapshot | null, string | null, never>',
+        'domain_events.payload': 'ColumnType<EventPayload, string, never>',
       },
     }),
   ];

@@ -106,6 +106,13 @@ export {
   type AuditAction,
 } from './aggregates.js';
 
+// Domain events: the catalogue, the payload contracts (also in @org/data/schemas), partitions.
+export { EVENT_TYPES, eventPayloadSchema, type EventTypeCode } from './events.js';
+export { defineEventType, type EventTypeDescriptor } from './core/events/event-type.js';
+export { domainEvent, type DomainEvent, type DomainEventRecord, type EventPayload } from './core/events/domain-event.js';
+export { domainEventPartitions } from './core/events/event-partitions.js';
+export { WORKER_ROLE, WORKER_QUEUE_TABLES } from './core/events/event-tables.js';
+
 // The audit trail.
 export { AuditContextSchema, type AuditContext } from './core/audit/audit-context.js';
 export { auditEvent, type AuditRecord, type AuditChange, type AuditSnapshot } from './core/audit/audit-event.js';

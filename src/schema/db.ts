@@ -3,7 +3,7 @@
  * Please do not edit it manually.
  */
 
-import type { AuditSnapshot, Metadata, OrganizationSettings } from "./json-columns.js";
+import type { AuditSnapshot, EventPayload, Metadata, OrganizationSettings } from "./json-columns.js";
 import type { ColumnType } from "kysely";
 
 export type ClientStatus = "active" | "inactive" | "suspended";
@@ -88,6 +88,31 @@ export interface DocumentVersions {
   version_number: number;
 }
 
+export interface DomainEvents {
+  actor_user_id: string | null;
+  aggregate_id: string;
+  aggregate_type: string;
+  aggregate_version: number | null;
+  causation_id: string | null;
+  correlation_id: string | null;
+  created_at: Generated<Timestamp>;
+  event_type: string;
+  id: Generated<string>;
+  organization_id: string;
+  payload: ColumnType<EventPayload, string, never>;
+  payload_version: number;
+  request_id: string | null;
+  updated_at: Generated<Timestamp>;
+}
+
+export interface EventTypes {
+  code: string;
+  created_at: Generated<Timestamp>;
+  description: string;
+  payload_version: Generated<number>;
+  updated_at: Generated<Timestamp>;
+}
+
 export interface Organizations {
   created_at: Generated<Timestamp>;
   deleted_at: Timestamp | null;
@@ -95,6 +120,15 @@ export interface Organizations {
   name: string;
   settings: Generated<ColumnType<OrganizationSettings, string, string>>;
   slug: string;
+  updated_at: Generated<Timestamp>;
+}
+
+export interface OutboxMessages {
+  created_at: Generated<Timestamp>;
+  event_created_at: Timestamp;
+  event_id: string;
+  id: Generated<string>;
+  organization_id: string;
   updated_at: Generated<Timestamp>;
 }
 
@@ -189,7 +223,10 @@ export interface DB {
   clients: Clients;
   document_versions: DocumentVersions;
   documents: Documents;
+  domain_events: DomainEvents;
+  event_types: EventTypes;
   organizations: Organizations;
+  outbox_messages: OutboxMessages;
   permissions: Permissions;
   role_permissions: RolePermissions;
   roles: Roles;

@@ -9,6 +9,9 @@ export type Metadata = Record<string, unknown>;
 /** An audit snapshot: the whitelisted fields of an entity, dates as ISO strings. */
 export type AuditSnapshot = Readonly<Record<string, unknown>>;
 
+/** A domain event's payload: a JSON object, validated by the zod schema of its type and version. */
+export type EventPayload = Readonly<Record<string, unknown>>;
+
 /** The `organizations.settings` document (validated by `OrganizationSettingsSchema`). */
 export interface OrganizationSettings {
   /** Default locale for new users' profiles. */

@@ -18,3 +18,6 @@ export { documentAggregate, documentVersionAggregate, type StoredDocument, type 
 export { documentsRepositories } from './repositories.js';
 export { DOCUMENTS_AGGREGATES } from './aggregates.js';
 export * from './schemas.js';
+
+/** The context's domain event types (their payload schemas are exported with the input schemas). */
+export { documentCreated, documentVersionAdded, documentDeleted, DOCUMENT_EVENT_TYPES } from './document-events.js';

@@ -20,3 +20,10 @@ export {
   type CreateDocumentInput,
   type AddVersionInput,
 } from './documents/document.inputs.js';
+
+// The payload contracts of the domain events (the event types are in the context's index).
+export {
+  DocumentCreatedPayloadV1,
+  DocumentVersionAddedPayloadV1,
+  DocumentDeletedPayloadV1,
+} from './document-events.js';

@@ -57,3 +57,6 @@ export {
 export { identityRepositories } from './repositories.js';
 export { IDENTITY_AGGREGATES } from './aggregates.js';
 export * from './schemas.js';
+
+/** The context's domain event types (their payload schemas are exported with the input schemas). */
+export { userRegistered, staffProfileSubmitted, staffProfileVerified, staffProfileRejected, IDENTITY_EVENT_TYPES } from './identity-events.js';

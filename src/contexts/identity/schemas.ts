@@ -33,3 +33,11 @@ export {
   type CreateRoleInput,
   type CreatePermissionInput,
 } from './rbac/rbac.inputs.js';
+
+// The payload contracts of the domain events (the event types are in the context's index).
+export {
+  UserRegisteredPayloadV1,
+  StaffProfileSubmittedPayloadV1,
+  StaffProfileVerifiedPayloadV1,
+  StaffProfileRejectedPayloadV1,
+} from './identity-events.js';

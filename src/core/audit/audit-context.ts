@@ -9,8 +9,12 @@ export const AuditContextSchema = z
   .object({
     /** The acting user; `null` or absent for system actions. */
     actorUserId: UuidSchema.nullable().optional(),
-    /** The service's request or correlation id. */
+    /** The service's request id. */
     requestId: z.string().max(200).pipe(PgTextSchema).optional(),
+    /** The correlation id of the request or process the change belongs to, recorded on domain events. */
+    correlationId: z.string().max(200).pipe(PgTextSchema).optional(),
+    /** The id of the event or command that caused the change, recorded on domain events. */
+    causationId: UuidSchema.optional(),
     /** The client's IP address. */
     ip: z.union([z.ipv4(), z.ipv6()]).optional(),
     /** The client's user agent, cut to 1000 characters. */

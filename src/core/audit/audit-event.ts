@@ -2,6 +2,7 @@ import { ValidationError, type ValidationIssue } from '../errors/validation-erro
 import type { AggregateDescriptor } from '../kernel/aggregate.js';
 
 import type { AuditSnapshot } from '../../schema/json-columns.js';
+import type { DomainEventRecord } from '../events/domain-event.js';
 
 export type { AuditSnapshot };
 
@@ -19,6 +20,8 @@ export interface AuditRecord {
   readonly before: AuditSnapshot | null;
   /** The whitelisted snapshot after the change; `null` for deletions. */
   readonly after: AuditSnapshot | null;
+  /** The domain event written with the audit row, in the same statement (see `domainEvent`). */
+  readonly event?: DomainEventRecord;
 }
 
 /** What changed: the entity, its tenant, and its state before and after. */
@@ -31,6 +34,8 @@ export interface AuditChange<E extends object> {
   readonly before?: Partial<E> | null;
   /** The entity after the change (whitelisted here); absent for deletions. */
   readonly after?: Partial<E> | null;
+  /** A domain event to write with the audit row (made with `domainEvent`). */
+  readonly event?: DomainEventRecord;
 }
 
 /**
@@ -72,7 +77,7 @@ export function auditEvent<E extends object, N extends string, A extends string,
   if (change === null || typeof change !== 'object') issues.push({ path: 'change', message: 'must be an object' });
   else if (typeof change.entityId !== 'string') issues.push({ path: 'change.entityId', message: 'must be the entity id' });
   if (issues.length > 0) throw new ValidationError(issues);
-  return {
+  const record: { -readonly [K in keyof AuditRecord]: AuditRecord[K] } = {
     action: `${aggregate.actionPrefix ?? aggregate.name}.${action}`,
     entityType: aggregate.name,
     entityId: change.entityId,
@@ -80,4 +85,6 @@ export function auditEvent<E extends object, N extends string, A extends string,
     before: snapshotFields(aggregate.audited, change.before),
     after: snapshotFields(aggregate.audited, change.after),
   };
+  if (change.event !== undefined) record.event = change.event;
+  return record;
 }

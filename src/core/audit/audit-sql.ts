@@ -21,7 +21,7 @@ export type TimestampFieldSet<E> = { readonly [K in TimestampFields<E>]: true };
  * it into: UTC, milliseconds truncated (as pg's parser truncates microseconds), `Z`; `NULL`
  * stays `NULL`.
  */
-function isoTimestamp(value: RawBuilder<unknown>): RawBuilder<string | null> {
+export function isoTimestamp(value: RawBuilder<unknown>): RawBuilder<string | null> {
   return sql<string | null>`to_char(${value} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
 }
 
@@ -65,6 +65,8 @@ export type AuditContextParams = {
   readonly requestId: string | null;
   readonly ip: string | null;
   readonly userAgent: string | null;
+  readonly correlationId: string | null;
+  readonly causationId: string | null;
 };
 
 /** The audit context's values, to bind. */
@@ -74,6 +76,8 @@ export function auditContextParams(context: ResolvedAuditContext): AuditContextP
     requestId: context.requestId ?? null,
     ip: context.ip ?? null,
     userAgent: context.userAgent ?? null,
+    correlationId: context.correlationId ?? null,
+    causationId: context.causationId ?? null,
   };
 }
 

@@ -9,7 +9,7 @@ import type pg from 'pg';
 import { DEFAULT_USER_ROLE } from '../../../../src/contexts/identity/rbac/default-role.js';
 import { createRepositories } from '../../../../src/repositories.js';
 import { defineCase } from '../../case.js';
-import { auditInsertFromSql, snapshotSql } from '../../raw-audit.js';
+import { auditInsertFromSql, eventInsertFromSql, snapshotSql } from '../../raw-audit.js';
 import { oneLine } from '../../support.js';
 import { seedWorld } from './world.js';
 
@@ -40,7 +40,7 @@ const created = (action: string, entityType: string, alias: string, id: string, 
   `SELECT ${alias}.organization_id AS organization_id, '${action}' AS action, '${entityType}' AS entity_type,
     ${alias}.${id} AS entity_id, NULL::jsonb AS before, ${after} AS after FROM ${from}`;
 
-/** $1 organization, $2 subject, $3 email, $4 full name, $5 birthdate, $6 … $9 audit context. */
+/** $1 organization, $2 subject, $3 email, $4 full name, $5 birthdate, $6 … $9 audit context, $10 … $13 the event's. */
 const REGISTER_SQL = oneLine(`
   WITH r AS (SELECT id FROM roles WHERE name = '${DEFAULT_USER_ROLE}'
   ), o AS (SELECT id FROM organizations WHERE id = $1::uuid AND deleted_at IS NULL
@@ -70,7 +70,16 @@ const REGISTER_SQL = oneLine(`
       ],
       6,
     )}
-  )
+  ), ${eventInsertFromSql(
+    [
+      `SELECT nu.organization_id AS organization_id, 'user.registered' AS event_type,
+        1::int AS payload_version, 'user' AS aggregate_type,
+        nu.id AS aggregate_id, NULL::int AS aggregate_version,
+        jsonb_build_object('userId', nu.id, 'organizationId', nu.organization_id, 'email', nu.email,
+          'roles', jsonb_build_array('${DEFAULT_USER_ROLE}'::text)) AS payload FROM nu`,
+    ],
+    10,
+  )}
   SELECT EXISTS (SELECT 1 FROM r) AS "roleFound",
     ${USER_FIELDS.map(([field, column]) => `"nu"."${column}" AS "user.${field}"`).join(', ')},
     ${PROFILE_FIELDS.map(([field, column]) => `"np"."${column}"${column === 'birthdate' ? '::text' : ''} AS "profile.${field}"`).join(', ')}
@@ -87,7 +96,7 @@ interface Registration {
 type Registered = { user: Record<string, unknown>; profile: Record<string, unknown>; roles: readonly string[] };
 
 async function rawRegister(pool: pg.Pool, input: Registration): Promise<Registered> {
-  const params = [input.organizationId, input.authSubject, input.email, input.fullName, null, null, null, null, null];
+  const params = [input.organizationId, input.authSubject, input.email, input.fullName, null, null, null, null, null, null, null, null, null];
   const row = (await pool.query(REGISTER_SQL, params)).rows[0];
   if (!row?.roleFound) throw new Error('role not found');
   if (row['user.id'] === null) throw new Error('organization not found');

@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import type pg from 'pg';
 import { createRepositories } from '../../../../src/repositories.js';
 import { defineCase } from '../../case.js';
-import { auditInsertFromSql, snapshotSql } from '../../raw-audit.js';
+import { auditInsertFromSql, eventInsertFromSql, isoSql, snapshotSql } from '../../raw-audit.js';
 import { oneLine } from '../../support.js';
 import { seedWorld } from '../identity/world.js';
 import { createVerifier, PERMISSION, preparePending, type Pending } from './pending-profiles.js';
@@ -38,7 +38,8 @@ const STATUS = `"c"."profile_verification_status"`;
 
 /**
  * The verify transition; $1 $2 $4 verifier, $3 profile, $5 version, $6 … $9 audit context
- * (actor, request id, ip, user agent).
+ * (actor, request id, ip, user agent), $10 … $13 the event's (actor, correlation id, causation
+ * id, request id).
  */
 const VERIFY_SQL = oneLine(`
   WITH c AS (
@@ -75,14 +76,23 @@ const VERIFY_SQL = oneLine(`
       ],
       6,
     )}
-  )
+  ), ${eventInsertFromSql(
+    [
+      `SELECT "u"."organization_id" AS organization_id, 'staff_profile.verified' AS event_type,
+        1::int AS payload_version, 'staff_profile' AS aggregate_type,
+        "u"."user_id" AS aggregate_id, "u"."version" AS aggregate_version,
+        jsonb_build_object('userId', u.user_id, 'organizationId', u.organization_id, 'version', u.version, 'verifiedByUserId', u.verified_by_user_id, 'verifiedAt', ${isoSql('"u"."verified_at"')},
+        'expiresAt', ${isoSql('"u"."verification_expires_at"')}) AS payload FROM u CROSS JOIN c WHERE u.profile_verification_status = 'verified' AND c.profile_verification_status <> 'verified'`,
+    ],
+    10,
+  )}
   SELECT (u.user_id IS NOT NULL) AS applied, c.profile_verification_status AS "currentStatus",
     c.version AS "currentVersion", c.allowed, c.live,
     ${FIELDS.map(([field, column]) => `"u"."${column}" AS "${field}"`).join(', ')}
   FROM c LEFT JOIN u ON true`);
 
 async function rawVerify(pool: pg.Pool, verifierId: string, { userId, version }: Pending) {
-  const params = [verifierId, verifierId, userId, verifierId, version, verifierId, null, null, null];
+  const params = [verifierId, verifierId, userId, verifierId, version, verifierId, null, null, null, verifierId, null, null, null];
   const row = (await pool.query(VERIFY_SQL, params)).rows[0];
   // The repository explains a refusal from the same row; in this benchmark it never happens.
   if (!row?.applied) throw new Error(`raw verify of ${userId} at version ${version} changed nothing`);

@@ -1,3 +1,5 @@
+import { domainEvent } from '../../../core/events/domain-event.js';
+import { documentCreated, documentDeleted, documentVersionAdded } from '../document-events.js';
 import type { Kysely } from 'kysely';
 import { z } from 'zod';
 import type { ResolvedAuditContext } from '../../../core/audit/audit-context.js';
@@ -148,9 +150,23 @@ export function createDocumentRepository<D extends DB>(database: Kysely<D>, cont
       const [before] = await lockDocumentFor(trx, shape, { id });
       if (!before) throw new NotFoundError(documentAggregate.name);
       const after = onlyRow(await setDocumentDeleted(trx, shape, { id, actor }));
+      const event = deleted
+        ? domainEvent(documentDeleted, id, {
+            documentId: id,
+            organizationId: after.organizationId,
+            clientId: after.clientId,
+            deletedAt: after.deletedAt!.toISOString(),
+          }, after.currentVersion)
+        : undefined;
       await audit(
         trx,
-        auditEvent(documentAggregate, deleted ? 'delete' : 'restore', { entityId: id, organizationId: after.organizationId, before, after }),
+        auditEvent(documentAggregate, deleted ? 'delete' : 'restore', {
+          entityId: id,
+          organizationId: after.organizationId,
+          before,
+          after,
+          ...(event ? { event } : {}),
+        }),
       );
       return after;
     });
@@ -181,9 +197,24 @@ export function createDocumentRepository<D extends DB>(database: Kysely<D>, cont
           }),
         );
         const common = { entityId: document.id, organizationId: document.organizationId } as const;
+        const event = domainEvent(
+          documentCreated,
+          document.id,
+          {
+            documentId: document.id,
+            organizationId: document.organizationId,
+            clientId: document.clientId,
+            mimeType: document.mimeType,
+            versionNumber: 1,
+            storageKey: version.storageKey,
+            checksumSha256: version.checksumSha256,
+            sizeBytes: version.sizeBytes,
+          },
+          document.currentVersion,
+        );
         await audit(
           trx,
-          auditEvent(documentAggregate, 'create', { ...common, after: document }),
+          auditEvent(documentAggregate, 'create', { ...common, after: document, event }),
           auditEvent(documentVersionAggregate, 'add_version', { ...common, after: version }),
         );
         return { document, version };
@@ -222,9 +253,23 @@ export function createDocumentRepository<D extends DB>(database: Kysely<D>, cont
             actor,
           }),
         );
+        const event = domainEvent(
+          documentVersionAdded,
+          key,
+          {
+            documentId: key,
+            organizationId: document.organizationId,
+            clientId: document.clientId,
+            versionNumber: version.versionNumber,
+            storageKey: version.storageKey,
+            checksumSha256: version.checksumSha256,
+            sizeBytes: version.sizeBytes,
+          },
+          document.currentVersion,
+        );
         await audit(
           trx,
-          auditEvent(documentVersionAggregate, 'add_version', { entityId: key, organizationId: document.organizationId, after: version }),
+          auditEvent(documentVersionAggregate, 'add_version', { entityId: key, organizationId: document.organizationId, after: version, event }),
         );
         return { document, version };
       });

@@ -1,8 +1,18 @@
 import { sql, type RawBuilder } from 'kysely';
-import { auditInsertSql, auditRow, compilableSql, rowSource, snapshotSql, type AuditContextParams } from '../../../core/audit/audit-sql.js';
+import {
+  auditInsertSql,
+  auditRow,
+  compilableSql,
+  isoTimestamp,
+  rowSource,
+  snapshotSql,
+  type AuditContextParams,
+} from '../../../core/audit/audit-sql.js';
+import { eventInsertCtes, type EventRowSql } from '../../../core/events/event-sql.js';
 import { compiledShapes } from '../../../core/kernel/compiled-query.js';
 import { STAFF_PROFILE_COLUMNS, STAFF_PROFILE_TIMESTAMPS, staffProfileAggregate, type StaffProfile } from './staff-profile.js';
 import {
+  STATE_ENTRY_EVENTS,
   transitionRule,
   VERIFICATION_EVENTS,
   type TransitionRule,
@@ -113,6 +123,37 @@ function actorCondition(rule: TransitionRule, actorUserId: string): RawBuilder<b
 }
 
 /**
+ * The events a transition of `rule` may emit: one per state an edge of the rule enters from
+ * another state, written only for the row that entered it. Payloads from the new row `u`, with
+ * exactly the fields of the type's payload schema.
+ */
+function entryEvents(rule: TransitionRule, p: TransitionParams): EventRowSql[] {
+  const entered = [...new Set(rule.edges.filter((edge) => edge.from !== edge.to).map((edge) => edge.to))];
+  return entered.flatMap((state): EventRowSql[] => {
+    if (!(state in STATE_ENTRY_EVENTS)) return [];
+    const type = STATE_ENTRY_EVENTS[state as keyof typeof STATE_ENTRY_EVENTS];
+    const common = sql`'userId', u.user_id, 'organizationId', u.organization_id, 'version', u.version`;
+    const specific = {
+      pending: sql`'submittedAt', ${isoTimestamp(sql.ref('u.verification_submitted_at'))}`,
+      verified: sql`'verifiedByUserId', u.verified_by_user_id, 'verifiedAt', ${isoTimestamp(sql.ref('u.verified_at'))},
+        'expiresAt', ${isoTimestamp(sql.ref('u.verification_expires_at'))}`,
+      rejected: sql`'rejectedByUserId', ${p.actorUserId}::uuid, 'reason', u.rejection_reason`,
+    }[state as keyof typeof STATE_ENTRY_EVENTS];
+    return [
+      {
+        type,
+        from: sql`u CROSS JOIN c`,
+        where: sql`u.profile_verification_status = ${sql.lit(state)} AND c.profile_verification_status <> ${sql.lit(state)}`,
+        organizationId: sql.ref('u.organization_id'),
+        aggregateId: sql.ref('u.user_id'),
+        aggregateVersion: sql.ref('u.version'),
+        payload: sql`jsonb_build_object(${common}, ${specific})`,
+      },
+    ];
+  });
+}
+
+/**
  * ONE statement per transition, derived from the transition table:
  * - `c` reads the profile `FOR UPDATE` with what decides the transition: whether the actor may
  *   act (the rule's actor condition), whether its user is live, the organization's validity
@@ -121,6 +162,8 @@ function actorCondition(rule: TransitionRule, actorUserId: string): RawBuilder<b
  *   version (when the shape is versioned), when the actor may act and the user is live;
  * - `audit` inserts the audit row from `u`'s RETURNING (before: the locked row, after: the new
  *   one, snapshots of the audited fields), so it exists exactly when the UPDATE applied;
+ * - `domain_event` and `outbox` write the event of the state the profile entered, if it emits
+ *   one ({@link STATE_ENTRY_EVENTS}), and its outbox message;
  * - the result: the facts of `c` (none when there is no profile) and the new row, if any, so a
  *   refusal is explained without a second statement.
  */
@@ -177,6 +220,7 @@ function transitionSql(p: TransitionParams, shape: TransitionShape): RawBuilder<
     ],
     p,
   );
+  const events = entryEvents(rule, p);
   return sql<TransitionRow>`
     WITH c AS (
       SELECT p.*, ${actorCondition(rule, p.actorUserId)} AS allowed,
@@ -192,7 +236,7 @@ function transitionSql(p: TransitionParams, shape: TransitionShape): RawBuilder<
       RETURNING p.*
     ), audit AS (
       ${audit}
-    )
+    )${events.length > 0 ? sql`, ${eventInsertCtes(events, p)}` : sql``}
     SELECT (u.user_id IS NOT NULL) AS applied, c.profile_verification_status AS "currentStatus",
       c.version AS "currentVersion", c.allowed, c.live, ${sql.join(returned)}
     FROM c LEFT JOIN u ON true`;

@@ -1,4 +1,6 @@
 import { ValidationError } from '../../../core/errors/validation-error.js';
+import type { EventTypeDescriptor } from '../../../core/events/event-type.js';
+import { staffProfileRejected, staffProfileSubmitted, staffProfileVerified } from '../identity-events.js';
 
 /**
  * The staff-profile verification state machine, declared once. The conditional UPDATEs
@@ -88,6 +90,17 @@ export const VERIFICATION_TRANSITIONS: readonly TransitionRule[] = Object.freeze
     requiredInputs: ['reason'],
   },
 ] satisfies TransitionRule[]);
+
+/**
+ * The domain event each state emits when a transition ENTERS it (the status changes into it;
+ * an edit that stays in a state emits nothing). So an edit of a verified profile, which sends
+ * it back to `pending`, is a submission too.
+ */
+export const STATE_ENTRY_EVENTS = Object.freeze({
+  pending: staffProfileSubmitted,
+  verified: staffProfileVerified,
+  rejected: staffProfileRejected,
+} as const satisfies Partial<Record<VerificationStatus, EventTypeDescriptor>>);
 
 /** The rule of an event. */
 export function transitionRule(event: VerificationEvent): TransitionRule {

@@ -1,6 +1,8 @@
 import { sql } from 'kysely';
 import { auditInsertSql, auditRow, compilableSql, rowSource, snapshotSql, type AuditContextParams } from '../../../core/audit/audit-sql.js';
 import { compiledShapes, type QueryExecutor } from '../../../core/kernel/compiled-query.js';
+import { eventInsertCtes } from '../../../core/events/event-sql.js';
+import { userRegistered } from '../identity-events.js';
 import { userRoleAggregate } from '../rbac/role.js';
 import { DEFAULT_USER_ROLE } from '../rbac/default-role.js';
 import { STAFF_PROFILE_TIMESTAMPS, staffProfileAggregate } from '../staff-profiles/staff-profile.js';
@@ -29,8 +31,8 @@ const profileFields = Object.entries(userProfileAggregate.columns) as [keyof Use
 /**
  * `users.register` as ONE statement: the default role and the live organization are read;
  * the user is inserted only when both exist (INSERT … SELECT), then its profile, its role grant
- * and its draft staff profile from the user's RETURNING, and the four audit rows from their
- * RETURNINGs. Nothing is written when the role or the organization is missing; the result says
+ * and its draft staff profile from the user's RETURNING, the four audit rows from their
+ * RETURNINGs, and the `user.registered` event with its outbox message. Nothing is written when the role or the organization is missing; the result says
  * which (`roleFound`, and no user).
  */
 const register = compiledShapes((db, p: RegisterParams, shape: RegisterShape) => {
@@ -78,6 +80,20 @@ const register = compiledShapes((db, p: RegisterParams, shape: RegisterShape) =>
     ],
     p,
   );
+  // user.registered, from the user and the role grant (one row: nothing when nothing was written).
+  const events = eventInsertCtes(
+    [
+      {
+        type: userRegistered,
+        from: sql`nu`,
+        organizationId: sql`nu.organization_id`,
+        aggregateId: sql`nu.id`,
+        payload: sql`jsonb_build_object('userId', nu.id, 'organizationId', nu.organization_id, 'email', nu.email,
+          'roles', jsonb_build_array(${sql.lit(DEFAULT_USER_ROLE)}::text))`,
+      },
+    ],
+    p,
+  );
   const returned = [
     ...userFields.map(([field, column]) => sql`${sql.ref(`nu.${column}`)} AS ${sql.id(`user.${field}`)}`),
     ...profileFields.map(([field, column]) =>
@@ -108,7 +124,7 @@ const register = compiledShapes((db, p: RegisterParams, shape: RegisterShape) =>
       RETURNING *
     ), audit AS (
       ${audit}
-    )
+    ), ${events}
     SELECT EXISTS (SELECT 1 FROM r) AS "roleFound", ${sql.join(returned)}
     FROM (SELECT) AS one LEFT JOIN nu ON true LEFT JOIN np ON np.user_id = nu.id`;
   return compilableSql(db, query);

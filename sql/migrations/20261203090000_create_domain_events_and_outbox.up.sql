@@ -1,0 +1,180 @@
+-- Domain events written in the same transaction as the change they describe, and the outbox
+-- the worker dispatches them from (issue 11, release 0.8.0). Adds tables, one function and one
+-- role; changes nothing that exists, so services on 0.7.0 keep working while it is applied.
+--
+-- - event_types: a global lookup of the event types and their current payload version.
+-- - domain_events: append-only, partitioned by month like audit_logs (old months are dropped
+--   whole), isolated per tenant. `id` is the public id receivers deduplicate by.
+-- - outbox_messages: one row per event not yet dispatched; the worker deletes it in the
+--   transaction that fans the event out. A queue, not a log: nobody reads it "after my cursor".
+-- - org_data_worker: the worker's role. It may claim outbox rows of every tenant; everything
+--   else it reaches as org_data_app does (it is a member), only with a tenant set.
+
+CREATE TABLE event_types (
+  code text PRIMARY KEY,
+  description text NOT NULL,
+  -- The payload version new events of this type are written with.
+  payload_version integer NOT NULL DEFAULT 1,
+  created_at timestamptz NOT NULL DEFAULT now(),
+  updated_at timestamptz NOT NULL DEFAULT now(),
+  CONSTRAINT event_types_code_format CHECK (
+    length(code) <= 100 AND code ~ '^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)+$'
+  ),
+  CONSTRAINT event_types_description_length CHECK (length(description) <= 500 AND description ~ '[^[:space:]]'),
+  CONSTRAINT event_types_payload_version_range CHECK (payload_version BETWEEN 1 AND 1000)
+);
+
+CREATE TRIGGER event_types_set_updated_at BEFORE UPDATE ON event_types
+  FOR EACH ROW EXECUTE FUNCTION set_updated_at();
+
+-- Idempotent seed: rows that exist are left as they are (a later migration that bumps a
+-- payload version says so with an UPDATE of its own).
+INSERT INTO event_types (code, description, payload_version) VALUES
+  ('user.registered', 'A user was registered in an organization, with a profile and the default role.', 1),
+  ('staff_profile.submitted', 'A staff profile was submitted for verification.', 1),
+  ('staff_profile.verified', 'A staff profile was verified by a verifier.', 1),
+  ('staff_profile.rejected', 'A staff profile was rejected by a verifier, with a reason.', 1),
+  ('document.created', 'A document was created with its first version.', 1),
+  ('document.version_added', 'A new version of a document was added.', 1),
+  ('document.deleted', 'A document was soft-deleted.', 1)
+ON CONFLICT (code) DO NOTHING;
+
+-- A global table: the application role reads it and writes nothing (the default privileges
+-- of 20261121120000 granted it DML on tables created later).
+REVOKE ALL ON event_types FROM org_data_app;
+GRANT SELECT ON event_types TO org_data_app;
+
+CREATE TABLE domain_events (
+  -- The public id, sent to receivers so that they can deduplicate.
+  id uuid NOT NULL DEFAULT gen_random_uuid(),
+  created_at timestamptz NOT NULL DEFAULT now(),
+  -- Set when the row is written and never changed (rows are never updated).
+  updated_at timestamptz NOT NULL DEFAULT now(),
+  organization_id uuid NOT NULL,
+  event_type text NOT NULL REFERENCES event_types (code),
+  payload_version integer NOT NULL,
+  aggregate_type text NOT NULL,
+  aggregate_id uuid NOT NULL,
+  -- The aggregate's version after the change, where the aggregate has one.
+  aggregate_version integer,
+  payload jsonb NOT NULL,
+  actor_user_id uuid,
+  correlation_id text,
+  causation_id uuid,
+  request_id text,
+  -- The tenant first: lookups always know it (row-level security sets it), and it is the key a
+  -- distributed table would be sharded by.
+  PRIMARY KEY (organization_id, id, created_at),
+  CONSTRAINT domain_events_payload_version_range CHECK (payload_version BETWEEN 1 AND 1000),
+  CONSTRAINT domain_events_aggregate_type_format CHECK (
+    length(aggregate_type) <= 64 AND aggregate_type ~ '^[a-z][a-z0-9_]*$'
+  ),
+  CONSTRAINT domain_events_aggregate_version_positive CHECK (aggregate_version >= 1),
+  -- A JSON object of at most 64 KiB as text: events carry facts and ids, not documents.
+  CONSTRAINT domain_events_payload_object CHECK (
+    jsonb_typeof(payload) = 'object' AND octet_length(payload::text) <= 65536
+  ),
+  CONSTRAINT domain_events_correlation_id_length CHECK (length(correlation_id) <= 200),
+  CONSTRAINT domain_events_request_id_length CHECK (length(request_id) <= 200)
+) PARTITION BY RANGE (created_at);
+
+-- Rows for a month without its partition land here; creating that month's partition moves them.
+CREATE TABLE domain_events_default PARTITION OF domain_events DEFAULT;
+
+-- A tenant's events in a time range (partitions pruned by created_at).
+CREATE INDEX domain_events_organization_created_idx ON domain_events (organization_id, created_at);
+-- An aggregate's events in order.
+CREATE INDEX domain_events_aggregate_idx ON domain_events (organization_id, aggregate_type, aggregate_id, created_at);
+-- The foreign key to event_types.
+CREATE INDEX domain_events_event_type_idx ON domain_events (event_type, created_at);
+
+-- Append-only, as audit_logs: UPDATE, DELETE and TRUNCATE are rejected; retention detaches
+-- and drops whole partitions. One function for every append-only table from here on.
+CREATE FUNCTION org_data_reject_change() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+  RAISE EXCEPTION '% is append-only: % is not allowed', TG_TABLE_NAME, TG_OP
+    USING ERRCODE = 'insufficient_privilege';
+END
+$$;
+
+CREATE TRIGGER domain_events_append_only BEFORE UPDATE OR DELETE ON domain_events
+  FOR EACH ROW EXECUTE FUNCTION org_data_reject_change();
+CREATE TRIGGER domain_events_no_truncate BEFORE TRUNCATE ON domain_events
+  FOR EACH STATEMENT EXECUTE FUNCTION org_data_reject_change();
+CREATE TRIGGER domain_events_default_no_truncate BEFORE TRUNCATE ON domain_events_default
+  FOR EACH STATEMENT EXECUTE FUNCTION org_data_reject_change();
+
+-- The application role writes and reads its tenant's events through the parent only.
+CALL org_data_enable_tenant_isolation('domain_events', app_privileges => 'SELECT, INSERT');
+CALL org_data_enable_tenant_isolation('domain_events_default', app_privileges => 'NONE');
+
+CREATE TABLE outbox_messages (
+  id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
+  created_at timestamptz NOT NULL DEFAULT now(),
+  updated_at timestamptz NOT NULL DEFAULT now(),
+  organization_id uuid NOT NULL,
+  event_id uuid NOT NULL,
+  event_created_at timestamptz NOT NULL,
+  -- One message per event; also the index of the foreign key below.
+  CONSTRAINT outbox_messages_event_key UNIQUE (organization_id, event_id, event_created_at),
+  -- The event exists, in the same tenant. A month of events with messages still queued cannot
+  -- be dropped (detaching its partition fails on this key): retention never loses an event
+  -- that was not dispatched.
+  CONSTRAINT outbox_messages_event_fkey FOREIGN KEY (organization_id, event_id, event_created_at)
+    REFERENCES domain_events (organization_id, id, created_at)
+);
+
+-- The worker claims the oldest messages first.
+CREATE INDEX outbox_messages_created_idx ON outbox_messages (created_at, id);
+
+CREATE TRIGGER outbox_messages_set_updated_at BEFORE UPDATE ON outbox_messages
+  FOR EACH ROW EXECUTE FUNCTION set_updated_at();
+
+-- A queue table: rows are inserted and soon deleted. Vacuum it after a fixed number of dead
+-- rows, not a fraction of a table that is usually nearly empty, and without cost-based delay,
+-- so that dead tuples do not pile up in front of the claim index.
+ALTER TABLE outbox_messages SET (
+  autovacuum_vacuum_scale_factor = 0,
+  autovacuum_vacuum_threshold = 1000,
+  autovacuum_vacuum_insert_scale_factor = 0,
+  autovacuum_vacuum_insert_threshold = 1000,
+  autovacuum_vacuum_cost_delay = 0
+);
+
+-- The application role only enqueues, for its tenant (INSERT without RETURNING).
+CALL org_data_enable_tenant_isolation('outbox_messages', app_privileges => 'INSERT');
+
+-- The worker role, cluster-wide like org_data_app: created only when missing; refused when it
+-- exists with SUPERUSER or BYPASSRLS.
+DO $$
+DECLARE
+  existing record;
+BEGIN
+  SELECT rolsuper, rolbypassrls INTO existing FROM pg_roles WHERE rolname = 'org_data_worker';
+  IF NOT FOUND THEN
+    BEGIN
+      CREATE ROLE org_data_worker NOLOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS INHERIT;
+    EXCEPTION WHEN duplicate_object OR unique_violation THEN
+      NULL; -- created meanwhile by the same migration in another database
+    END;
+  ELSIF existing.rolsuper OR existing.rolbypassrls THEN
+    RAISE EXCEPTION 'role org_data_worker exists with SUPERUSER or BYPASSRLS; row-level security would not apply to it'
+      USING ERRCODE = 'insufficient_privilege';
+  END IF;
+  -- Tenant data as the application role sees it: only with the tenant set.
+  IF NOT pg_has_role('org_data_worker', 'org_data_app', 'MEMBER') THEN
+    BEGIN
+      GRANT org_data_app TO org_data_worker;
+    EXCEPTION WHEN duplicate_object OR unique_violation THEN
+      NULL; -- granted meanwhile by the same migration in another database
+    END;
+  END IF;
+END
+$$;
+
+-- The worker claims (FOR UPDATE SKIP LOCKED needs UPDATE) and deletes messages of every
+-- tenant: a second permissive policy, for this role only. Services' application login roles
+-- are members of org_data_app, not of org_data_worker, and stay confined to their tenant.
+GRANT SELECT, UPDATE, DELETE ON outbox_messages TO org_data_worker;
+CREATE POLICY worker_queue ON outbox_messages FOR ALL TO org_data_worker USING (true) WITH CHECK (true);

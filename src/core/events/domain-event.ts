@@ -1,0 +1,71 @@
+import type { EventPayload } from '../../schema/json-columns.js';
+import type { EventTypeDescriptor } from './event-type.js';
+
+export type { EventPayload };
+
+/** A domain event as stored in `domain_events` and handed to consumers. */
+export interface DomainEvent {
+  /** The public id: receivers deduplicate by it. */
+  readonly id: string;
+  /** When it was written: the writing transaction's `now()` (the partition key). */
+  readonly createdAt: Date;
+  /** The tenant. */
+  readonly organizationId: string;
+  /** The event type's code, e.g. `staff_profile.verified`. */
+  readonly eventType: string;
+  /** The version of the payload's schema. */
+  readonly payloadVersion: number;
+  /** The aggregate's name, e.g. `staff_profile`. */
+  readonly aggregateType: string;
+  /** The aggregate's id. */
+  readonly aggregateId: string;
+  /** The aggregate's version after the change, where it has one. */
+  readonly aggregateVersion: number | null;
+  /** The payload, valid under the event type's schema of `payloadVersion`. */
+  readonly payload: EventPayload;
+  /** Who acted, when known. */
+  readonly actorUserId: string | null;
+  /** The correlation id of the request or process the change belongs to. */
+  readonly correlationId: string | null;
+  /** The id of the event or command that caused this one. */
+  readonly causationId: string | null;
+  /** The request id of the audit context. */
+  readonly requestId: string | null;
+}
+
+/** An event to write beside an audit record (see `auditEvent`'s `change.event`). */
+export interface DomainEventRecord {
+  /** The event type's code. */
+  readonly eventType: string;
+  /** The payload's version. */
+  readonly payloadVersion: number;
+  /** The aggregate's name. */
+  readonly aggregateType: string;
+  /** The aggregate's id. */
+  readonly aggregateId: string;
+  /** The aggregate's version after the change, or `null`. */
+  readonly aggregateVersion: number | null;
+  /** The payload (a JSON object). */
+  readonly payload: EventPayload;
+}
+
+/**
+ * The event of `type` about aggregate `aggregateId` with `payload` (the current version's
+ * shape), to pass as `event` in an `auditEvent` change: `writeAudit` then writes the audit row,
+ * the event and its outbox message in one statement.
+ */
+export function domainEvent<P extends object>(
+  type: EventTypeDescriptor<string, P>,
+  aggregateId: string,
+  payload: P,
+  aggregateVersion: number | null = null,
+): DomainEventRecord {
+  return {
+    eventType: type.code,
+    payloadVersion: type.version,
+    aggregateType: type.aggregateType,
+    aggregateId,
+    aggregateVersion,
+    payload: payload as EventPayload,
+  };
+}

@@ -1,0 +1,60 @@
+// The tables of domain events and their delivery, declared like aggregates so that the tenant
+// and global table lists (and the catalog tests derived from them) know them.
+import { defineAggregate } from '../kernel/aggregate.js';
+import type { DomainEvent } from './domain-event.js';
+
+/** The event types (a global lookup, seeded by the migration). */
+export const eventTypeTable = defineAggregate<{ code: string; description: string; payloadVersion: number }>()({
+  name: 'event_type',
+  table: 'event_types',
+  tenantColumn: null,
+  columns: { code: 'code', description: 'description', payloadVersion: 'payload_version' },
+  audited: [],
+  actions: [],
+});
+
+/** The domain events (append-only, partitioned by month, per tenant). */
+export const domainEventTable = defineAggregate<DomainEvent>()({
+  name: 'domain_event',
+  table: 'domain_events',
+  tenantColumn: 'organization_id',
+  columns: {
+    id: 'id',
+    createdAt: 'created_at',
+    organizationId: 'organization_id',
+    eventType: 'event_type',
+    payloadVersion: 'payload_version',
+    aggregateType: 'aggregate_type',
+    aggregateId: 'aggregate_id',
+    aggregateVersion: 'aggregate_version',
+    payload: 'payload',
+    actorUserId: 'actor_user_id',
+    correlationId: 'correlation_id',
+    causationId: 'causation_id',
+    requestId: 'request_id',
+  },
+  audited: [],
+  actions: [],
+});
+
+/**
+ * The outbox: one message per event not yet dispatched, per tenant, which the worker role
+ * (`org_data_worker`) claims across tenants through its own policy, `worker_queue`.
+ */
+export const outboxMessageTable = defineAggregate<{ id: string; organizationId: string; eventId: string; eventCreatedAt: Date }>()({
+  name: 'outbox_message',
+  table: 'outbox_messages',
+  tenantColumn: 'organization_id',
+  columns: { id: 'id', organizationId: 'organization_id', eventId: 'event_id', eventCreatedAt: 'event_created_at' },
+  audited: [],
+  actions: [],
+});
+
+/** The worker's role: NOLOGIN, NOBYPASSRLS, a member of `org_data_app`; grant it to the worker's login role. */
+export const WORKER_ROLE = 'org_data_worker';
+
+/** Queue tables the worker role claims rows of across tenants (its `worker_queue` policy). */
+export const WORKER_QUEUE_TABLES: readonly string[] = Object.freeze([outboxMessageTable.table]);
+
+/** Every table of the events core. */
+export const EVENT_TABLES = Object.freeze([eventTypeTable, domainEventTable, outboxMessageTable] as const);
