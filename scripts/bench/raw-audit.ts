@@ -106,16 +106,16 @@ export const isoSql = (ref: string) => `to_char(${ref} AT TIME ZONE 'UTC', 'YYYY
 
 /**
  * The domain event and outbox CTEs of a data-modifying statement (issue 11): one event per row
- * of each `select` (organization_id, event_type, payload_version, aggregate_type, aggregate_id,
+ * of each `select` (organization_id, event_type_code, payload_version, aggregate_type, aggregate_id,
  * aggregate_version, payload), the audit context as $first … $first+3 (actor, correlation id,
  * causation id, request id), and one outbox message per event.
  */
 export function eventInsertFromSql(selects: readonly string[], first: number): string {
   const [actor, correlation, causation, request] = [first, first + 1, first + 2, first + 3];
   return `domain_event AS (
-      INSERT INTO domain_events (organization_id, event_type, payload_version, aggregate_type, aggregate_id,
+      INSERT INTO domain_events (organization_id, event_type_code, payload_version, aggregate_type, aggregate_id,
         aggregate_version, payload, actor_user_id, correlation_id, causation_id, request_id)
-      SELECT e.organization_id, e.event_type, e.payload_version, e.aggregate_type, e.aggregate_id,
+      SELECT e.organization_id, e.event_type_code, e.payload_version, e.aggregate_type, e.aggregate_id,
         e.aggregate_version, e.payload, $${actor}::uuid, $${correlation}::text,
         $${causation}::uuid, $${request}::text
       FROM (${selects.join(' UNION ALL ')}) AS e

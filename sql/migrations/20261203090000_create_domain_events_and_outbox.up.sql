@@ -51,7 +51,7 @@ CREATE TABLE domain_events (
   -- Set when the row is written and never changed (rows are never updated).
   updated_at timestamptz NOT NULL DEFAULT now(),
   organization_id uuid NOT NULL,
-  event_type text NOT NULL REFERENCES event_types (code),
+  event_type_code text NOT NULL REFERENCES event_types (code),
   payload_version integer NOT NULL,
   aggregate_type text NOT NULL,
   aggregate_id uuid NOT NULL,
@@ -86,7 +86,7 @@ CREATE INDEX domain_events_organization_created_idx ON domain_events (organizati
 -- An aggregate's events in order.
 CREATE INDEX domain_events_aggregate_idx ON domain_events (organization_id, aggregate_type, aggregate_id, created_at);
 -- The foreign key to event_types.
-CREATE INDEX domain_events_event_type_idx ON domain_events (event_type, created_at);
+CREATE INDEX domain_events_event_type_idx ON domain_events (event_type_code, created_at);
 
 -- Append-only, as audit_logs: UPDATE, DELETE and TRUNCATE are rejected; retention detaches
 -- and drops whole partitions. One function for every append-only table from here on.

@@ -96,7 +96,7 @@ export interface DomainEvents {
   causation_id: string | null;
   correlation_id: string | null;
   created_at: Generated<Timestamp>;
-  event_type: string;
+  event_type_code: string;
   id: Generated<string>;
   organization_id: string;
   payload: ColumnType<EventPayload, string, never>;

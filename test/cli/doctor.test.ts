@@ -20,7 +20,7 @@ describe('org-data doctor on a healthy database', () => {
       env: { DATABASE_OWNER_URL: testDb.current.connectionString, DATABASE_URL: appLogin.current.connectionString },
     });
     expect(result.stderr).toBe('');
-    expect(result.code).toBe(0);
+    expect(result.code, result.stdout).toBe(0);
     const lines = result.stdout.trimEnd().split('\n');
     expect(lines.filter((line) => !line.startsWith('ok '))).toEqual(['doctor: no problem found (0 warnings)']);
     for (const check of ['migrations', 'tenancy', 'app-role', 'app-login', 'partitions']) {

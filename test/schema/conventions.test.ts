@@ -135,20 +135,26 @@ describe('schema conventions', () => {
       if (!/^[a-z][a-z0-9_]*$/.test(c.column)) problems.push(`column ${c.table}.${c.column}`);
       if (c.type === 'boolean' && !c.column.startsWith('is_')) problems.push(`boolean ${c.table}.${c.column}`);
     }
-    const fkColumns = await query(sql<{ table: string; column: string }>`
-      SELECT c.relname AS table, a.attname AS column
+    const fkColumns = await query(sql<{ table: string; column: string; partitionKey: boolean }>`
+      SELECT c.relname AS table, a.attname AS column,
+        -- A foreign key to a partitioned table must include its partition key (created_at).
+        EXISTS (SELECT 1 FROM pg_partitioned_table pt
+                WHERE pt.partrelid = con.confrelid AND r.attnum = ANY (pt.partattrs::int2[]))
+          AS "partitionKey"
       FROM pg_constraint con
       JOIN pg_class c ON c.oid = con.conrelid
-      JOIN pg_attribute a ON a.attrelid = con.conrelid AND a.attnum = ANY (con.conkey)
+      CROSS JOIN LATERAL unnest(con.conkey, con.confkey) AS k(own, referenced)
+      JOIN pg_attribute a ON a.attrelid = con.conrelid AND a.attnum = k.own
+      JOIN pg_attribute r ON r.attrelid = con.confrelid AND r.attnum = k.referenced
       WHERE con.contype = 'f'`);
     for (const fk of fkColumns) {
       // *_code references a lookup table's natural key (academic_titles.code).
-      if (!/(_id|_by|_code)$/.test(fk.column)) problems.push(`fk ${fk.table}.${fk.column}`);
+      if (!/(_id|_by|_code)$/.test(fk.column) && !fk.partitionKey) problems.push(`fk ${fk.table}.${fk.column}`);
     }
     expect(problems).toEqual([]);
   });
 
-  it('primary keys: uuid with gen_random_uuid(), a lookup code, a parent id, junction keys, or identity + partition key', async () => {
+  it('primary keys: uuid with gen_random_uuid(), a lookup code, a parent id, junction keys, identity + partition key, or uuid + partition key + tenant', async () => {
     const pks = await query(sql<{ table: string; columns: string[]; types: string[]; defaults: (string | null)[] }>`
       SELECT c.relname AS table,
              array_agg(a.attname::text ORDER BY a.attnum) AS columns,
@@ -165,6 +171,9 @@ describe('schema conventions', () => {
       if (pk.columns.length > 1) {
         // Partitioned append-only tables: a bigint identity plus the partition key.
         if (pk.columns.join() === 'event_id,created_at') return pk.types[0] !== 'bigint';
+        // Partitioned tenant tables with a public uuid: the uuid, the partition key, the tenant
+        // (domain_events; columns in table order).
+        if (pk.columns.join() === 'id,created_at,organization_id') return pk.types[0] !== 'uuid' || pk.defaults[0] !== 'gen_random_uuid()';
         return !pk.columns.every((col) => col.endsWith('_id'));
       }
       const [column, type, def] = [pk.columns[0], pk.types[0], pk.defaults[0]];

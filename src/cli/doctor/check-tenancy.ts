@@ -2,6 +2,7 @@ import { sql, type Kysely } from 'kysely';
 import { TENANT_TABLES } from '../../aggregates.js';
 import { TENANT_SETTING, APPLICATION_ROLE } from '../../core/tenancy/tenant-setting.js';
 import { findingsOf, type Finding } from './finding.js';
+import { WORKER_QUEUE_TABLES, WORKER_ROLE } from '../../core/events/event-tables.js';
 
 const { ok, warn, problem } = findingsOf('tenancy');
 
@@ -25,6 +26,7 @@ interface Policy {
   readonly permissive: string;
   readonly qual: string | null;
   readonly withCheck: string | null;
+  readonly roles: readonly string[];
 }
 
 /** The tenant policy's expression as PostgreSQL deparses it (see org_data_enable_tenant_isolation). */
@@ -68,7 +70,7 @@ export async function checkTenancy(db: Kysely<any>): Promise<Finding[]> {
     ORDER BY n.nspname, c.relname`.execute(db);
   const { rows: policies } = await sql<Policy>`
     SELECT schemaname AS schema, tablename AS table, policyname AS name, permissive, qual,
-           with_check AS "withCheck"
+           with_check AS "withCheck", roles::text[] AS roles
     FROM pg_policies`.execute(db);
 
   const findings: Finding[] = [];
@@ -94,7 +96,10 @@ export async function checkTenancy(db: Kysely<any>): Promise<Finding[]> {
       );
       if (ours) {
         if (exact.length === 0) findings.push(problem(`${label}: no tenant policy (USING and WITH CHECK ${expected})`));
-        for (const p of own.filter((x) => x.permissive === 'PERMISSIVE' && !exact.includes(x))) {
+        // The worker's policy on a queue table: for its role only (claims across tenants).
+        const worker = (x: Policy) =>
+          WORKER_QUEUE_TABLES.includes(rel.name) && x.name === 'worker_queue' && x.roles.join() === WORKER_ROLE;
+        for (const p of own.filter((x) => x.permissive === 'PERMISSIVE' && !exact.includes(x) && !worker(x))) {
           findings.push(problem(`${label}: policy ${p.name} is permissive and widens what a tenant sees`));
         }
       } else if (!own.some((p) => `${p.qual ?? ''} ${p.withCheck ?? ''}`.includes(TENANT_SETTING))) {

@@ -35,14 +35,18 @@ function normalize(statement: string): string {
   return statement.replace(/--[^\n]*/g, ' ').replace(/\s+/g, ' ').trim();
 }
 
-/** Splits at commas outside parentheses: `a, f(x, y)` → `a`, `f(x, y)`. */
+/** Splits at commas outside parentheses and string literals: `a, f(x, y), 'b, c'` → `a`, `f(x, y)`, `'b, c'`. */
 function splitTopLevel(list: string): string[] {
   const parts: string[] = [];
   let depth = 0;
   let start = 0;
+  let quoted = false;
   for (let i = 0; i < list.length; i += 1) {
     const ch = list[i];
-    if (ch === '(') depth += 1;
+    // A comma inside a string literal ('SELECT, INSERT') does not split ('' inside one toggles twice).
+    if (ch === "'") quoted = !quoted;
+    else if (quoted) continue;
+    else if (ch === '(') depth += 1;
     else if (ch === ')') depth -= 1;
     else if (ch === ',' && depth === 0) {
       parts.push(list.slice(start, i).trim());

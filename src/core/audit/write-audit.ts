@@ -44,7 +44,7 @@ const insertAudit = compiledShapes((db, p: Record<string, unknown>, shape: RowSh
         .values(
           Array.from({ length: Number(events) }, (_, j) => ({
             organization_id: p[`event_organization_id_${j}`] as string,
-            event_type: p[`event_type_${j}`] as string,
+            event_type_code: p[`event_type_${j}`] as string,
             payload_version: p[`event_payload_version_${j}`] as number,
             aggregate_type: p[`event_aggregate_type_${j}`] as string,
             aggregate_id: p[`event_aggregate_id_${j}`] as string,

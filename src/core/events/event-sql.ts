@@ -34,15 +34,15 @@ export interface EventRowSql {
  */
 export function eventInsertCtes(rows: readonly EventRowSql[], context: AuditContextParams): RawBuilder<unknown> {
   const selects = rows.map(
-    (row) => sql`SELECT ${row.organizationId} AS organization_id, ${sql.lit(row.type.code)} AS event_type,
+    (row) => sql`SELECT ${row.organizationId} AS organization_id, ${sql.lit(row.type.code)} AS event_type_code,
       ${sql.lit(row.type.version)}::int AS payload_version, ${sql.lit(row.type.aggregateType)} AS aggregate_type,
       ${row.aggregateId} AS aggregate_id, ${row.aggregateVersion ?? sql`NULL::int`} AS aggregate_version,
       ${row.payload} AS payload FROM ${row.from}${row.where ? sql` WHERE ${row.where}` : sql``}`,
   );
   return sql`domain_event AS (
-      INSERT INTO domain_events (organization_id, event_type, payload_version, aggregate_type, aggregate_id,
+      INSERT INTO domain_events (organization_id, event_type_code, payload_version, aggregate_type, aggregate_id,
         aggregate_version, payload, actor_user_id, correlation_id, causation_id, request_id)
-      SELECT e.organization_id, e.event_type, e.payload_version, e.aggregate_type, e.aggregate_id,
+      SELECT e.organization_id, e.event_type_code, e.payload_version, e.aggregate_type, e.aggregate_id,
         e.aggregate_version, e.payload, ${context.actorUserId}::uuid, ${context.correlationId}::text,
         ${context.causationId}::uuid, ${context.requestId}::text
       FROM (${sql.join(selects, sql` UNION ALL `)}) AS e

@@ -22,7 +22,7 @@ export const domainEventTable = defineAggregate<DomainEvent>()({
     id: 'id',
     createdAt: 'created_at',
     organizationId: 'organization_id',
-    eventType: 'event_type',
+    eventType: 'event_type_code',
     payloadVersion: 'payload_version',
     aggregateType: 'aggregate_type',
     aggregateId: 'aggregate_id',

@@ -1,6 +1,7 @@
 import { sql, type Kysely } from 'kysely';
 import { z } from 'zod';
 import { parseInput } from '../kernel/parse-input.js';
+import { databaseArgument } from '../kernel/database-type.js';
 import { withErrorMapping } from '../kernel/with-error-mapping.js';
 import { inTransaction } from '../unit-of-work/in-transaction.js';
 import { monthlyPartitionOf, monthStart, parseMonthlyPartitionName, type MonthlyPartition } from './monthly-partition.js';
@@ -123,9 +124,9 @@ type Spec = MonthlyPartitions['spec'];
 export function monthlyPartitions(spec: MonthlyPartitionSpec): MonthlyPartitions {
   const parsed: Spec = Object.freeze(parseInput(SpecSchema, spec));
   const methods = withErrorMapping({
-    list: (db: Kysely<any>) => listPartitions(db, parsed),
-    create: (db: Kysely<any>, options: CreateMonthlyPartitionsOptions = {}) => createPartitions(db, parsed, options),
-    dropBefore: (db: Kysely<any>, retainFrom: Date) => dropPartitionsBefore(db, parsed, retainFrom),
+    list: (db: Kysely<any>) => (databaseArgument(db), listPartitions(db, parsed)),
+    create: (db: Kysely<any>, options: CreateMonthlyPartitionsOptions = {}) => (databaseArgument(db), createPartitions(db, parsed, options)),
+    dropBefore: (db: Kysely<any>, retainFrom: Date) => (databaseArgument(db), dropPartitionsBefore(db, parsed, retainFrom)),
   });
   return Object.freeze({ spec: parsed, ...methods });
 }

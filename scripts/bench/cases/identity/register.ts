@@ -72,7 +72,7 @@ const REGISTER_SQL = oneLine(`
     )}
   ), ${eventInsertFromSql(
     [
-      `SELECT nu.organization_id AS organization_id, 'user.registered' AS event_type,
+      `SELECT nu.organization_id AS organization_id, 'user.registered' AS event_type_code,
         1::int AS payload_version, 'user' AS aggregate_type,
         nu.id AS aggregate_id, NULL::int AS aggregate_version,
         jsonb_build_object('userId', nu.id, 'organizationId', nu.organization_id, 'email', nu.email,

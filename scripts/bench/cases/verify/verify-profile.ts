@@ -78,7 +78,7 @@ const VERIFY_SQL = oneLine(`
     )}
   ), ${eventInsertFromSql(
     [
-      `SELECT "u"."organization_id" AS organization_id, 'staff_profile.verified' AS event_type,
+      `SELECT "u"."organization_id" AS organization_id, 'staff_profile.verified' AS event_type_code,
         1::int AS payload_version, 'staff_profile' AS aggregate_type,
         "u"."user_id" AS aggregate_id, "u"."version" AS aggregate_version,
         jsonb_build_object('userId', u.user_id, 'organizationId', u.organization_id, 'version', u.version, 'verifiedByUserId', u.verified_by_user_id, 'verifiedAt', ${isoSql('"u"."verified_at"')},
