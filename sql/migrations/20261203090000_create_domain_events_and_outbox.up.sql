@@ -173,8 +173,13 @@ BEGIN
 END
 $$;
 
--- The worker claims (FOR UPDATE SKIP LOCKED needs UPDATE) and deletes messages of every
--- tenant: a second permissive policy, for this role only. Services' application login roles
--- are members of org_data_app, not of org_data_worker, and stay confined to their tenant.
+-- The worker claims (SELECT … FOR UPDATE SKIP LOCKED, which needs UPDATE) and deletes messages
+-- of every tenant: permissive policies for this role only, one per command. It enqueues as the
+-- application role does (INSERT, through its membership): for the tenant set only. Its UPDATE
+-- policy lets it lock any message and change none (WITH CHECK false). Services' application
+-- login roles are members of org_data_app, not of org_data_worker, and stay confined to their
+-- tenant.
 GRANT SELECT, UPDATE, DELETE ON outbox_messages TO org_data_worker;
-CREATE POLICY worker_queue ON outbox_messages FOR ALL TO org_data_worker USING (true) WITH CHECK (true);
+CREATE POLICY worker_queue_select ON outbox_messages FOR SELECT TO org_data_worker USING (true);
+CREATE POLICY worker_queue_update ON outbox_messages FOR UPDATE TO org_data_worker USING (true) WITH CHECK (false);
+CREATE POLICY worker_queue_delete ON outbox_messages FOR DELETE TO org_data_worker USING (true);

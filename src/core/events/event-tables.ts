@@ -4,7 +4,7 @@ import { defineAggregate } from '../kernel/aggregate.js';
 import type { DomainEvent } from './domain-event.js';
 
 /** The event types (a global lookup, seeded by the migration). */
-export const eventTypeTable = defineAggregate<{ code: string; description: string; payloadVersion: number }>()({
+const eventTypeTable = defineAggregate<{ code: string; description: string; payloadVersion: number }>()({
   name: 'event_type',
   table: 'event_types',
   tenantColumn: null,
@@ -14,7 +14,7 @@ export const eventTypeTable = defineAggregate<{ code: string; description: strin
 });
 
 /** The domain events (append-only, partitioned by month, per tenant). */
-export const domainEventTable = defineAggregate<DomainEvent>()({
+const domainEventTable = defineAggregate<DomainEvent>()({
   name: 'domain_event',
   table: 'domain_events',
   tenantColumn: 'organization_id',
@@ -39,9 +39,9 @@ export const domainEventTable = defineAggregate<DomainEvent>()({
 
 /**
  * The outbox: one message per event not yet dispatched, per tenant, which the worker role
- * (`org_data_worker`) claims across tenants through its own policy, `worker_queue`.
+ * (`org_data_worker`) claims across tenants through its own policies (`worker_queue_*`).
  */
-export const outboxMessageTable = defineAggregate<{ id: string; organizationId: string; eventId: string; eventCreatedAt: Date }>()({
+const outboxMessageTable = defineAggregate<{ id: string; organizationId: string; eventId: string; eventCreatedAt: Date }>()({
   name: 'outbox_message',
   table: 'outbox_messages',
   tenantColumn: 'organization_id',
@@ -53,8 +53,19 @@ export const outboxMessageTable = defineAggregate<{ id: string; organizationId: 
 /** The worker's role: NOLOGIN, NOBYPASSRLS, a member of `org_data_app`; grant it to the worker's login role. */
 export const WORKER_ROLE = 'org_data_worker';
 
-/** Queue tables the worker role claims rows of across tenants (its `worker_queue` policy). */
+/**
+ * Queue tables the worker role claims rows of across tenants: besides the tenant policy, each
+ * has the worker's own policies `worker_queue_select`, `worker_queue_update` (lock, change
+ * nothing) and `worker_queue_delete`, for that role only.
+ */
 export const WORKER_QUEUE_TABLES: readonly string[] = Object.freeze([outboxMessageTable.table]);
 
 /** Every table of the events core. */
 export const EVENT_TABLES = Object.freeze([eventTypeTable, domainEventTable, outboxMessageTable] as const);
+
+/** The worker's policies on each queue table: name → [command, USING, WITH CHECK] as pg_policies shows them. */
+export const WORKER_QUEUE_POLICIES: Readonly<Record<string, readonly [string, string, string | null]>> = Object.freeze({
+  worker_queue_select: ['SELECT', 'true', null],
+  worker_queue_update: ['UPDATE', 'true', 'false'],
+  worker_queue_delete: ['DELETE', 'true', null],
+});

@@ -5,7 +5,7 @@ import type { z } from 'zod';
 import { ValidationError } from '../errors/validation-error.js';
 
 /** The shape of an event type's code: `<aggregate>.<past-tense verb>`, e.g. `staff_profile.verified`. */
-export const EVENT_TYPE_CODE_PATTERN = /^[a-z][a-z0-9_]*(?:\.[a-z][a-z0-9_]*)+$/;
+const EVENT_TYPE_CODE_PATTERN = /^[a-z][a-z0-9_]*(?:\.[a-z][a-z0-9_]*)+$/;
 
 /** A domain event type; made by {@link defineEventType}. */
 export interface EventTypeDescriptor<C extends string = string, P extends object = object> {

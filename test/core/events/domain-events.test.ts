@@ -140,7 +140,7 @@ describe('domain events emitted with the change', () => {
       version: verified.version,
       verifiedByUserId: world.verifierId,
       verifiedAt: verified.verifiedAt!.toISOString(),
-      expiresAt: verified.verificationExpiresAt!.toISOString(),
+      expiresAt: verified.verificationExpiresAt?.toISOString() ?? null,
     });
     expect(events[0]!.payload).toMatchObject({ submittedAt: submitted.verificationSubmittedAt!.toISOString() });
   });
@@ -277,7 +277,7 @@ describe('the worker role and the outbox', () => {
     expect([...orgs.map((o) => o.id)].every((id) => seen.tenants.has(id))).toBe(true);
     expect(seen.deleted).toBe(1);
     expect(seen).toMatchObject({ events: 0, users: 0, audit: 0, eventTypes: EVENT_TYPES.length });
-    // It may not enqueue (or write tenant data) without a tenant.
+    // It may not enqueue (or write tenant data) without a tenant: the tenant policy's WITH CHECK.
     await expect(
       as('org_data_worker', null, (trx) =>
         sql`INSERT INTO outbox_messages (organization_id, event_id, event_created_at) VALUES (${orgs[0]!.id}, ${randomUUID()}, now())`.execute(trx),

@@ -3,7 +3,7 @@ import { sql, type Kysely } from 'kysely';
 import { TRACKING_TABLE } from '../../../src/core/migrations/tracking-table.js';
 import { APPLICATION_ROLE } from '../../../src/core/tenancy/tenant-setting.js';
 import { GLOBAL_TABLES as DECLARED_GLOBAL_TABLES } from '../../../src/aggregates.js';
-import { WORKER_QUEUE_TABLES, WORKER_ROLE } from '../../../src/core/events/event-tables.js';
+import { WORKER_QUEUE_POLICIES, WORKER_QUEUE_TABLES, WORKER_ROLE } from '../../../src/core/events/event-tables.js';
 
 /**
  * Tables shared by every organization (readable, not writable, by the application role): the
@@ -93,19 +93,24 @@ export async function isolationProblems(db: Kysely<any>): Promise<string[]> {
         p.withCheck === expected,
     );
     if (good.length === 0) problems.push(`${rel.name}: no tenant policy (USING and WITH CHECK ${expected})`);
-    // A declared queue table has one more: the worker role's, for that role only.
-    const worker = WORKER_QUEUE_TABLES.includes(rel.name)
-      ? own.filter(
-          (p) =>
-            p.name === 'worker_queue' &&
+    // A declared queue table has the worker role's policies too, for that role only.
+    const queue = WORKER_QUEUE_TABLES.includes(rel.name);
+    const worker = queue
+      ? own.filter((p) => {
+          const expectedWorker = WORKER_QUEUE_POLICIES[p.name];
+          return (
+            expectedWorker !== undefined &&
             p.permissive === 'PERMISSIVE' &&
-            p.cmd === 'ALL' &&
             p.roles.join() === WORKER_ROLE &&
-            p.qual === 'true' &&
-            p.withCheck === 'true',
-        )
+            p.cmd === expectedWorker[0] &&
+            p.qual === expectedWorker[1] &&
+            p.withCheck === expectedWorker[2]
+          );
+        })
       : [];
-    if (WORKER_QUEUE_TABLES.includes(rel.name) && worker.length === 0) problems.push(`${rel.name}: queue table without the worker_queue policy`);
+    if (queue && worker.length !== Object.keys(WORKER_QUEUE_POLICIES).length) {
+      problems.push(`${rel.name}: queue table without exactly the worker's policies ${Object.keys(WORKER_QUEUE_POLICIES).join(', ')}`);
+    }
     // Permissive policies are OR-ed: any other one could widen what a tenant sees.
     for (const p of own.filter((x) => !good.includes(x) && !worker.includes(x))) problems.push(`${rel.name}: unexpected policy ${p.name}`);
     // Partitions are reached through their parent, whose privileges and policy then apply.

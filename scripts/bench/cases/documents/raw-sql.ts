@@ -51,7 +51,15 @@ export const RAW_SQL = {
       ("organization_id", "document_id", "version_number", "storage_key", "checksum_sha256", "size_bytes", "created_by")
     values ($1, $2, $3, $4, $5, $6, $7)
     returning ${VERSION_COLUMNS}`),
-  insertAudit: auditInsertSql(1),
+  /** The audit row, the `document.version_added` event and its outbox message: one statement (writeAudit with an event). */
+  insertAuditAndEvent: oneLine(`
+    with "audit" as (${auditInsertSql(1)}),
+    "domain_event" as (insert into "domain_events"
+      ("organization_id", "event_type_code", "payload_version", "aggregate_type", "aggregate_id", "aggregate_version", "payload",
+       "actor_user_id", "correlation_id", "causation_id", "request_id")
+      values ($11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21) returning "organization_id", "id", "created_at")
+    insert into "outbox_messages" ("organization_id", "event_id", "event_created_at")
+    select "organization_id", "id", "created_at" from "domain_event"`),
 } as const;
 
 /** The name search's similarity threshold (the repository's default, repeated). */

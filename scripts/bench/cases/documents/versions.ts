@@ -2,8 +2,8 @@
 // version with expectedVersion = what it read, and on a version conflict reads again and
 // retries. The raw side sends the same statements with pg: the findById SELECT, then BEGIN; the
 // conditional UPDATE … RETURNING; when it touched no row the SELECT of current_version and
-// ROLLBACK (a conflict: read again, retry); otherwise the version INSERT, the audit INSERT,
-// COMMIT.
+// ROLLBACK (a conflict: read again, retry); otherwise the version INSERT, the audit INSERT with
+// the `document.version_added` event and its outbox message (one statement), COMMIT.
 import { randomBytes, randomUUID } from 'node:crypto';
 import type pg from 'pg';
 import { VersionConflictError } from '../../../../src/core/errors/version-conflict-error.js';
@@ -52,6 +52,28 @@ function auditOf(organizationId: string, actorId: string, documentId: string, ve
   });
 }
 
+/**
+ * The parameters of the audit row, the `document.version_added` event (its payload as JSON text,
+ * fields in the repository's order) and the event's audit context (actor, correlation,
+ * causation, request).
+ */
+function auditAndEventOf(organizationId: string, actorId: string, documentId: string, clientId: string, version: Record<string, unknown>): unknown[] {
+  const payload = JSON.stringify({
+    documentId,
+    organizationId,
+    clientId,
+    versionNumber: version.versionNumber,
+    storageKey: version.storageKey,
+    checksumSha256: version.checksumSha256,
+    sizeBytes: version.sizeBytes,
+  });
+  return [
+    ...auditOf(organizationId, actorId, documentId, version),
+    ...[organizationId, 'document.version_added', 1, 'document', documentId, version.versionNumber, payload],
+    ...[actorId, null, null, null],
+  ];
+}
+
 async function rawFindDocument(pool: pg.Pool, id: string) {
   return (await pool.query(RAW_SQL.findDocument, [id])).rows[0] as Record<string, unknown> | undefined;
 }
@@ -76,7 +98,10 @@ export async function rawAddVersion(pool: pg.Pool, actorId: string, documentId: 
         actorId,
       ])
     ).rows[0];
-    await client.query(RAW_SQL.insertAudit, auditOf(document.organizationId, actorId, documentId, version));
+    await client.query(
+      RAW_SQL.insertAuditAndEvent,
+      auditAndEventOf(document.organizationId, actorId, documentId, document.clientId, version),
+    );
     return { document, version };
   });
 }
@@ -89,6 +114,8 @@ export interface Added {
   readonly version: Record<string, unknown>;
   /** Conflicts before the successful attempt. */
   readonly conflicts: number;
+  /** The document's client (in the event's payload). */
+  readonly clientId: string;
 }
 
 /** A writer on `on`: `(documentId) => one successful add`, through the repository or raw pg. */
@@ -102,13 +129,13 @@ export function adder(side: 'repo' | 'raw', on: Connections, actorId: string): (
           const current = await repos.documents.findById(documentId);
           if (!current) throw new Error(`document ${documentId} not found`);
           const { version } = await repos.documents.addVersion(documentId, { expectedVersion: current.currentVersion, ...object });
-          return { documentId, expectedVersion: current.currentVersion, object, version: { ...version }, conflicts };
+          return { documentId, expectedVersion: current.currentVersion, object, version: { ...version }, conflicts, clientId: current.clientId };
         }
         const current = await rawFindDocument(on.pool, documentId);
         if (!current) throw new Error(`document ${documentId} not found`);
         const expectedVersion = current.currentVersion as number;
         const { version } = await rawAddVersion(on.pool, actorId, documentId, expectedVersion, object);
-        return { documentId, expectedVersion, object, version, conflicts };
+        return { documentId, expectedVersion, object, version, conflicts, clientId: current.clientId as string };
       } catch (error) {
         if (!(error instanceof VersionConflictError || error instanceof RawConflict)) throw error;
       }
@@ -128,7 +155,7 @@ export function addStatements(organizationId: string, actorId: string, added: Ad
       RAW_SQL.insertVersion,
       [organizationId, documentId, expectedVersion + 1, object.storageKey, object.checksumSha256, object.sizeBytes, actorId],
     ],
-    [RAW_SQL.insertAudit, auditOf(organizationId, actorId, documentId, added.version)],
+    [RAW_SQL.insertAuditAndEvent, auditAndEventOf(organizationId, actorId, documentId, added.clientId, added.version)],
     ['commit', []],
   ];
 }

@@ -1,0 +1,47 @@
+import type { ConstraintCoverage } from '../../helpers/constraints.js';
+
+/**
+ * What events.constraints.test.ts exercises, per table; test/schema/catalog-coverage.test.ts
+ * checks it against the catalog.
+ */
+export const coverage = {
+  event_types: {
+    constraints: ['event_types_code_format', 'event_types_description_length', 'event_types_payload_version_range', 'event_types_pkey'],
+    notNull: ['code', 'description', 'payload_version', 'created_at', 'updated_at'],
+    triggers: ['event_types_set_updated_at'],
+  },
+  domain_events: {
+    constraints: [
+      'domain_events_aggregate_type_format',
+      'domain_events_aggregate_version_positive',
+      'domain_events_correlation_id_length',
+      'domain_events_event_type_code_fkey',
+      'domain_events_payload_object',
+      'domain_events_payload_version_range',
+      'domain_events_pkey',
+      'domain_events_request_id_length',
+    ],
+    notNull: [
+      'id',
+      'created_at',
+      'updated_at',
+      'organization_id',
+      'event_type_code',
+      'payload_version',
+      'aggregate_type',
+      'aggregate_id',
+      'payload',
+    ],
+    triggers: ['domain_events_append_only', 'domain_events_no_truncate'],
+  },
+  domain_events_default: {
+    constraints: [],
+    notNull: [],
+    triggers: ['domain_events_default_no_truncate'],
+  },
+  outbox_messages: {
+    constraints: ['outbox_messages_event_fkey', 'outbox_messages_event_key', 'outbox_messages_pkey'],
+    notNull: ['id', 'created_at', 'updated_at', 'organization_id', 'event_id', 'event_created_at'],
+    triggers: ['outbox_messages_set_updated_at'],
+  },
+} as const satisfies ConstraintCoverage;
