@@ -1,4 +1,5 @@
 import type { EventPayload } from '../../schema/json-columns.js';
+import { ValidationError } from '../errors/validation-error.js';
 import type { EventTypeDescriptor } from './event-type.js';
 
 export type { EventPayload };
@@ -53,6 +54,9 @@ export interface DomainEventRecord {
  * The event of `type` about aggregate `aggregateId` with `payload` (the current version's
  * shape), to pass as `event` in an `auditEvent` change: `writeAudit` then writes the audit row,
  * the event and its outbox message in one statement.
+ *
+ * @throws ValidationError when `type` is not an event type (`defineEventType`), `aggregateId` not
+ *   a string, `payload` not an object or `aggregateVersion` not an integer or `null`.
  */
 export function domainEvent<P extends object>(
   type: EventTypeDescriptor<string, P>,
@@ -60,6 +64,16 @@ export function domainEvent<P extends object>(
   payload: P,
   aggregateVersion: number | null = null,
 ): DomainEventRecord {
+  const issues = [];
+  if (type === null || typeof type !== 'object' || typeof type.code !== 'string' || !Number.isInteger(type.version)) {
+    issues.push({ path: 'type', message: 'must be an event type (defineEventType)' });
+  }
+  if (typeof aggregateId !== 'string' || aggregateId === '') issues.push({ path: 'aggregateId', message: 'must be the aggregate id' });
+  if (payload === null || typeof payload !== 'object' || Array.isArray(payload)) issues.push({ path: 'payload', message: 'must be an object' });
+  if (aggregateVersion !== null && !Number.isInteger(aggregateVersion)) {
+    issues.push({ path: 'aggregateVersion', message: 'must be an integer or null' });
+  }
+  if (issues.length > 0) throw new ValidationError(issues);
   return {
     eventType: type.code,
     payloadVersion: type.version,
