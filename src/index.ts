@@ -112,6 +112,24 @@ export { defineEventType, type EventTypeDescriptor } from './core/events/event-t
 export { domainEvent, type DomainEvent, type DomainEventRecord, type EventPayload } from './core/events/domain-event.js';
 export { domainEventPartitions } from './core/events/event-partitions.js';
 export { WORKER_ROLE, WORKER_QUEUE_TABLES } from './core/events/event-tables.js';
+export {
+  createWorker,
+  eventQueueStatus,
+  redeliverDeadDeliveries,
+  type Worker,
+  type WorkerOptions,
+  type WorkerRound,
+  type WorkerProgress,
+  type EventQueueStatus,
+} from './core/events/worker.js';
+export type { EventHandler, EventHandlerScope } from './core/events/event-handler.js';
+export {
+  DELIVERY_STATES,
+  DELIVERY_TRANSITIONS,
+  type DeliveryStatus,
+  type DeliveryTransition,
+  type BackoffOptions,
+} from './core/events/delivery-machine.js';
 
 // The audit trail.
 export { AuditContextSchema, type AuditContext } from './core/audit/audit-context.js';

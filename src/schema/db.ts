@@ -105,6 +105,23 @@ export interface DomainEvents {
   updated_at: Generated<Timestamp>;
 }
 
+export interface EventDeliveries {
+  attempts: Generated<number>;
+  available_at: Generated<Timestamp>;
+  consumer: string;
+  created_at: Generated<Timestamp>;
+  dead_at: Timestamp | null;
+  event_created_at: Timestamp;
+  event_id: string;
+  id: Generated<string>;
+  last_error: string | null;
+  leased_by: string | null;
+  leased_until: Timestamp | null;
+  organization_id: string;
+  status: Generated<string>;
+  updated_at: Generated<Timestamp>;
+}
+
 export interface EventTypes {
   code: string;
   created_at: Generated<Timestamp>;
@@ -224,6 +241,7 @@ export interface DB {
   document_versions: DocumentVersions;
   documents: Documents;
   domain_events: DomainEvents;
+  event_deliveries: EventDeliveries;
   event_types: EventTypes;
   organizations: Organizations;
   outbox_messages: OutboxMessages;

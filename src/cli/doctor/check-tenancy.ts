@@ -98,7 +98,7 @@ export async function checkTenancy(db: Kysely<any>): Promise<Finding[]> {
         if (exact.length === 0) findings.push(problem(`${label}: no tenant policy (USING and WITH CHECK ${expected})`));
         // The worker's policy on a queue table: for its role only (claims across tenants).
         const worker = (x: Policy) =>
-          WORKER_QUEUE_TABLES.includes(rel.name) && x.name in WORKER_QUEUE_POLICIES && x.roles.join() === WORKER_ROLE;
+          WORKER_QUEUE_TABLES.includes(rel.name) && x.name in (WORKER_QUEUE_POLICIES[rel.name] ?? {}) && x.roles.join() === WORKER_ROLE;
         for (const p of own.filter((x) => x.permissive === 'PERMISSIVE' && !exact.includes(x) && !worker(x))) {
           findings.push(problem(`${label}: policy ${p.name} is permissive and widens what a tenant sees`));
         }

@@ -53,19 +53,47 @@ const outboxMessageTable = defineAggregate<{ id: string; organizationId: string;
 /** The worker's role: NOLOGIN, NOBYPASSRLS, a member of `org_data_app`; grant it to the worker's login role. */
 export const WORKER_ROLE = 'org_data_worker';
 
+/** A delivery of an event to one consumer (the worker's work item), per tenant. */
+const eventDeliveryTable = defineAggregate<{
+  id: string;
+  organizationId: string;
+  eventId: string;
+  consumer: string;
+  status: string;
+  attempts: number;
+}>()({
+  name: 'event_delivery',
+  table: 'event_deliveries',
+  tenantColumn: 'organization_id',
+  columns: { id: 'id', organizationId: 'organization_id', eventId: 'event_id', consumer: 'consumer', status: 'status', attempts: 'attempts' },
+  audited: [],
+  actions: [],
+});
+
+/** A worker policy as `pg_policies` shows it: command, USING, WITH CHECK. */
+type WorkerPolicy = readonly [command: string, using: string, check: string | null];
+
 /**
- * Queue tables the worker role claims rows of across tenants: besides the tenant policy, each
- * has the worker's own policies `worker_queue_select`, `worker_queue_update` (lock, change
- * nothing) and `worker_queue_delete`, for that role only.
+ * The queue tables the worker role claims rows of across tenants, and its policies on each
+ * (besides the tenant policy, for that role only): it may read, lock and delete every tenant's
+ * rows; on the outbox it may change none (`WITH CHECK (false)`), on deliveries only their
+ * progress columns (column privileges).
  */
-export const WORKER_QUEUE_TABLES: readonly string[] = Object.freeze([outboxMessageTable.table]);
+export const WORKER_QUEUE_POLICIES: Readonly<Record<string, Readonly<Record<string, WorkerPolicy>>>> = Object.freeze({
+  outbox_messages: {
+    worker_queue_select: ['SELECT', 'true', null],
+    worker_queue_update: ['UPDATE', 'true', 'false'],
+    worker_queue_delete: ['DELETE', 'true', null],
+  },
+  event_deliveries: {
+    worker_queue_select: ['SELECT', 'true', null],
+    worker_queue_update: ['UPDATE', 'true', 'true'],
+    worker_queue_delete: ['DELETE', 'true', null],
+  },
+});
+
+/** The tables of {@link WORKER_QUEUE_POLICIES}. */
+export const WORKER_QUEUE_TABLES: readonly string[] = Object.freeze(Object.keys(WORKER_QUEUE_POLICIES));
 
 /** Every table of the events core. */
-export const EVENT_TABLES = Object.freeze([eventTypeTable, domainEventTable, outboxMessageTable] as const);
-
-/** The worker's policies on each queue table: name → [command, USING, WITH CHECK] as pg_policies shows them. */
-export const WORKER_QUEUE_POLICIES: Readonly<Record<string, readonly [string, string, string | null]>> = Object.freeze({
-  worker_queue_select: ['SELECT', 'true', null],
-  worker_queue_update: ['UPDATE', 'true', 'false'],
-  worker_queue_delete: ['DELETE', 'true', null],
-});
+export const EVENT_TABLES = Object.freeze([eventTypeTable, domainEventTable, outboxMessageTable, eventDeliveryTable] as const);

@@ -142,9 +142,10 @@ describe('domain_events and outbox_messages', () => {
 
   it('domain_events_no_truncate and domain_events_default_no_truncate reject TRUNCATE (without the outbox in the way)', () =>
     inRolledBackTransaction(async () => {
-      // TRUNCATE of a table an outbox key references is refused before any trigger (0A000):
-      // drop the key for this transaction to reach the triggers.
+      // TRUNCATE of a table the outbox's and the deliveries' keys reference is refused before any
+      // trigger (0A000): drop the keys for this transaction to reach the triggers.
       await client.query('ALTER TABLE outbox_messages DROP CONSTRAINT outbox_messages_event_fkey');
+      await client.query('ALTER TABLE event_deliveries DROP CONSTRAINT event_deliveries_event_fkey');
       await client.query('SAVEPOINT t');
       await expect(client.query('TRUNCATE domain_events')).rejects.toMatchObject({
         code: APPEND_ONLY,
@@ -197,6 +198,66 @@ describe('domain_events and outbox_messages', () => {
     it('outbox_messages_set_updated_at keeps updated_at current', async () => {
       const message = await create('outbox_messages', messageFor(await create('domain_events', eventRow()), { created_at: OLD, updated_at: OLD }));
       await expectUpdatedAtTrigger('outbox_messages', { id: message.id });
+    });
+  });
+
+  describe('event_deliveries', () => {
+    const deliveryFor = (event: Row, overrides: Row = {}): Row => ({
+      organization_id: event.organization_id,
+      event_id: event.id,
+      event_created_at: event.created_at,
+      consumer: `consumer_${randomUUID().slice(0, 8)}`,
+      ...overrides,
+    });
+
+    it('a new delivery is pending, due now, with no attempt', async () => {
+      const row = await create('event_deliveries', deliveryFor(await create('domain_events', eventRow())));
+      expect(row).toMatchObject({ status: 'pending', attempts: 0, leased_until: null, leased_by: null, dead_at: null });
+    });
+
+    it('one delivery per (event, consumer): event_deliveries_event_consumer_key; the primary key', async () => {
+      const event = await create('domain_events', eventRow());
+      const first = await create('event_deliveries', deliveryFor(event, { consumer: 'twice' }));
+      await expectRejected(insert('event_deliveries', deliveryFor(event, { consumer: 'twice' })), UNIQUE, 'event_deliveries_event_consumer_key');
+      await expectRejected(insert('event_deliveries', deliveryFor(event, { id: first.id })), UNIQUE, 'event_deliveries_pkey');
+    });
+
+    it('event_deliveries_event_fkey rejects a delivery of no event, or of another tenant’s', async () => {
+      const event = await create('domain_events', eventRow());
+      await expectRejected(insert('event_deliveries', deliveryFor(event, { event_id: randomUUID() })), FOREIGN_KEY, 'event_deliveries_event_fkey');
+      const other = (await create('organizations', organizationRow())).id;
+      await expectRejected(insert('event_deliveries', deliveryFor(event, { organization_id: other })), FOREIGN_KEY, 'event_deliveries_event_fkey');
+    });
+
+    it.each([
+      ['event_deliveries_consumer_format', { consumer: 'Upper' }],
+      ['event_deliveries_consumer_format', { consumer: 'c'.repeat(101) }],
+      ['event_deliveries_consumer_format', { consumer: HUGE }],
+      ['event_deliveries_status_values', { status: 'done' }],
+      ['event_deliveries_attempts_range', { attempts: -1 }],
+      ['event_deliveries_attempts_range', { attempts: 1001 }],
+      ['event_deliveries_lease_when_in_flight', { status: 'in_flight' }],
+      ['event_deliveries_lease_when_in_flight', { leased_until: '2031-01-01T00:00:00Z', leased_by: 'w' }],
+      ['event_deliveries_dead_at_when_dead', { status: 'dead' }],
+      ['event_deliveries_dead_at_when_dead', { dead_at: '2031-01-01T00:00:00Z' }],
+      ['event_deliveries_leased_by_length', { status: 'in_flight', leased_until: '2031-01-01T00:00:00Z', leased_by: 'w'.repeat(201) }],
+      ['event_deliveries_last_error_length', { last_error: 'e'.repeat(501) }],
+    ])('%s rejects %j', async (constraint, overrides) => {
+      const event = await create('domain_events', eventRow());
+      await expectRejected(insert('event_deliveries', deliveryFor(event, overrides)), CHECK, constraint);
+    });
+
+    it.each(['id', 'created_at', 'updated_at', 'organization_id', 'event_id', 'event_created_at', 'consumer', 'status', 'attempts', 'available_at'])(
+      'NOT NULL %s',
+      async (column) => {
+        const event = await create('domain_events', eventRow());
+        await expectRejected(insert('event_deliveries', deliveryFor(event, { [column]: null })), NOT_NULL, `event_deliveries.${column}`);
+      },
+    );
+
+    it('event_deliveries_set_updated_at keeps updated_at current', async () => {
+      const row = await create('event_deliveries', deliveryFor(await create('domain_events', eventRow()), { created_at: OLD, updated_at: OLD }));
+      await expectUpdatedAtTrigger('event_deliveries', { id: row.id });
     });
   });
 });

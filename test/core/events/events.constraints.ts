@@ -44,4 +44,20 @@ export const coverage = {
     notNull: ['id', 'created_at', 'updated_at', 'organization_id', 'event_id', 'event_created_at'],
     triggers: ['outbox_messages_set_updated_at'],
   },
+  event_deliveries: {
+    constraints: [
+      'event_deliveries_attempts_range',
+      'event_deliveries_consumer_format',
+      'event_deliveries_dead_at_when_dead',
+      'event_deliveries_event_consumer_key',
+      'event_deliveries_event_fkey',
+      'event_deliveries_last_error_length',
+      'event_deliveries_lease_when_in_flight',
+      'event_deliveries_leased_by_length',
+      'event_deliveries_pkey',
+      'event_deliveries_status_values',
+    ],
+    notNull: ['id', 'created_at', 'updated_at', 'organization_id', 'event_id', 'event_created_at', 'consumer', 'status', 'attempts', 'available_at'],
+    triggers: ['event_deliveries_set_updated_at'],
+  },
 } as const satisfies ConstraintCoverage;

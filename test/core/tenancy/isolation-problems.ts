@@ -97,7 +97,7 @@ export async function isolationProblems(db: Kysely<any>): Promise<string[]> {
     const queue = WORKER_QUEUE_TABLES.includes(rel.name);
     const worker = queue
       ? own.filter((p) => {
-          const expectedWorker = WORKER_QUEUE_POLICIES[p.name];
+          const expectedWorker = WORKER_QUEUE_POLICIES[rel.name]?.[p.name];
           return (
             expectedWorker !== undefined &&
             p.permissive === 'PERMISSIVE' &&
@@ -108,8 +108,9 @@ export async function isolationProblems(db: Kysely<any>): Promise<string[]> {
           );
         })
       : [];
-    if (queue && worker.length !== Object.keys(WORKER_QUEUE_POLICIES).length) {
-      problems.push(`${rel.name}: queue table without exactly the worker's policies ${Object.keys(WORKER_QUEUE_POLICIES).join(', ')}`);
+    const expectedPolicies = Object.keys(WORKER_QUEUE_POLICIES[rel.name] ?? {});
+    if (queue && worker.length !== expectedPolicies.length) {
+      problems.push(`${rel.name}: queue table without exactly the worker's policies ${expectedPolicies.join(', ')}`);
     }
     // Permissive policies are OR-ed: any other one could widen what a tenant sees.
     for (const p of own.filter((x) => !good.includes(x) && !worker.includes(x))) problems.push(`${rel.name}: unexpected policy ${p.name}`);
