@@ -106,30 +106,9 @@ export {
   type AuditAction,
 } from './aggregates.js';
 
-// Domain events: the catalogue, the payload contracts (also in @org/data/schemas), partitions.
-export { EVENT_TYPES, eventPayloadSchema, type EventTypeCode } from './events.js';
-export { defineEventType, type EventTypeDescriptor } from './core/events/event-type.js';
-export { domainEvent, type DomainEvent, type DomainEventRecord, type EventPayload } from './core/events/domain-event.js';
-export { domainEventPartitions } from './core/events/event-partitions.js';
-export { WORKER_ROLE, WORKER_QUEUE_TABLES } from './core/events/event-tables.js';
-export {
-  createWorker,
-  eventQueueStatus,
-  redeliverDeadDeliveries,
-  type Worker,
-  type WorkerOptions,
-  type WorkerRound,
-  type WorkerProgress,
-  type EventQueueStatus,
-} from './core/events/worker.js';
-export type { EventHandler, EventHandlerScope } from './core/events/event-handler.js';
-export {
-  DELIVERY_STATES,
-  DELIVERY_TRANSITIONS,
-  type DeliveryStatus,
-  type DeliveryTransition,
-  type BackoffOptions,
-} from './core/events/delivery-machine.js';
+// Domain events, the worker and notifications (also `@org/data/events`; payload and input schemas
+// also in `@org/data/schemas`).
+export * from './contexts/events/index.js';
 
 // The audit trail.
 export { AuditContextSchema, type AuditContext } from './core/audit/audit-context.js';
@@ -161,6 +140,7 @@ export type {
   ServerHealth,
   MigrationHealth,
   AuditPartitionHealth,
+  EventQueueHealth,
 } from './core/health/health-report.js';
 export type { PoolFigures } from './core/health/pool-figures.js';
 export type { QueryEvent, QueryHook, QueryHookOptions, QueryHookConfig } from './core/telemetry/query-event.js';

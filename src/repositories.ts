@@ -10,6 +10,7 @@ import {
 } from './core/unit-of-work/create-unit-of-work.js';
 import { documentsRepositories } from './contexts/documents/repositories.js';
 import { identityRepositories } from './contexts/identity/repositories.js';
+import { eventsRepositories } from './contexts/events/repositories.js';
 import type { DB } from './schema/db.js';
 
 /**
@@ -19,6 +20,7 @@ import type { DB } from './schema/db.js';
 export const repositoryFactories = Object.freeze({
   ...identityRepositories,
   ...documentsRepositories,
+  ...eventsRepositories,
   /** The audit trail: entity history and actor activity. */
   audit: (scope: RepositoryScope) => createAuditRepository(scopeArgument(scope).db),
 });

@@ -13,3 +13,4 @@ export {
 export { MetadataSchema, MAX_METADATA_BYTES, type Metadata } from './core/kernel/metadata.js';
 export * from './contexts/identity/schemas.js';
 export * from './contexts/documents/schemas.js';
+export * from './contexts/events/schemas.js';

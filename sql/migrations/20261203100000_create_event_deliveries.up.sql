@@ -71,3 +71,32 @@ GRANT UPDATE (status, attempts, available_at, leased_until, leased_by, last_erro
 CREATE POLICY worker_queue_select ON event_deliveries FOR SELECT TO org_data_worker USING (true);
 CREATE POLICY worker_queue_update ON event_deliveries FOR UPDATE TO org_data_worker USING (true) WITH CHECK (true);
 CREATE POLICY worker_queue_delete ON event_deliveries FOR DELETE TO org_data_worker USING (true);
+
+-- The queues' state for health checks (checkHealth as the application role, doctor as the
+-- owner), across tenants. The queue tables hold ids, times, consumer names and error classes,
+-- no tenant data; this function returns only counts and the oldest message's age. It runs as
+-- its owner (SECURITY DEFINER), who reads the queue tables through one more policy of its own
+-- (FOR SELECT, TO the owner only: CURRENT_USER here is the role that runs the migrations).
+CREATE POLICY owner_queue_status ON outbox_messages FOR SELECT TO CURRENT_USER USING (true);
+CREATE POLICY owner_queue_status ON event_deliveries FOR SELECT TO CURRENT_USER USING (true);
+
+CREATE FUNCTION org_data_event_queue_status(
+  OUT outbox_depth bigint,
+  OUT oldest_message_seconds double precision,
+  OUT pending bigint,
+  OUT in_flight bigint,
+  OUT dead bigint
+)
+LANGUAGE sql STABLE SECURITY DEFINER
+SET search_path = pg_catalog, public, pg_temp
+AS $$
+  SELECT (SELECT count(*) FROM public.outbox_messages),
+    (SELECT extract(epoch FROM now() - min(created_at))::double precision FROM public.outbox_messages),
+    count(*) FILTER (WHERE status = 'pending'),
+    count(*) FILTER (WHERE status = 'in_flight'),
+    count(*) FILTER (WHERE status = 'dead')
+  FROM public.event_deliveries
+$$;
+
+REVOKE ALL ON FUNCTION org_data_event_queue_status() FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION org_data_event_queue_status() TO org_data_app;

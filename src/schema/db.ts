@@ -14,6 +14,18 @@ export type Generated<T> = T extends ColumnType<infer S, infer I, infer U>
 
 export type Int8 = ColumnType<string, bigint | number | string, bigint | number | string>;
 
+export type Json = JsonValue;
+
+export type JsonArray = JsonValue[];
+
+export type JsonObject = {
+  [x: string]: JsonValue | undefined;
+};
+
+export type JsonPrimitive = boolean | number | string | null;
+
+export type JsonValue = JsonArray | JsonObject | JsonPrimitive;
+
 export type ProfileVerificationStatus = "draft" | "pending" | "rejected" | "verified";
 
 export type Timestamp = ColumnType<Date, Date | string, Date | string>;
@@ -130,6 +142,23 @@ export interface EventTypes {
   updated_at: Generated<Timestamp>;
 }
 
+export interface Notifications {
+  created_at: Generated<Timestamp>;
+  data: Generated<Json>;
+  dismissed_at: Timestamp | null;
+  expires_at: Timestamp | null;
+  id: Generated<string>;
+  message: string;
+  organization_id: string;
+  priority: Generated<string>;
+  read_at: Timestamp | null;
+  source_event_id: string | null;
+  title: string;
+  type: string;
+  updated_at: Generated<Timestamp>;
+  user_id: string;
+}
+
 export interface Organizations {
   created_at: Generated<Timestamp>;
   deleted_at: Timestamp | null;
@@ -243,6 +272,7 @@ export interface DB {
   domain_events: DomainEvents;
   event_deliveries: EventDeliveries;
   event_types: EventTypes;
+  notifications: Notifications;
   organizations: Organizations;
   outbox_messages: OutboxMessages;
   permissions: Permissions;

@@ -9,6 +9,7 @@ import { checkApplicationRole } from '../doctor/check-app-role.js';
 import { checkMigrations } from '../doctor/check-migrations.js';
 import { checkPartitions } from '../doctor/check-partitions.js';
 import { checkTenancy } from '../doctor/check-tenancy.js';
+import { checkEvents } from '../doctor/check-events.js';
 import { expectedGrants } from '../doctor/expected-grants.js';
 import { findingsOf, formatFinding, type CheckName, type Finding } from '../doctor/finding.js';
 import { EXIT } from '../exit-codes.js';
@@ -27,7 +28,7 @@ async function attempt(check: CheckName, run: () => Promise<Finding[]>): Promise
 /** `org-data doctor`: what stands between this database and serving tenants safely. */
 export const doctorCommand = defineCommand({
   name: 'doctor',
-  summary: 'check migrations, tenant isolation, the application role and audit partitions',
+  summary: 'check migrations, tenant isolation, the application role, audit partitions and the event queue',
   synopsis: 'doctor [--months-ahead N]',
   details: [
     'Reads the catalog over the owner connection and prints one line per finding, each',
@@ -111,6 +112,7 @@ export const doctorCommand = defineCommand({
       ]);
     }
     report(await attempt('partitions', () => checkPartitions(db, input.monthsAhead)));
+    report(await attempt('events', () => checkEvents(db)));
 
     const problems = findings.filter((f) => f.level === 'problem').length;
     const warnings = findings.filter((f) => f.level === 'warn').length;

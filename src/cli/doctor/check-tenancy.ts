@@ -2,7 +2,7 @@ import { sql, type Kysely } from 'kysely';
 import { TENANT_TABLES } from '../../aggregates.js';
 import { TENANT_SETTING, APPLICATION_ROLE } from '../../core/tenancy/tenant-setting.js';
 import { findingsOf, type Finding } from './finding.js';
-import { WORKER_QUEUE_POLICIES, WORKER_QUEUE_TABLES, WORKER_ROLE } from '../../core/events/event-tables.js';
+import { OWNER_QUEUE_POLICY, WORKER_QUEUE_POLICIES, WORKER_QUEUE_TABLES, WORKER_ROLE } from '../../core/events/event-tables.js';
 
 const { ok, warn, problem } = findingsOf('tenancy');
 
@@ -98,7 +98,9 @@ export async function checkTenancy(db: Kysely<any>): Promise<Finding[]> {
         if (exact.length === 0) findings.push(problem(`${label}: no tenant policy (USING and WITH CHECK ${expected})`));
         // The worker's policy on a queue table: for its role only (claims across tenants).
         const worker = (x: Policy) =>
-          WORKER_QUEUE_TABLES.includes(rel.name) && x.name in (WORKER_QUEUE_POLICIES[rel.name] ?? {}) && x.roles.join() === WORKER_ROLE;
+          WORKER_QUEUE_TABLES.includes(rel.name) &&
+          ((x.name in (WORKER_QUEUE_POLICIES[rel.name] ?? {}) && x.roles.join() === WORKER_ROLE) ||
+            (x.name === OWNER_QUEUE_POLICY && x.qual === 'true' && x.roles.length === 1 && !x.roles.includes('public')));
         for (const p of own.filter((x) => x.permissive === 'PERMISSIVE' && !exact.includes(x) && !worker(x))) {
           findings.push(problem(`${label}: policy ${p.name} is permissive and widens what a tenant sees`));
         }

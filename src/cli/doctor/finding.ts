@@ -5,7 +5,7 @@
 type FindingLevel = 'ok' | 'warn' | 'skip' | 'problem';
 
 /** The checks of `org-data doctor`, in the order they run. */
-export type CheckName = 'migrations' | 'tenancy' | 'app-role' | 'app-login' | 'partitions';
+export type CheckName = 'migrations' | 'tenancy' | 'app-role' | 'app-login' | 'partitions' | 'events';
 
 /** One line of `org-data doctor`. Messages name objects and roles' attributes, never secrets. */
 export interface Finding {

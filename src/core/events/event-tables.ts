@@ -92,6 +92,12 @@ export const WORKER_QUEUE_POLICIES: Readonly<Record<string, Readonly<Record<stri
   },
 });
 
+/**
+ * The policy on each queue table that lets its owner (the role that ran the migrations) read it
+ * across tenants, for `org_data_event_queue_status()`: FOR SELECT, USING (true), to that role only.
+ */
+export const OWNER_QUEUE_POLICY = 'owner_queue_status';
+
 /** The tables of {@link WORKER_QUEUE_POLICIES}. */
 export const WORKER_QUEUE_TABLES: readonly string[] = Object.freeze(Object.keys(WORKER_QUEUE_POLICIES));
 

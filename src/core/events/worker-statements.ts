@@ -153,16 +153,17 @@ export const redeliverDead = compiledQuery((db, p: { consumer: string | null }) 
   ),
 );
 
-/** The outbox's depth and the age of its oldest message (seconds), and the deliveries by state. */
+/**
+ * The outbox's depth and the age of its oldest message (seconds), and the deliveries by state,
+ * across tenants: through `org_data_event_queue_status()` (SECURITY DEFINER), which the
+ * application role may execute.
+ */
 export const queueStatus = compiledQuery((db, _: Record<string, never>) =>
   compilableSql(
     db,
     sql<{ outboxDepth: number; oldestSeconds: number | null; pending: number; inFlight: number; dead: number }>`
-      SELECT (SELECT count(*) FROM outbox_messages)::int AS "outboxDepth",
-        (SELECT extract(epoch FROM now() - min(created_at)) FROM outbox_messages)::float8 AS "oldestSeconds",
-        count(*) FILTER (WHERE status = 'pending')::int AS pending,
-        count(*) FILTER (WHERE status = 'in_flight')::int AS "inFlight",
-        count(*) FILTER (WHERE status = 'dead')::int AS dead
-      FROM event_deliveries`,
+      SELECT outbox_depth::int AS "outboxDepth", oldest_message_seconds AS "oldestSeconds", pending::int AS pending,
+        in_flight::int AS "inFlight", dead::int AS dead
+      FROM org_data_event_queue_status()`,
   ),
 );

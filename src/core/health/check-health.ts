@@ -12,6 +12,7 @@ import { monthStart } from '../partitions/monthly-partition.js';
 import type { DB } from '../../schema/db.js';
 import type {
   AuditPartitionHealth,
+  EventQueueHealth,
   HealthProblem,
   HealthReport,
   HealthStatus,
@@ -19,6 +20,7 @@ import type {
   ServerHealth,
 } from './health-report.js';
 import { poolFiguresOf } from './pool-figures.js';
+import { queueStatus } from '../events/worker-statements.js';
 
 /** Options of {@link checkHealth}. */
 export interface CheckHealthOptions {
@@ -29,11 +31,14 @@ export interface CheckHealthOptions {
   readonly timeoutMs?: number;
   /** Fewer monthly `audit_logs` partitions than this after the current month is a warning. (Default: `1`) */
   readonly minPartitionsAhead?: number;
+  /** An undispatched outbox message older than this (seconds) is a warning. (Default: `300`) */
+  readonly maxOutboxAgeSeconds?: number;
 }
 
 const OptionsSchema = z.object({
   timeoutMs: z.int().min(1).max(600_000).default(2_000),
   minPartitionsAhead: z.int().min(0).max(120).default(1),
+  maxOutboxAgeSeconds: z.number().min(0).max(31_536_000).default(300),
 });
 
 /** What the checks found so far: filled in as each completes, read when they end or time runs out. */
@@ -43,6 +48,7 @@ interface Progress {
   serverProblem?: HealthProblem;
   migrations?: MigrationHealth;
   auditPartitions?: AuditPartitionHealth;
+  eventQueue?: EventQueueHealth;
 }
 
 const RANK: Record<HealthStatus, number> = { pass: 0, warn: 1, fail: 2 };
@@ -108,8 +114,29 @@ async function checkAuditPartitions(db: Kysely<any>, minAhead: number): Promise<
   }
 }
 
+function unknownEventQueue(problem: HealthProblem): EventQueueHealth {
+  return { status: 'warn', outboxDepth: undefined, oldestMessageSeconds: undefined, deadDeliveries: undefined, problem };
+}
+
+async function checkEventQueue(db: Kysely<any>, maxAgeSeconds: number): Promise<EventQueueHealth> {
+  try {
+    const [row] = await queueStatus(db, {});
+    const oldest = row?.oldestSeconds ?? null;
+    const dead = row?.dead ?? 0;
+    return {
+      status: (oldest !== null && oldest > maxAgeSeconds) || dead > 0 ? 'warn' : 'pass',
+      outboxDepth: row?.outboxDepth ?? 0,
+      oldestMessageSeconds: oldest,
+      deadDeliveries: dead,
+      problem: undefined,
+    };
+  } catch (error) {
+    return unknownEventQueue(problemOf(error));
+  }
+}
+
 /** Runs every check on one connection of `db`, recording each result in `progress` as it completes. Never rejects. */
-async function runChecks(db: Kysely<DB>, progress: Progress, minAhead: number): Promise<void> {
+async function runChecks(db: Kysely<DB>, progress: Progress, minAhead: number, maxAgeSeconds: number): Promise<void> {
   const acquiring = performance.now();
   try {
     await db.connection().execute(async (connection) => {
@@ -119,6 +146,7 @@ async function runChecks(db: Kysely<DB>, progress: Progress, minAhead: number): 
       progress.roundTripMs = performance.now() - sent;
       progress.migrations = await checkMigrations(connection);
       progress.auditPartitions = await checkAuditPartitions(connection, minAhead);
+      progress.eventQueue = await checkEventQueue(connection, maxAgeSeconds);
     });
   } catch (error) {
     // After `SELECT 1` answered, each check has recorded its own failure.
@@ -174,12 +202,12 @@ export async function checkHealth(db: Kysely<DB>, options: CheckHealthOptions = 
   if (!isKyselyInstance(db) || db.isTransaction) {
     throw new ValidationError([{ path: 'db', message: 'must be a Kysely instance (not a transaction)' }]);
   }
-  const { timeoutMs, minPartitionsAhead } = parseInput(OptionsSchema, options);
+  const { timeoutMs, minPartitionsAhead, maxOutboxAgeSeconds } = parseInput(OptionsSchema, options);
   const checkedAt = new Date();
   const started = performance.now();
   const pool = poolFiguresOf(db);
   const progress: Progress = {};
-  await within(runChecks(db, progress, minPartitionsAhead), timeoutMs);
+  await within(runChecks(db, progress, minPartitionsAhead, maxOutboxAgeSeconds), timeoutMs);
 
   // Read once, now: checks still running after a timeout must not change the report.
   const timeout: HealthProblem = { code: 'TIMEOUT', sqlState: undefined, message: `no answer within ${timeoutMs} ms` };
@@ -198,7 +226,8 @@ export async function checkHealth(db: Kysely<DB>, options: CheckHealthOptions = 
       : timeout;
   const migrations = progress.migrations ?? unknownMigrations(notChecked);
   const auditPartitions = progress.auditPartitions ?? unknownPartitions(notChecked);
-  const status = worst([server.status, migrations.status, auditPartitions.status]);
+  const eventQueue = progress.eventQueue ?? unknownEventQueue(notChecked);
+  const status = worst([server.status, migrations.status, auditPartitions.status, eventQueue.status]);
   return {
     ok: status !== 'fail',
     status,
@@ -208,5 +237,6 @@ export async function checkHealth(db: Kysely<DB>, options: CheckHealthOptions = 
     pool,
     migrations,
     auditPartitions,
+    eventQueue,
   };
 }

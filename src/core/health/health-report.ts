@@ -60,6 +60,20 @@ export interface AuditPartitionHealth {
   readonly problem: HealthProblem | undefined;
 }
 
+/** The outbox and the worker's deliveries, across tenants. */
+export interface EventQueueHealth {
+  /** `warn` when the oldest undispatched message is older than `maxOutboxAgeSeconds` (no worker keeps up, or none runs), or a delivery is dead; else `pass`. */
+  readonly status: HealthStatus;
+  /** Messages waiting for dispatch; `undefined` when unknown. */
+  readonly outboxDepth: number | undefined;
+  /** Age of the oldest of them, seconds; `null` when there is none, `undefined` when unknown. */
+  readonly oldestMessageSeconds: number | null | undefined;
+  /** Dead deliveries (dead letters); `undefined` when unknown. */
+  readonly deadDeliveries: number | undefined;
+  /** Why the figures are unknown (e.g. a schema before the events migrations). */
+  readonly problem: HealthProblem | undefined;
+}
+
 /** What {@link checkHealth} found. A plain object: log it, or serialise it as the probe's body. */
 export interface HealthReport {
   /** `status !== 'fail'`: what a readiness probe answers. */
@@ -78,4 +92,6 @@ export interface HealthReport {
   readonly migrations: MigrationHealth;
   /** Audit partitions ahead. */
   readonly auditPartitions: AuditPartitionHealth;
+  /** The domain event outbox and deliveries. */
+  readonly eventQueue: EventQueueHealth;
 }

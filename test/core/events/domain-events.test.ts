@@ -5,9 +5,10 @@ import { randomUUID } from 'node:crypto';
 import { sql, type Kysely } from 'kysely';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createRepositories, unitOfWork } from '../../../src/repositories.js';
-import { EVENT_TYPES, eventPayloadSchema } from '../../../src/events.js';
+import { EVENT_TYPES, eventPayloadSchema } from '../../../src/contexts/events/event-catalog.js';
 import { domainEventPartitions } from '../../../src/core/events/event-partitions.js';
 import { ValidationError } from '../../../src/core/errors/validation-error.js';
+import { checkHealth } from '../../../src/core/health/check-health.js';
 import type { DB } from '../../../src/schema/db.js';
 import { anOrganization, aUser, unique } from '../../helpers/fixtures.js';
 import { aClient, aDocument, anObject } from '../../helpers/documents.js';
@@ -88,6 +89,17 @@ describe('domain events emitted with the change', () => {
       }),
     ]);
     expectValidPayload(events[0]!);
+  });
+
+  it('checkHealth reports the outbox: depth and oldest message age, a warning when it is older than allowed', async () => {
+    await aUser(world.system, world.organizationId);
+    const fresh = await checkHealth(testDb.current.db);
+    expect(fresh.eventQueue).toMatchObject({ status: 'pass', deadDeliveries: 0, problem: undefined });
+    expect(fresh.eventQueue.outboxDepth).toBeGreaterThanOrEqual(1);
+    expect(fresh.eventQueue.oldestMessageSeconds).toBeGreaterThanOrEqual(0);
+    const strict = await checkHealth(testDb.current.db, { maxOutboxAgeSeconds: 0 });
+    expect(strict.eventQueue.status).toBe('warn');
+    expect(strict.ok).toBe(true);
   });
 
   it('a registration refused (no such organization) writes no event', async () => {

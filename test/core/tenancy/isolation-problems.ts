@@ -3,7 +3,7 @@ import { sql, type Kysely } from 'kysely';
 import { TRACKING_TABLE } from '../../../src/core/migrations/tracking-table.js';
 import { APPLICATION_ROLE } from '../../../src/core/tenancy/tenant-setting.js';
 import { GLOBAL_TABLES as DECLARED_GLOBAL_TABLES } from '../../../src/aggregates.js';
-import { WORKER_QUEUE_POLICIES, WORKER_QUEUE_TABLES, WORKER_ROLE } from '../../../src/core/events/event-tables.js';
+import { OWNER_QUEUE_POLICY, WORKER_QUEUE_POLICIES, WORKER_QUEUE_TABLES, WORKER_ROLE } from '../../../src/core/events/event-tables.js';
 
 /**
  * Tables shared by every organization (readable, not writable, by the application role): the
@@ -23,6 +23,7 @@ interface Relation {
   forceRowSecurity: boolean;
   tenantColumn: string | null;
   privileges: string[];
+  owner: string;
 }
 
 interface Policy {
@@ -48,7 +49,8 @@ export async function isolationProblems(db: Kysely<any>): Promise<string[]> {
                           AND a.attnum > 0 AND NOT a.attisdropped) THEN 'organization_id'
            END AS "tenantColumn",
            ARRAY(SELECT p FROM unnest(${sql.val(PRIVILEGES)}::text[]) p
-                 WHERE has_table_privilege(${APPLICATION_ROLE}, c.oid, p)) AS privileges
+                 WHERE has_table_privilege(${APPLICATION_ROLE}, c.oid, p)) AS privileges,
+           pg_get_userbyid(c.relowner) AS owner
     FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
     WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p', 'v', 'm', 'f')
     ORDER BY c.relname`.execute(db);
@@ -108,12 +110,27 @@ export async function isolationProblems(db: Kysely<any>): Promise<string[]> {
           );
         })
       : [];
+    // …and its owner's, for the queue status function.
+    const ownerStatus = queue
+      ? own.filter(
+          (p) =>
+            p.name === OWNER_QUEUE_POLICY &&
+            p.permissive === 'PERMISSIVE' &&
+            p.cmd === 'SELECT' &&
+            p.roles.join() === rel.owner &&
+            p.qual === 'true' &&
+            p.withCheck === null,
+        )
+      : [];
+    if (queue && ownerStatus.length !== 1) problems.push(`${rel.name}: queue table without the ${OWNER_QUEUE_POLICY} policy for its owner`);
     const expectedPolicies = Object.keys(WORKER_QUEUE_POLICIES[rel.name] ?? {});
     if (queue && worker.length !== expectedPolicies.length) {
       problems.push(`${rel.name}: queue table without exactly the worker's policies ${expectedPolicies.join(', ')}`);
     }
     // Permissive policies are OR-ed: any other one could widen what a tenant sees.
-    for (const p of own.filter((x) => !good.includes(x) && !worker.includes(x))) problems.push(`${rel.name}: unexpected policy ${p.name}`);
+    for (const p of own.filter((x) => !good.includes(x) && !worker.includes(x) && !ownerStatus.includes(x))) {
+      problems.push(`${rel.name}: unexpected policy ${p.name}`);
+    }
     // Partitions are reached through their parent, whose privileges and policy then apply.
     if (rel.isPartition && rel.privileges.length > 0) {
       problems.push(`${rel.name}: partition, but ${APPLICATION_ROLE} holds ${rel.privileges.join(', ')} on it`);

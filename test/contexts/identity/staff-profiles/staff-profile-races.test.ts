@@ -171,14 +171,16 @@ describe('staff profile races on separate connections', () => {
       const winners: string[] = [];
       for (const profile of profiles) {
         const hold = await holdProfiles([profile.userId]);
-        const attempts = [
+        // Settled from the start: the loser may reject while the hold's COMMIT is still on its
+        // way back, before this test would otherwise attach a handler (an unhandled rejection).
+        const attempts = settle([
           first.staffProfiles.verify(profile.userId, { expectedVersion: profile.version }),
           second.staffProfiles.verify(profile.userId, { expectedVersion: profile.version }),
-        ];
+        ]);
         // Both statements are queued on the same row before either may run.
         await waitForLockWaiters(db(), app, 2);
         await hold.release();
-        const { ok, errors } = await settle(attempts);
+        const { ok, errors } = await attempts;
         expect(ok).toHaveLength(1);
         expect(errors).toHaveLength(1);
         const winner = ok[0]!;

@@ -70,6 +70,7 @@ describe('users', () => {
         definition: 'UNIQUE (organization_id, id)',
         referenced_by: [
           'clients_manager_user_id_fkey',
+          'notifications_user_id_fkey',
           'user_profiles_user_id_fkey',
           'user_roles_user_id_fkey',
           'user_staff_profiles_user_id_fkey',

@@ -1,9 +1,9 @@
 // The catalogue of domain event types of every context, and what is derived from it.
 import type { z } from 'zod';
-import { ValidationError } from './core/errors/validation-error.js';
-import type { EventTypeDescriptor } from './core/events/event-type.js';
-import { DOCUMENT_EVENT_TYPES } from './contexts/documents/document-events.js';
-import { IDENTITY_EVENT_TYPES } from './contexts/identity/identity-events.js';
+import { ValidationError } from '../../core/errors/validation-error.js';
+import type { EventTypeDescriptor } from '../../core/events/event-type.js';
+import { DOCUMENT_EVENT_TYPES } from '../documents/index.js';
+import { IDENTITY_EVENT_TYPES } from '../identity/index.js';
 
 /** Every domain event type the package emits (the rows the migrations seed into `event_types`). */
 export const EVENT_TYPES = Object.freeze([...IDENTITY_EVENT_TYPES, ...DOCUMENT_EVENT_TYPES] as const);

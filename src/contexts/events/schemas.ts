@@ -1,0 +1,7 @@
+// The events context's input schemas: zod only (no pg, no kysely), for `@org/data/schemas`.
+
+export {
+  NotificationTypeSchema,
+  CreateNotificationInputSchema,
+  type CreateNotificationInput,
+} from './notifications/notification.inputs.js';
