@@ -1,6 +1,8 @@
 import type { EventHandler } from '../../../core/events/event-handler.js';
 import { staffProfileRejected, staffProfileVerified } from '../../identity/index.js';
 import { createNotificationRepository } from './notification-repository.js';
+import { ValidationError } from '../../../core/errors/validation-error.js';
+import { parseInput } from '../../../core/kernel/parse-input.js';
 
 /**
  * The built-in consumer that tells applicants about a decision on their staff profile: on
@@ -15,14 +17,17 @@ import { createNotificationRepository } from './notification-repository.js';
 export const staffProfileNotifications: EventHandler = Object.freeze<EventHandler>({
   name: 'notifications.staff_profile',
   eventTypes: [staffProfileVerified.code, staffProfileRejected.code],
-  async handle(event, { trx }) {
-    const notifications = createNotificationRepository(trx);
-    if (event.eventType === staffProfileVerified.code) {
-      const payload = staffProfileVerified.payloads[event.payloadVersion]!.parse(event.payload) as {
-        userId: string;
-        version: number;
-        expiresAt: string | null;
-      };
+  async handle(event, scope) {
+    if (scope === null || typeof scope !== 'object' || scope.trx === null || typeof scope.trx !== 'object') {
+      throw new ValidationError([{ path: 'scope', message: 'must be the scope the worker passes ({ trx, tenant, attempt })' }]);
+    }
+    if (event === null || typeof event !== 'object') throw new ValidationError([{ path: 'event', message: 'must be a domain event' }]);
+    const type = event.eventType === staffProfileVerified.code ? staffProfileVerified : event.eventType === staffProfileRejected.code ? staffProfileRejected : undefined;
+    const schema = type?.payloads[event.payloadVersion];
+    if (!type || !schema) throw new ValidationError([{ path: 'event.eventType', message: 'is not a staff-profile decision this handler knows' }]);
+    const notifications = createNotificationRepository(scope.trx);
+    if (type === staffProfileVerified) {
+      const payload = parseInput(schema, event.payload, 'event.payload') as { userId: string; version: number; expiresAt: string | null };
       await notifications.create({
         userId: payload.userId,
         type: staffProfileVerified.code,
@@ -33,11 +38,7 @@ export const staffProfileNotifications: EventHandler = Object.freeze<EventHandle
       });
       return;
     }
-    const payload = staffProfileRejected.payloads[event.payloadVersion]!.parse(event.payload) as {
-      userId: string;
-      version: number;
-      reason: string;
-    };
+    const payload = parseInput(schema, event.payload, 'event.payload') as { userId: string; version: number; reason: string };
     await notifications.create({
       userId: payload.userId,
       type: staffProfileRejected.code,
