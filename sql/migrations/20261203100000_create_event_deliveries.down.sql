@@ -3,3 +3,4 @@
 DROP FUNCTION org_data_event_queue_status();
 DROP POLICY owner_queue_status ON outbox_messages;
 DROP TABLE event_deliveries;
+DROP TABLE event_subscriptions;

@@ -7,6 +7,30 @@
 -- pending with a later available_at (retry, bounded exponential backoff), or dead after the
 -- configured attempts; an in_flight delivery whose lease ran out is claimed again; a dead one
 -- goes back to pending on request.
+-- Who consumes which event types: a worker registers its handlers here when it starts, and a
+-- dispatch fans each event out to every consumer registered for its type, whichever worker
+-- dispatches it (so a service whose worker runs other handlers never swallows an event meant for
+-- yours). Events dispatched before a consumer registered are not delivered to it. Global, like
+-- event_types: the application role reads it, the worker role registers.
+CREATE TABLE event_subscriptions (
+  id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
+  created_at timestamptz NOT NULL DEFAULT now(),
+  updated_at timestamptz NOT NULL DEFAULT now(),
+  event_type_code text NOT NULL REFERENCES event_types (code),
+  -- The handler's name (EventHandler.name).
+  consumer text NOT NULL,
+  -- Leads with the foreign key's column, so it is also its index.
+  CONSTRAINT event_subscriptions_type_consumer_key UNIQUE (event_type_code, consumer),
+  CONSTRAINT event_subscriptions_consumer_format CHECK (length(consumer) <= 100 AND consumer ~ '^[a-z][a-z0-9_.-]*$')
+);
+
+CREATE TRIGGER event_subscriptions_set_updated_at BEFORE UPDATE ON event_subscriptions
+  FOR EACH ROW EXECUTE FUNCTION set_updated_at();
+
+REVOKE ALL ON event_subscriptions FROM org_data_app;
+GRANT SELECT ON event_subscriptions TO org_data_app;
+GRANT SELECT, INSERT ON event_subscriptions TO org_data_worker;
+
 CREATE TABLE event_deliveries (
   id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
   created_at timestamptz NOT NULL DEFAULT now(),

@@ -134,6 +134,14 @@ export interface EventDeliveries {
   updated_at: Generated<Timestamp>;
 }
 
+export interface EventSubscriptions {
+  consumer: string;
+  created_at: Generated<Timestamp>;
+  event_type_code: string;
+  id: Generated<string>;
+  updated_at: Generated<Timestamp>;
+}
+
 export interface EventTypes {
   code: string;
   created_at: Generated<Timestamp>;
@@ -271,6 +279,7 @@ export interface DB {
   documents: Documents;
   domain_events: DomainEvents;
   event_deliveries: EventDeliveries;
+  event_subscriptions: EventSubscriptions;
   event_types: EventTypes;
   notifications: Notifications;
   organizations: Organizations;

@@ -53,6 +53,16 @@ const outboxMessageTable = defineAggregate<{ id: string; organizationId: string;
 /** The worker's role: NOLOGIN, NOBYPASSRLS, a member of `org_data_app`; grant it to the worker's login role. */
 export const WORKER_ROLE = 'org_data_worker';
 
+/** Which consumers take which event types (global: registered by workers). */
+const eventSubscriptionTable = defineAggregate<{ id: string; eventTypeCode: string; consumer: string }>()({
+  name: 'event_subscription',
+  table: 'event_subscriptions',
+  tenantColumn: null,
+  columns: { id: 'id', eventTypeCode: 'event_type_code', consumer: 'consumer' },
+  audited: [],
+  actions: [],
+});
+
 /** A delivery of an event to one consumer (the worker's work item), per tenant. */
 const eventDeliveryTable = defineAggregate<{
   id: string;
@@ -102,4 +112,4 @@ export const OWNER_QUEUE_POLICY = 'owner_queue_status';
 export const WORKER_QUEUE_TABLES: readonly string[] = Object.freeze(Object.keys(WORKER_QUEUE_POLICIES));
 
 /** Every table of the events core. */
-export const EVENT_TABLES = Object.freeze([eventTypeTable, domainEventTable, outboxMessageTable, eventDeliveryTable] as const);
+export const EVENT_TABLES = Object.freeze([eventTypeTable, domainEventTable, outboxMessageTable, eventSubscriptionTable, eventDeliveryTable] as const);

@@ -31,12 +31,23 @@ export const claimOutbox = compiledQuery((db, p: { limit: number }) =>
   ),
 );
 
+/** Registers consumers for event types (`types[k]` for `consumers[k]`); those registered are left alone. */
+export const subscribe = compiledQuery((db, p: { types: string[]; consumers: string[] }) =>
+  compilableSql(
+    db,
+    sql`
+      INSERT INTO event_subscriptions (event_type_code, consumer)
+      SELECT * FROM unnest(${p.types}::text[], ${p.consumers}::text[])
+      ON CONFLICT (event_type_code, consumer) DO NOTHING`,
+  ),
+);
+
 /**
  * Fans the claimed messages out, with the tenant set: deletes them and inserts one delivery per
- * (event, consumer subscribed to its type); a delivery that exists is left alone (the unique
- * key makes a repeated dispatch harmless). `types[k]` is handled by `consumers[k]`.
+ * (event, consumer subscribed to its type in event_subscriptions, whichever worker registered
+ * it); a delivery that exists is left alone (the unique key makes a repeated dispatch harmless).
  */
-export const fanOut = compiledQuery((db, p: { ids: string[]; types: string[]; consumers: string[] }) =>
+export const fanOut = compiledQuery((db, p: { ids: string[] }) =>
   compilableSql(
     db,
     sql<{ dispatched: number; deliveries: number }>`
@@ -45,10 +56,10 @@ export const fanOut = compiledQuery((db, p: { ids: string[]; types: string[]; co
         RETURNING organization_id, event_id, event_created_at
       ), made AS (
         INSERT INTO event_deliveries (organization_id, event_id, event_created_at, consumer)
-        SELECT c.organization_id, c.event_id, c.event_created_at, h.consumer
+        SELECT c.organization_id, c.event_id, c.event_created_at, s.consumer
         FROM claimed c
         JOIN domain_events e ON e.organization_id = c.organization_id AND e.id = c.event_id AND e.created_at = c.event_created_at
-        JOIN unnest(${p.types}::text[], ${p.consumers}::text[]) AS h(event_type, consumer) ON h.event_type = e.event_type_code
+        JOIN event_subscriptions s ON s.event_type_code = e.event_type_code
         ON CONFLICT (organization_id, event_id, event_created_at, consumer) DO NOTHING
         RETURNING 1
       )
@@ -65,10 +76,11 @@ export interface ClaimedDelivery {
 }
 
 /**
- * Claims up to `limit` deliveries of every tenant that are due, or in flight with a lease that
- * ran out: in flight under this worker's lease, attempts + 1.
+ * Claims up to `limit` deliveries of every tenant for `consumers` (this worker's handlers) that
+ * are due, or in flight with a lease that ran out: in flight under this worker's lease,
+ * attempts + 1.
  */
-export const claimDeliveries = compiledQuery((db, p: { limit: number; leaseMs: number; worker: string }) =>
+export const claimDeliveries = compiledQuery((db, p: { limit: number; leaseMs: number; worker: string; consumers: string[] }) =>
   compilableSql(
     db,
     sql<ClaimedDelivery>`
@@ -77,7 +89,8 @@ export const claimDeliveries = compiledQuery((db, p: { limit: number; leaseMs: n
         leased_until = clock_timestamp() + make_interval(secs => ${p.leaseMs}::int / 1000.0), leased_by = ${p.worker}::text
       FROM (
         SELECT id FROM event_deliveries
-        WHERE (status = 'pending' AND available_at <= now()) OR (status = 'in_flight' AND leased_until < now())
+        WHERE ((status = 'pending' AND available_at <= now()) OR (status = 'in_flight' AND leased_until < now()))
+          AND consumer = ANY (${p.consumers}::text[])
         ORDER BY available_at, id
         LIMIT ${p.limit}::int
         FOR UPDATE SKIP LOCKED

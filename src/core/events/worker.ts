@@ -25,6 +25,7 @@ import {
   redeliverDead,
   releaseDeliveries,
   setTenant,
+  subscribe,
   type ClaimedDelivery,
 } from './worker-statements.js';
 
@@ -122,10 +123,11 @@ function errorLabel(error: unknown): string {
 }
 
 /**
- * Creates a worker over `db` (connected as a login role granted `org_data_worker`): it claims
- * outbox messages of every tenant with `FOR UPDATE SKIP LOCKED`, one organization per dispatch
- * transaction, and fans each event out to one delivery per subscribed handler (a unique key
- * makes a repeated dispatch harmless); it claims due deliveries with a lease, runs each handler
+ * Creates a worker over `db` (connected as a login role granted `org_data_worker`). Its handlers
+ * are registered in `event_subscriptions` before its first round. It claims outbox messages of
+ * every tenant with `FOR UPDATE SKIP LOCKED`, one organization per dispatch transaction, and fans
+ * each event out to one delivery per consumer registered for its type, by any worker (a unique
+ * key makes a repeated dispatch harmless); it claims only its own handlers' deliveries; it claims due deliveries with a lease, runs each handler
  * in a transaction with the event's tenant set, and deletes the delivery in that transaction.
  * A failed attempt is retried after a bounded exponential backoff with jitter, and becomes a
  * dead letter after `maxAttempts`; a delivery whose worker died is claimed again when its lease
@@ -162,7 +164,7 @@ export function createWorker(db: Kysely<DB>, options: WorkerOptions): Worker {
       const claimed = await claimOutbox(trx, { limit: settings.batchSize });
       if (claimed.length === 0) return 0;
       await setTenant(trx, { tenant: claimed[0]!.organizationId });
-      const [result] = await fanOut(trx, { ids: claimed.map((m) => m.id), types, consumers });
+      const [result] = await fanOut(trx, { ids: claimed.map((m) => m.id) });
       totals.dispatched += result?.dispatched ?? 0;
       totals.fannedOut += result?.deliveries ?? 0;
       return result?.dispatched ?? 0;
@@ -212,14 +214,33 @@ export function createWorker(db: Kysely<DB>, options: WorkerOptions): Worker {
     }
   };
 
+  // Subscriptions are registered once per worker, before its first dispatch (an unknown event
+  // type fails here, with the foreign key's error).
+  let subscribed: Promise<void> | undefined;
+  const ensureSubscribed = () => {
+    subscribed ??= (async () => {
+      if (types.length > 0) await subscribe(db, { types, consumers });
+    })().catch((error: unknown) => {
+      subscribed = undefined;
+      throw error;
+    });
+    return subscribed;
+  };
+
   const runOnce = async (): Promise<WorkerRound> => {
+    await ensureSubscribed();
     const before = { ...totals };
     for (;;) {
       if (stopping) break;
       if ((await dispatchOne()) === 0) break;
     }
     if (!stopping) {
-      const claimed = await claimDeliveries(db, { limit: settings.batchSize, leaseMs: settings.leaseMs, worker: workerId });
+      const claimed = await claimDeliveries(db, {
+        limit: settings.batchSize,
+        leaseMs: settings.leaseMs,
+        worker: workerId,
+        consumers: settings.handlers.map((h) => h.name),
+      });
       const queue = [...claimed];
       const lanes = Array.from({ length: Math.min(settings.concurrency, queue.length) }, async () => {
         for (let next = queue.shift(); next; next = queue.shift()) {

@@ -63,6 +63,33 @@ describe('event_types', () => {
   });
 });
 
+describe('event_subscriptions', () => {
+  const subscriptionRow = (overrides: Row = {}): Row => ({ event_type_code: 'user.registered', consumer: `c-${randomUUID().slice(0, 8)}`, ...overrides });
+
+  it('one row per (event type, consumer): event_subscriptions_type_consumer_key; the primary key', async () => {
+    const first = await create('event_subscriptions', subscriptionRow({ consumer: 'twice' }));
+    await expectRejected(insert('event_subscriptions', subscriptionRow({ consumer: 'twice' })), UNIQUE, 'event_subscriptions_type_consumer_key');
+    await create('event_subscriptions', subscriptionRow({ consumer: 'twice', event_type_code: 'document.created' }));
+    await expectRejected(insert('event_subscriptions', subscriptionRow({ id: first.id })), UNIQUE, 'event_subscriptions_pkey');
+  });
+
+  it('event_subscriptions_event_type_code_fkey rejects an unknown event type', () =>
+    expectRejected(insert('event_subscriptions', subscriptionRow({ event_type_code: 'user.registred' })), FOREIGN_KEY, 'event_subscriptions_event_type_code_fkey'));
+
+  it.each([['Upper'], ['c'.repeat(101)], [HUGE]])('event_subscriptions_consumer_format rejects %s', (consumer) =>
+    expectRejected(insert('event_subscriptions', subscriptionRow({ consumer })), CHECK, 'event_subscriptions_consumer_format'),
+  );
+
+  it.each(['id', 'created_at', 'updated_at', 'event_type_code', 'consumer'])('NOT NULL %s', (column) =>
+    expectRejected(insert('event_subscriptions', subscriptionRow({ [column]: null })), NOT_NULL, `event_subscriptions.${column}`),
+  );
+
+  it('event_subscriptions_set_updated_at keeps updated_at current', async () => {
+    const row = await create('event_subscriptions', subscriptionRow({ created_at: OLD, updated_at: OLD }));
+    await expectUpdatedAtTrigger('event_subscriptions', { id: row.id });
+  });
+});
+
 describe('domain_events and outbox_messages', () => {
   let organizationId: string;
   beforeAll(async () => {

@@ -44,6 +44,16 @@ export const coverage = {
     notNull: ['id', 'created_at', 'updated_at', 'organization_id', 'event_id', 'event_created_at'],
     triggers: ['outbox_messages_set_updated_at'],
   },
+  event_subscriptions: {
+    constraints: [
+      'event_subscriptions_consumer_format',
+      'event_subscriptions_event_type_code_fkey',
+      'event_subscriptions_pkey',
+      'event_subscriptions_type_consumer_key',
+    ],
+    notNull: ['id', 'created_at', 'updated_at', 'event_type_code', 'consumer'],
+    triggers: ['event_subscriptions_set_updated_at'],
+  },
   event_deliveries: {
     constraints: [
       'event_deliveries_attempts_range',

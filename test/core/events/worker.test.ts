@@ -4,7 +4,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { sql, type Kysely } from 'kysely';
 import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createDatabase } from '../../../src/core/database/create-database.js';
 import { backoffDelayMs, DELIVERY_STATES } from '../../../src/core/events/delivery-machine.js';
 import type { EventHandler } from '../../../src/core/events/event-handler.js';
@@ -42,6 +42,15 @@ describe('the worker', () => {
     await sql`GRANT SELECT, INSERT ON handled_events TO org_data_worker`.execute(db);
   });
 
+  // Each test starts with no consumer registered and nothing queued for one: subscriptions
+  // outlive the workers that made them (a consumer of an earlier test would get deliveries no
+  // worker here takes).
+  beforeEach(async () => {
+    await sql`DELETE FROM event_deliveries`.execute(testDb.current.db);
+    await sql`DELETE FROM event_subscriptions`.execute(testDb.current.db);
+    await sql`DELETE FROM outbox_messages`.execute(testDb.current.db);
+  });
+
   afterAll(async () => {
     for (const db of pools) await db.destroy().catch(() => undefined);
     await sql.raw(`DROP ROLE IF EXISTS ${loginRole}`).execute(testDb.current.db).catch(() => undefined);
@@ -76,6 +85,30 @@ describe('the worker', () => {
     expect(() => createWorker(testDb.current.db, { handlers: [{ name: 'Bad Name', eventTypes: [], handle: async () => {} }] })).toThrow(ValidationError);
     expect(() => createWorker(testDb.current.db, { handlers: [], concurrency: 0 })).toThrow(ValidationError);
     expect(() => createWorker({} as never, { handlers: [] })).toThrow(ValidationError);
+  });
+
+  it('two workers with different handlers: each event reaches both consumers, each worker runs only its own', async () => {
+    const system = createRepositories(testDb.current.db);
+    const org = await anOrganization(system, `wk-${unique()}`);
+    const a = createWorker(asWorker(), { handlers: [recording('service_a', ['user.registered'])] });
+    const b = createWorker(asWorker(), { handlers: [recording('service_b', ['user.registered'])] });
+    // Both registered before the event (a worker registers its handlers on its first round).
+    await a.runOnce();
+    await b.runOnce();
+    const { user } = await aUser(system, org.id);
+    await drain(a); // a dispatches everything, and delivers only its own
+    expect(a.progress().delivered).toBe(1);
+    await drain(b);
+    expect(b.progress().delivered).toBe(1);
+    const { rows } = await sql<{ consumer: string }>`
+      SELECT h.consumer FROM handled_events h JOIN domain_events e ON e.id = h.event_id
+      WHERE e.aggregate_id = ${user.id} ORDER BY 1`.execute(testDb.current.db);
+    expect(rows.map((r) => r.consumer)).toEqual(['service_a', 'service_b']);
+  });
+
+  it('a handler of an event type the catalogue does not know fails the first round with a typed error', async () => {
+    const worker = createWorker(asWorker(), { handlers: [recording('typo', ['user.registred'])] });
+    await expect(worker.runOnce()).rejects.toMatchObject({ code: 'FOREIGN_KEY_VIOLATION' });
   });
 
   it('the delivery states are those the table accepts', async () => {

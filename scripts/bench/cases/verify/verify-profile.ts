@@ -41,7 +41,8 @@ const STATUS = `"c"."profile_verification_status"`;
  * (actor, request id, ip, user agent), $10 … $13 the event's (actor, correlation id, causation
  * id, request id).
  */
-const VERIFY_SQL = oneLine(`
+function verifySql(withEvent: boolean): string {
+  return oneLine(`
   WITH c AS (
     SELECT p.*, (p.user_id <> $1::uuid AND o.deleted_at IS NULL AND EXISTS (
         SELECT 1 FROM users a
@@ -76,7 +77,7 @@ const VERIFY_SQL = oneLine(`
       ],
       6,
     )}
-  ), ${eventInsertFromSql(
+  )${withEvent ? `, ${eventInsertFromSql(
     [
       `SELECT "u"."organization_id" AS organization_id, 'staff_profile.verified' AS event_type_code,
         1::int AS payload_version, 'staff_profile' AS aggregate_type,
@@ -85,15 +86,22 @@ const VERIFY_SQL = oneLine(`
         'expiresAt', ${isoSql('"u"."verification_expires_at"')}) AS payload FROM u CROSS JOIN c WHERE u.profile_verification_status = 'verified' AND c.profile_verification_status <> 'verified'`,
     ],
     10,
-  )}
+  )}` : ''}
   SELECT (u.user_id IS NOT NULL) AS applied, c.profile_verification_status AS "currentStatus",
     c.version AS "currentVersion", c.allowed, c.live,
     ${FIELDS.map(([field, column]) => `"u"."${column}" AS "${field}"`).join(', ')}
   FROM c LEFT JOIN u ON true`);
+}
 
-async function rawVerify(pool: pg.Pool, verifierId: string, { userId, version }: Pending) {
-  const params = [verifierId, verifierId, userId, verifierId, version, verifierId, null, null, null, verifierId, null, null, null];
-  const row = (await pool.query(VERIFY_SQL, params)).rows[0];
+const VERIFY_SQL = verifySql(true);
+/** The same statement without the event and outbox CTEs (the verify of 0.7.0): the events section's baseline. */
+const VERIFY_SQL_WITHOUT_EVENT = verifySql(false);
+
+/** The verify statement with raw `pg`; `withEvent: false` sends it without the event CTEs. */
+export async function rawVerify(pool: pg.Pool, verifierId: string, { userId, version }: Pending, withEvent = true) {
+  const params = [verifierId, verifierId, userId, verifierId, version, verifierId, null, null, null];
+  if (withEvent) params.push(verifierId, null, null, null);
+  const row = (await pool.query(withEvent ? VERIFY_SQL : VERIFY_SQL_WITHOUT_EVENT, params)).rows[0];
   // The repository explains a refusal from the same row; in this benchmark it never happens.
   if (!row?.applied) throw new Error(`raw verify of ${userId} at version ${version} changed nothing`);
   return Object.fromEntries(FIELDS.map(([field]) => [field, row[field]]));
