@@ -37,6 +37,8 @@ export async function createVerifier(pool: pg.Pool, organizationId: string): Pro
      SELECT u.id, r.id, u.organization_id FROM users u, roles r
      WHERE u.organization_id = $1 AND u.deleted_at IS NULL AND r.name = 'verifier'
      ORDER BY u.auth_subject LIMIT 1
+     -- Another section may have made the same verifier already (a no-op update returns the row).
+     ON CONFLICT (user_id, role_id) DO UPDATE SET organization_id = excluded.organization_id
      RETURNING user_id`,
     [organizationId],
   );
