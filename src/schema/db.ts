@@ -181,7 +181,6 @@ export interface OutboxMessages {
   created_at: Generated<Timestamp>;
   event_created_at: Timestamp;
   event_id: string;
-  id: Generated<string>;
   organization_id: string;
   updated_at: Generated<Timestamp>;
 }

@@ -41,11 +41,11 @@ const domainEventTable = defineAggregate<DomainEvent>()({
  * The outbox: one message per event not yet dispatched, per tenant, which the worker role
  * (`org_data_worker`) claims across tenants through its own policies (`worker_queue_*`).
  */
-const outboxMessageTable = defineAggregate<{ id: string; organizationId: string; eventId: string; eventCreatedAt: Date }>()({
+const outboxMessageTable = defineAggregate<{ eventId: string; organizationId: string; eventCreatedAt: Date }>()({
   name: 'outbox_message',
   table: 'outbox_messages',
   tenantColumn: 'organization_id',
-  columns: { id: 'id', organizationId: 'organization_id', eventId: 'event_id', eventCreatedAt: 'event_created_at' },
+  columns: { eventId: 'event_id', organizationId: 'organization_id', eventCreatedAt: 'event_created_at' },
   audited: [],
   actions: [],
 });

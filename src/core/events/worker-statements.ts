@@ -21,11 +21,11 @@ export const claimOutbox = compiledQuery((db, p: { limit: number }) =>
     db,
     sql<{ id: string; organizationId: string }>`
       WITH first AS (
-        SELECT organization_id FROM outbox_messages ORDER BY created_at, id LIMIT 1 FOR UPDATE SKIP LOCKED
+        SELECT organization_id FROM outbox_messages ORDER BY created_at, event_id LIMIT 1 FOR UPDATE SKIP LOCKED
       )
-      SELECT m.id, m.organization_id AS "organizationId"
+      SELECT m.event_id AS id, m.organization_id AS "organizationId"
       FROM outbox_messages m JOIN first ON m.organization_id = first.organization_id
-      ORDER BY m.created_at, m.id
+      ORDER BY m.created_at, m.event_id
       LIMIT ${p.limit}::int
       FOR UPDATE OF m SKIP LOCKED`,
   ),
@@ -52,7 +52,7 @@ export const fanOut = compiledQuery((db, p: { ids: string[] }) =>
     db,
     sql<{ dispatched: number; deliveries: number }>`
       WITH claimed AS (
-        DELETE FROM outbox_messages WHERE id = ANY (${p.ids}::uuid[])
+        DELETE FROM outbox_messages WHERE event_id = ANY (${p.ids}::uuid[])
         RETURNING organization_id, event_id, event_created_at
       ), made AS (
         INSERT INTO event_deliveries (organization_id, event_id, event_created_at, consumer)

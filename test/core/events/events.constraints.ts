@@ -15,7 +15,7 @@ export const coverage = {
       'domain_events_aggregate_type_format',
       'domain_events_aggregate_version_positive',
       'domain_events_correlation_id_length',
-      'domain_events_event_type_code_fkey',
+      'domain_events_event_type_code_format',
       'domain_events_payload_object',
       'domain_events_payload_version_range',
       'domain_events_pkey',
@@ -40,8 +40,8 @@ export const coverage = {
     triggers: ['domain_events_default_no_truncate'],
   },
   outbox_messages: {
-    constraints: ['outbox_messages_event_fkey', 'outbox_messages_event_key', 'outbox_messages_pkey'],
-    notNull: ['id', 'created_at', 'updated_at', 'organization_id', 'event_id', 'event_created_at'],
+    constraints: ['outbox_messages_pkey'],
+    notNull: ['event_id', 'created_at', 'updated_at', 'organization_id', 'event_created_at'],
     triggers: ['outbox_messages_set_updated_at'],
   },
   event_subscriptions: {

@@ -1,7 +1,8 @@
 // What emitting a domain event adds to a write: staffProfiles.verify, which writes the
 // `staff_profile.verified` event and its outbox message in the same statement as the change
 // and its audit row, against the same statement without those two CTEs (the verify of 0.7.0),
-// both with raw `pg`, interleaved. The repository side is timed too. Its own pending profiles,
+// both with raw `pg` (unnamed, and as named prepared statements as the package sends them),
+// interleaved. The repository side is timed too. Its own pending profiles,
 // in the second organization (the verify section uses the first).
 import assert from 'node:assert/strict';
 import { createRepositories } from '../../../../src/repositories.js';
@@ -19,6 +20,8 @@ interface State {
   /** The raw side's and the raw prepared side's (the runner gives both this state). */
   readonly forRaw: Pending[];
   readonly forWithoutEvent: Pending[];
+  readonly forWithoutEventPrepared: Pending[];
+  readonly forWithEventPrepared: Pending[];
 }
 
 function take(queue: Pending[]): Pending {
@@ -36,15 +39,17 @@ export const verifyEmission = defineCase<State>({
     const verifierId = await createVerifier(ctx.setup.pool, organizationId);
     const per = ctx.calls + 1;
     // repo: one per call and one for the check; raw: as many again for the raw prepared side;
-    // without: one more for its own check.
-    const pending = await preparePending(ctx.setup.pool, organizationId, verifierId, 4 * per + 1);
+    // without: one more for its own check; the two prepared sides: one per call each.
+    const pending = await preparePending(ctx.setup.pool, organizationId, verifierId, 6 * per + 1);
     return {
       organizations,
       organizationId,
       verifierId,
       forRepo: pending.slice(0, per),
       forRaw: pending.slice(per, 3 * per),
-      forWithoutEvent: pending.slice(3 * per),
+      forWithoutEvent: pending.slice(3 * per, 4 * per + 1),
+      forWithoutEventPrepared: pending.slice(4 * per + 1, 5 * per + 1),
+      forWithEventPrepared: pending.slice(5 * per + 1),
     };
   },
   repo: (s, on) => {
@@ -55,7 +60,13 @@ export const verifyEmission = defineCase<State>({
     };
   },
   raw: (s, on) => () => rawVerify(on.pool, s.verifierId, take(s.forRaw)),
-  also: { withoutEvent: (s, on) => () => rawVerify(on.pool, s.verifierId, take(s.forWithoutEvent), false) },
+  also: {
+    withoutEvent: (s, on) => () => rawVerify(on.pool, s.verifierId, take(s.forWithoutEvent), false),
+    // As the package runs statements: named, parsed and planned once per connection; both on the
+    // same pool (another pool's backends would make it a comparison of backends too).
+    withoutEventPrepared: (s, on) => () => rawVerify(on.pool, s.verifierId, take(s.forWithoutEventPrepared), false, 'bench_verify_without_event'),
+    withEventPrepared: (s, on) => () => rawVerify(on.pool, s.verifierId, take(s.forWithEventPrepared), true, 'bench_verify_with_event'),
+  },
   sameSql: async (s, check) => {
     await check.same(0, {
       mask: (result) => {
@@ -81,6 +92,7 @@ export const verifyEmission = defineCase<State>({
     const after = await counts(next.userId);
     assert.deepEqual(after, { audits: before.audits + 1, events: before.events }, 'the baseline writes the audit row and no event');
   },
-  iterations: 1000,
-  warmup: 200,
+  // Six queues of pending profiles within one organization's 5,000 users.
+  iterations: 600,
+  warmup: 100,
 });

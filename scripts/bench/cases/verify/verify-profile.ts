@@ -97,11 +97,15 @@ const VERIFY_SQL = verifySql(true);
 /** The same statement without the event and outbox CTEs (the verify of 0.7.0): the events section's baseline. */
 const VERIFY_SQL_WITHOUT_EVENT = verifySql(false);
 
-/** The verify statement with raw `pg`; `withEvent: false` sends it without the event CTEs. */
-export async function rawVerify(pool: pg.Pool, verifierId: string, { userId, version }: Pending, withEvent = true) {
-  const params = [verifierId, verifierId, userId, verifierId, version, verifierId, null, null, null];
+/**
+ * The verify statement with raw `pg`; `withEvent: false` sends it without the event CTEs, and
+ * `name` as a named prepared statement.
+ */
+export async function rawVerify(pool: pg.Pool, verifierId: string, { userId, version }: Pending, withEvent = true, name?: string) {
+  const params: unknown[] = [verifierId, verifierId, userId, verifierId, version, verifierId, null, null, null];
   if (withEvent) params.push(verifierId, null, null, null);
-  const row = (await pool.query(withEvent ? VERIFY_SQL : VERIFY_SQL_WITHOUT_EVENT, params)).rows[0];
+  const text = withEvent ? VERIFY_SQL : VERIFY_SQL_WITHOUT_EVENT;
+  const row = (await pool.query(name ? { name, text, values: params } : { text, values: params })).rows[0];
   // The repository explains a refusal from the same row; in this benchmark it never happens.
   if (!row?.applied) throw new Error(`raw verify of ${userId} at version ${version} changed nothing`);
   return Object.fromEntries(FIELDS.map(([field]) => [field, row[field]]));
