@@ -34,21 +34,11 @@ export interface DomainEvent {
   readonly requestId: string | null;
 }
 
-/** An event to write beside an audit record (see `auditEvent`'s `change.event`). */
-export interface DomainEventRecord {
-  /** The event type's code. */
-  readonly eventType: string;
-  /** The payload's version. */
-  readonly payloadVersion: number;
-  /** The aggregate's name. */
-  readonly aggregateType: string;
-  /** The aggregate's id. */
-  readonly aggregateId: string;
-  /** The aggregate's version after the change, or `null`. */
-  readonly aggregateVersion: number | null;
-  /** The payload (a JSON object). */
-  readonly payload: EventPayload;
-}
+/** An event to write beside an audit record (see `auditEvent`'s `change.event`): the event's own fields; the rest comes from the statement and its audit context. */
+export type DomainEventRecord = Pick<
+  DomainEvent,
+  'eventType' | 'payloadVersion' | 'aggregateType' | 'aggregateId' | 'aggregateVersion' | 'payload'
+>;
 
 /**
  * The event of `type` about aggregate `aggregateId` with `payload` (the current version's

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { createRepositories } from '../../../../src/repositories.js';
 import { defineCase } from '../../case.js';
 import { seedWorld } from '../identity/world.js';
-import { createVerifier, preparePending, type Pending } from '../verify/pending-profiles.js';
+import { createVerifier, preparePending, take, type Pending } from '../verify/pending-profiles.js';
 import { rawVerify } from '../verify/verify-profile.js';
 
 interface State {
@@ -24,11 +24,6 @@ interface State {
   readonly forWithEventPrepared: Pending[];
 }
 
-function take(queue: Pending[]): Pending {
-  const next = queue.shift();
-  if (!next) throw new Error('events: no pending profile left; the seed prepared too few');
-  return next;
-}
 
 /** verify with its event, against the same statement without it. */
 export const verifyEmission = defineCase<State>({

@@ -62,3 +62,10 @@ export async function preparePending(pool: pg.Pool, organizationId: string, veri
   await pool.query('analyze user_staff_profiles');
   return rows.map((row) => ({ userId: row.user_id as string, version: row.version as number }));
 }
+
+/** The next pending profile of a side's queue (each call takes one). */
+export function take(queue: Pending[]): Pending {
+  const next = queue.shift();
+  if (!next) throw new Error('no pending profile left; the seed prepared too few');
+  return next;
+}

@@ -12,7 +12,7 @@ import { defineCase } from '../../case.js';
 import { auditInsertFromSql, eventInsertFromSql, isoSql, snapshotSql } from '../../raw-audit.js';
 import { oneLine } from '../../support.js';
 import { seedWorld } from '../identity/world.js';
-import { createVerifier, PERMISSION, preparePending, type Pending } from './pending-profiles.js';
+import { createVerifier, PERMISSION, preparePending, take, type Pending } from './pending-profiles.js';
 
 /** The staff-profile fields, as the statement returns them. */
 const FIELDS: readonly [string, string][] = [
@@ -119,11 +119,6 @@ interface State {
   readonly forRaw: Pending[];
 }
 
-function take(queue: Pending[]): Pending {
-  const next = queue.shift();
-  if (!next) throw new Error('verify: no pending profile left; the seed prepared too few');
-  return next;
-}
 
 /** staffProfiles.verify of a pending profile per call. */
 export const verifyProfile = defineCase<State>({
