@@ -115,7 +115,7 @@ LANGUAGE sql STABLE SECURITY DEFINER
 SET search_path = pg_catalog, public, pg_temp
 AS $$
   SELECT (SELECT count(*) FROM public.outbox_messages),
-    (SELECT extract(epoch FROM now() - min(created_at))::double precision FROM public.outbox_messages),
+    (SELECT extract(epoch FROM now() - min(event_created_at))::double precision FROM public.outbox_messages),
     count(*) FILTER (WHERE status = 'pending'),
     count(*) FILTER (WHERE status = 'in_flight'),
     count(*) FILTER (WHERE status = 'dead')

@@ -13,19 +13,20 @@ export const setTenant = compiledQuery((db, p: { tenant: string }) =>
 
 /**
  * The oldest queued message's organization and up to `limit` of that organization's messages,
- * locked (`FOR UPDATE SKIP LOCKED`: messages another dispatcher holds are skipped, never waited
- * for). Needs the worker role's policies (no tenant is set yet).
+ * oldest first, locked (`FOR UPDATE SKIP LOCKED`: messages another dispatcher holds are
+ * skipped, never waited for). Needs the worker role's policies (no tenant is set yet). Each
+ * message's key comes back as the server prints it (`createdAt` as text keeps its microseconds).
  */
 export const claimOutbox = compiledQuery((db, p: { limit: number }) =>
   compilableSql(
     db,
-    sql<{ id: string; organizationId: string }>`
+    sql<{ id: string; createdAt: string; organizationId: string }>`
       WITH first AS (
-        SELECT organization_id FROM outbox_messages ORDER BY created_at, event_id LIMIT 1 FOR UPDATE SKIP LOCKED
+        SELECT organization_id FROM outbox_messages ORDER BY event_created_at, event_id LIMIT 1 FOR UPDATE SKIP LOCKED
       )
-      SELECT m.event_id AS id, m.organization_id AS "organizationId"
+      SELECT m.event_id AS id, m.event_created_at::text AS "createdAt", m.organization_id AS "organizationId"
       FROM outbox_messages m JOIN first ON m.organization_id = first.organization_id
-      ORDER BY m.created_at, m.event_id
+      ORDER BY m.event_created_at, m.event_id
       LIMIT ${p.limit}::int
       FOR UPDATE OF m SKIP LOCKED`,
   ),
@@ -43,17 +44,20 @@ export const subscribe = compiledQuery((db, p: { types: string[]; consumers: str
 );
 
 /**
- * Fans the claimed messages out, with the tenant set: deletes them and inserts one delivery per
- * (event, consumer subscribed to its type in event_subscriptions, whichever worker registered
- * it); a delivery that exists is left alone (the unique key makes a repeated dispatch harmless).
+ * Fans the claimed messages out (found by the keys the claim returned), with the tenant set:
+ * deletes them and inserts one delivery per (event, consumer subscribed to its type in
+ * event_subscriptions, whichever worker registered it); a delivery that exists is left alone
+ * (the unique key makes a repeated dispatch harmless).
  */
-export const fanOut = compiledQuery((db, p: { ids: string[] }) =>
+export const fanOut = compiledQuery((db, p: { createdAts: string[]; ids: string[] }) =>
   compilableSql(
     db,
     sql<{ dispatched: number; deliveries: number }>`
       WITH claimed AS (
-        DELETE FROM outbox_messages WHERE event_id = ANY (${p.ids}::uuid[])
-        RETURNING organization_id, event_id, event_created_at
+        DELETE FROM outbox_messages m
+        USING unnest(${p.createdAts}::timestamptz[], ${p.ids}::uuid[]) AS k (event_created_at, event_id)
+        WHERE m.event_created_at = k.event_created_at AND m.event_id = k.event_id
+        RETURNING m.organization_id, m.event_id, m.event_created_at
       ), made AS (
         INSERT INTO event_deliveries (organization_id, event_id, event_created_at, consumer)
         SELECT c.organization_id, c.event_id, c.event_created_at, s.consumer

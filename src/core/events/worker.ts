@@ -164,7 +164,7 @@ export function createWorker(db: Kysely<DB>, options: WorkerOptions): Worker {
       const claimed = await claimOutbox(trx, { limit: settings.batchSize });
       if (claimed.length === 0) return 0;
       await setTenant(trx, { tenant: claimed[0]!.organizationId });
-      const [result] = await fanOut(trx, { ids: claimed.map((m) => m.id) });
+      const [result] = await fanOut(trx, { createdAts: claimed.map((m) => m.createdAt), ids: claimed.map((m) => m.id) });
       totals.dispatched += result?.dispatched ?? 0;
       totals.fannedOut += result?.deliveries ?? 0;
       return result?.dispatched ?? 0;

@@ -126,7 +126,7 @@ describe('domain_events and outbox_messages', () => {
       ),
   );
 
-  it('domain_events_pkey rejects a duplicate (organization_id, id, created_at); the error names the partition index', async () => {
+  it('domain_events_pkey rejects a duplicate (organization_id, created_at, id); the error names the partition index', async () => {
     const first = await create('domain_events', eventRow());
     await expectRejectedInPartition(
       insert('domain_events', eventRow({ id: first.id, created_at: first.created_at })),
@@ -195,7 +195,7 @@ describe('domain_events and outbox_messages', () => {
       ...overrides,
     });
 
-    it('one message per event: outbox_messages_pkey (the event id)', async () => {
+    it('one message per event: outbox_messages_pkey (the event time and id)', async () => {
       const event = await create('domain_events', eventRow());
       await create('outbox_messages', messageFor(event));
       await expectRejected(insert('outbox_messages', messageFor(event)), UNIQUE, 'outbox_messages_pkey');
