@@ -175,6 +175,8 @@ describe('schema conventions', () => {
         // Partitioned tenant tables with a public uuid: the uuid, the partition key, the tenant
         // (domain_events; columns in table order).
         if (pk.columns.join() === 'id,created_at,organization_id') return pk.types[0] !== 'uuid' || pk.defaults[0] !== 'gen_random_uuid()';
+        // A queue keyed by its event's key, time first (outbox_messages: the claim order).
+        if (pk.columns.join() === 'event_created_at,event_id') return pk.types.join() !== 'timestamp with time zone,uuid';
         return !pk.columns.every((col) => col.endsWith('_id'));
       }
       const [column, type, def] = [pk.columns[0], pk.types[0], pk.defaults[0]];
