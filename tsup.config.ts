@@ -3,7 +3,8 @@ import { defineConfig } from 'tsup';
 // Library entries ship as ESM and CJS with declarations; the CLI is ESM only.
 // Each entry is a subpath of the package's `exports` map (package.json):
 //   index → `@org/data` (compatibility façade), identity → `@org/data/identity`,
-//   documents → `@org/data/documents`, events → `@org/data/events`, schemas → `@org/data/schemas` (zod only),
+//   documents → `@org/data/documents`, events → `@org/data/events`,
+//   integrations → `@org/data/integrations`, schemas → `@org/data/schemas` (zod only),
 //   testing → `@org/data/testing`.
 // Splitting puts code shared by several entries into chunks keyed by which entries reach it, so
 // `schemas` imports only chunks of zod code and never a chunk that imports `pg` or `kysely`
@@ -17,6 +18,7 @@ export default defineConfig([
       identity: 'src/contexts/identity/index.ts',
       documents: 'src/contexts/documents/index.ts',
       events: 'src/contexts/events/index.ts',
+      integrations: 'src/contexts/integrations/index.ts',
       schemas: 'src/schemas.ts',
       testing: 'src/testing/index.ts',
     },

@@ -110,6 +110,9 @@ export {
 // also in `@org/data/schemas`).
 export * from './contexts/events/index.js';
 
+// Encryption of sensitive fields (also `@org/data/integrations`).
+export * from './contexts/integrations/index.js';
+
 // The audit trail.
 export { AuditContextSchema, type AuditContext } from './core/audit/audit-context.js';
 export { auditEvent, type AuditRecord, type AuditChange, type AuditSnapshot } from './core/audit/audit-event.js';

@@ -14,3 +14,4 @@ export { MetadataSchema, MAX_METADATA_BYTES, type Metadata } from './core/kernel
 export * from './contexts/identity/schemas.js';
 export * from './contexts/documents/schemas.js';
 export * from './contexts/events/schemas.js';
+export * from './contexts/integrations/schemas.js';

@@ -2,7 +2,8 @@
 // blocks were written to): a fresh database; quickstart/migrate.ts as the owner
 // (DATABASE_OWNER_URL); quickstart/create-organization.ts as the owner, which prints the new
 // organization's id; quickstart/grant.sql as a DBA would (the login role of the service);
-// quickstart/service.ts as that role (DATABASE_URL) with the organization id. Any failure fails.
+// quickstart/service.ts and quickstart/encrypt.ts as that role (DATABASE_URL) with the organization
+// id. Any failure fails.
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -60,6 +61,7 @@ try {
   await dba.connect();
   await dba.query(grant).finally(() => dba.end());
   process.stdout.write(run('quickstart/service.ts', { DATABASE_URL: url(roleName, rolePassword) }, [organizationId]));
+  process.stdout.write(run('quickstart/encrypt.ts', { DATABASE_URL: url(roleName, rolePassword) }, [organizationId]));
 } finally {
   await admin.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
   await admin.query(`DROP ROLE IF EXISTS ${roleName}`).catch(() => undefined);

@@ -117,6 +117,20 @@ export interface DomainEvents {
   updated_at: Generated<Timestamp>;
 }
 
+export interface EncryptionKeys {
+  created_at: Generated<Timestamp>;
+  id: Generated<string>;
+  master_key_id: string;
+  organization_id: string;
+  provider: string;
+  purpose: string;
+  retired_at: Timestamp | null;
+  status: Generated<string>;
+  updated_at: Generated<Timestamp>;
+  version: number;
+  wrapped_key: Buffer;
+}
+
 export interface EventDeliveries {
   attempts: Generated<number>;
   available_at: Generated<Timestamp>;
@@ -277,6 +291,7 @@ export interface DB {
   document_versions: DocumentVersions;
   documents: Documents;
   domain_events: DomainEvents;
+  encryption_keys: EncryptionKeys;
   event_deliveries: EventDeliveries;
   event_subscriptions: EventSubscriptions;
   event_types: EventTypes;

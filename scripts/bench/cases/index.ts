@@ -3,6 +3,7 @@
 import type { BenchGroup } from '../case.js';
 import { documents } from './documents/index.js';
 import { events } from './events/index.js';
+import { encryption } from './encryption/index.js';
 import { history } from './history/index.js';
 import { identity } from './identity/index.js';
 import { queue } from './queue/index.js';
@@ -10,4 +11,4 @@ import { tenant } from './tenant/index.js';
 import { verify } from './verify/index.js';
 
 /** The sections of the benchmark, in run order. */
-export const GROUPS: readonly BenchGroup[] = [identity, verify, tenant, queue, history, documents, events];
+export const GROUPS: readonly BenchGroup[] = [identity, verify, tenant, queue, history, documents, events, encryption];

@@ -34,7 +34,9 @@ export type DataErrorCode =
   | 'DATABASE_NOT_FOUND'
   | 'READ_ONLY_TRANSACTION'
   | 'TENANT_ISOLATION'
-  | 'CONFIGURATION';
+  | 'CONFIGURATION'
+  | 'DECRYPTION_FAILED'
+  | 'KEY_PROVIDER';
 
 /** What a {@link DataError} keeps of the driver error it replaces: names and codes, never values. */
 export interface DataErrorOrigin {

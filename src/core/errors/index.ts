@@ -33,3 +33,4 @@ export { AuthenticationFailedError } from './authentication-failed-error.js';
 export { DatabaseNotFoundError } from './database-not-found-error.js';
 export { ReadOnlyTransactionError } from './read-only-transaction-error.js';
 export { TenantIsolationError } from './tenant-isolation-error.js';
+export { DecryptionError, KeyProviderError, type DecryptionFailure } from './encryption-errors.js';

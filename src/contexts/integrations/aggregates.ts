@@ -1,0 +1,4 @@
+import { encryptionKeyAggregate } from './encryption-keys/encryption-key.js';
+
+/** Every aggregate of the integrations context, declared once each. */
+export const INTEGRATIONS_AGGREGATES = Object.freeze([encryptionKeyAggregate] as const);
