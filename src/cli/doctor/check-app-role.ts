@@ -51,6 +51,8 @@ export async function checkApplicationRole(db: Kysely<any>, expected: readonly E
     SELECT CASE e.kind
       WHEN 'table' THEN CASE WHEN to_regclass(e.object) IS NULL THEN NULL
                              ELSE has_table_privilege(${APPLICATION_ROLE}, to_regclass(e.object), e.privilege) END
+      WHEN 'column' THEN CASE WHEN to_regclass(split_part(e.object, '|', 1)) IS NULL THEN NULL
+                              ELSE has_column_privilege(${APPLICATION_ROLE}, to_regclass(split_part(e.object, '|', 1)), split_part(e.object, '|', 2), e.privilege) END
       WHEN 'sequence' THEN CASE WHEN to_regclass(e.object) IS NULL THEN NULL
                                 ELSE has_sequence_privilege(${APPLICATION_ROLE}, to_regclass(e.object), e.privilege) END
       WHEN 'function' THEN CASE WHEN to_regprocedure(e.object) IS NULL THEN NULL

@@ -2,6 +2,7 @@ import { sql, type Kysely } from 'kysely';
 import { TENANT_TABLES } from '../../aggregates.js';
 import { TENANT_SETTING, APPLICATION_ROLE } from '../../core/tenancy/tenant-setting.js';
 import { findingsOf, type Finding } from './finding.js';
+import { isLookupPolicy } from '../../core/tenancy/lookup-policies.js';
 import { OWNER_QUEUE_POLICY, WORKER_QUEUE_POLICIES, WORKER_QUEUE_TABLES, WORKER_ROLE } from '../../core/events/event-tables.js';
 
 const { ok, warn, problem } = findingsOf('tenancy');
@@ -27,6 +28,7 @@ interface Policy {
   readonly qual: string | null;
   readonly withCheck: string | null;
   readonly roles: readonly string[];
+  readonly cmd: string;
 }
 
 /** The tenant policy's expression as PostgreSQL deparses it (see org_data_enable_tenant_isolation). */
@@ -70,7 +72,7 @@ export async function checkTenancy(db: Kysely<any>): Promise<Finding[]> {
     ORDER BY n.nspname, c.relname`.execute(db);
   const { rows: policies } = await sql<Policy>`
     SELECT schemaname AS schema, tablename AS table, policyname AS name, permissive, qual,
-           with_check AS "withCheck", roles::text[] AS roles
+           with_check AS "withCheck", roles::text[] AS roles, cmd
     FROM pg_policies`.execute(db);
 
   const findings: Finding[] = [];
@@ -101,7 +103,8 @@ export async function checkTenancy(db: Kysely<any>): Promise<Finding[]> {
           WORKER_QUEUE_TABLES.includes(rel.name) &&
           ((x.name in (WORKER_QUEUE_POLICIES[rel.name] ?? {}) && x.roles.join() === WORKER_ROLE) ||
             (x.name === OWNER_QUEUE_POLICY && x.qual === 'true' && x.roles.length === 1 && !x.roles.includes('public')));
-        for (const p of own.filter((x) => x.permissive === 'PERMISSIVE' && !exact.includes(x) && !worker(x))) {
+        // A declared lookup policy (src/core/tenancy/lookup-policies.ts): one key, SELECT only.
+        for (const p of own.filter((x) => x.permissive === 'PERMISSIVE' && !exact.includes(x) && !worker(x) && !isLookupPolicy(rel.name, x))) {
           findings.push(problem(`${label}: policy ${p.name} is permissive and widens what a tenant sees`));
         }
       } else if (!own.some((p) => `${p.qual ?? ''} ${p.withCheck ?? ''}`.includes(TENANT_SETTING))) {

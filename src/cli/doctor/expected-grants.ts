@@ -6,12 +6,15 @@ import type { Migration } from '../../core/migrations/migration.js';
 import { APPLICATION_ROLE } from '../../core/tenancy/tenant-setting.js';
 
 /** The kinds of object a migration grants the application role privileges on. */
-type GrantedObjectKind = 'table' | 'sequence' | 'function' | 'schema';
+type GrantedObjectKind = 'table' | 'column' | 'sequence' | 'function' | 'schema';
 
 /** Privileges on one object, and the migration that granted them last. */
 export interface ExpectedGrant {
   readonly kind: GrantedObjectKind;
-  /** The object as the migration names it, e.g. `users` or `purge_deleted_documents(timestamptz, integer)`. */
+  /**
+   * The object as the migration names it, e.g. `users` or `purge_deleted_documents(timestamptz, integer)`;
+   * a column as `table|column` (`GRANT UPDATE (status) ON encryption_keys`: `encryption_keys|status`).
+   */
   readonly object: string;
   /** Privilege keywords, upper case, e.g. `SELECT`. */
   readonly privileges: ReadonlySet<string>;
@@ -22,6 +25,7 @@ export interface ExpectedGrant {
 /** What `ALL [PRIVILEGES]` means per kind (as far as the application role is concerned). */
 const ALL: Record<GrantedObjectKind, readonly string[]> = {
   table: ['SELECT', 'INSERT', 'UPDATE', 'DELETE', 'TRUNCATE', 'REFERENCES', 'TRIGGER'],
+  column: ['SELECT', 'INSERT', 'UPDATE', 'REFERENCES'],
   sequence: ['USAGE', 'SELECT', 'UPDATE'],
   function: ['EXECUTE'],
   schema: ['USAGE', 'CREATE'],
@@ -113,10 +117,16 @@ export function expectedGrants(migrations: readonly Migration[]): ExpectedGrant[
         const revoke = statement.toUpperCase().startsWith('REVOKE');
         const list = privilegeList(privileges.replace(/^GRANT OPTION FOR /i, ''), kind);
         for (const object of splitTopLevel(objects)) {
-          const target = entry(kind, objectName(object), migration.name);
           for (const privilege of list) {
-            if (revoke) target.privileges.delete(privilege);
-            else target.privileges.add(privilege);
+            // A column privilege, `UPDATE (a, b)`: one entry per column.
+            const columns = /^(\w+) ?\((.+)\)$/.exec(privilege);
+            const targets = columns
+              ? splitTopLevel(columns[2] as string).map((column) => ({ target: entry('column', `${objectName(object)}|${objectName(column)}`, migration.name), word: columns[1] as string }))
+              : [{ target: entry(kind, objectName(object), migration.name), word: privilege }];
+            for (const { target, word } of targets) {
+              if (revoke) target.privileges.delete(word);
+              else target.privileges.add(word);
+            }
           }
         }
         continue;

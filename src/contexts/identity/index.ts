@@ -7,6 +7,7 @@ export {
 export { organizationAggregate, type Organization } from './organizations/organization.js';
 export { createUserRepository, type UserRepository, type RegisteredUser } from './users/user-repository.js';
 export { userAggregate, userProfileAggregate, type User, type UserProfile } from './users/user.js';
+export { resolveAuthSubject, type ResolvedAuthSubject } from './users/resolve-auth-subject.js';
 export { createRoleRepository, type RoleRepository } from './rbac/role-repository.js';
 export { createAccessRepository, type AccessRepository, type AssignRoleOptions } from './rbac/access-repository.js';
 export {

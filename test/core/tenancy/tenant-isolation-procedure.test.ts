@@ -154,7 +154,7 @@ describe('org_data_enable_tenant_isolation', () => {
     await enableTenantIsolation(db(), 'scratch_parts', { appPrivileges: 'NONE' });
     expect(await privilegesOf('scratch_parts')).toEqual([]);
     expect(await rowSecurityOf('scratch_parts')).toEqual({ enabled: true, forced: true });
-    expect(await policiesOf('scratch_parts')).toEqual(await policiesOf('users'));
+    expect(await policiesOf('scratch_parts')).toEqual(await policiesOf('units'));
     expect(await stateAsTenant(a, sql`SELECT * FROM scratch_parts`)).toBe('42501');
     expect(await stateAsTenant(a, sql`INSERT INTO scratch_parts VALUES (${a}, 'a2')`)).toBe('42501');
   });
