@@ -2,8 +2,7 @@
 // blocks were written to): a fresh database; quickstart/migrate.ts as the owner
 // (DATABASE_OWNER_URL); quickstart/create-organization.ts as the owner, which prints the new
 // organization's id; quickstart/grant.sql as a DBA would (the login role of the service);
-// quickstart/service.ts and quickstart/encrypt.ts as that role (DATABASE_URL) with the organization
-// id. Any failure fails.
+// quickstart/service.ts, encrypt.ts and api-key.ts as that role (DATABASE_URL). Any failure fails.
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -62,6 +61,9 @@ try {
   await dba.query(grant).finally(() => dba.end());
   process.stdout.write(run('quickstart/service.ts', { DATABASE_URL: url(roleName, rolePassword) }, [organizationId]));
   process.stdout.write(run('quickstart/encrypt.ts', { DATABASE_URL: url(roleName, rolePassword) }, [organizationId]));
+  const keyed = run('quickstart/api-key.ts', { DATABASE_URL: url(roleName, rolePassword) });
+  process.stdout.write(keyed);
+  if (!/the right organization: .+\nafter revoke: no key/.test(keyed)) throw new Error('api-key.ts did not resolve its key, or resolved it after revocation');
 } finally {
   await admin.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
   await admin.query(`DROP ROLE IF EXISTS ${roleName}`).catch(() => undefined);

@@ -40,6 +40,29 @@ export interface AcademicTitles {
   updated_at: Generated<Timestamp>;
 }
 
+export interface ApiKeyPermissions {
+  api_key_id: string;
+  created_at: Generated<Timestamp>;
+  organization_id: string;
+  permission_id: string;
+  updated_at: Generated<Timestamp>;
+}
+
+export interface ApiKeys {
+  created_at: Generated<Timestamp>;
+  created_by_user_id: string;
+  expires_at: Timestamp | null;
+  id: Generated<string>;
+  last_used_at: Timestamp | null;
+  name: string;
+  organization_id: string;
+  prefix: string;
+  revoked_at: Timestamp | null;
+  revoked_by_user_id: string | null;
+  secret_hash: Buffer;
+  updated_at: Generated<Timestamp>;
+}
+
 export interface AuditLogs {
   action: string;
   actor_user_id: string | null;
@@ -286,6 +309,8 @@ export interface UserStaffProfiles {
 
 export interface DB {
   academic_titles: AcademicTitles;
+  api_key_permissions: ApiKeyPermissions;
+  api_keys: ApiKeys;
   audit_logs: AuditLogs;
   clients: Clients;
   document_versions: DocumentVersions;

@@ -4,6 +4,9 @@ import type { Kysely } from 'kysely';
 import { describe, expectTypeOf, it } from 'vitest';
 import type { DB, UnitOfWork } from '../../src/index.js';
 import {
+  createApiKeys,
+  type ApiKeys,
+  type ResolvedApiKey,
   awsKmsKeyProvider,
   createKeyring,
   defineEncryptedColumn,
@@ -18,6 +21,12 @@ declare const db: Kysely<DB>;
 declare const uow: UnitOfWork;
 
 describe('@org/data/integrations', () => {
+  it('API keys: a secret resolves to a key or undefined', () => {
+    expectTypeOf(createApiKeys({ hashKey: '' })).toEqualTypeOf<ApiKeys>();
+    expectTypeOf<ReturnType<ApiKeys['resolve']>>().toEqualTypeOf<Promise<ResolvedApiKey | undefined>>();
+    expectTypeOf<Awaited<ReturnType<ApiKeys['create']>>['secret']>().toEqualTypeOf<string>();
+  });
+
   it('providers are KeyProviders; a keyring is made from one', () => {
     expectTypeOf(localKeyProvider({ masterKeys: { k1: '' }, current: 'k1' })).toEqualTypeOf<KeyProvider>();
     expectTypeOf(awsKmsKeyProvider({ keyId: 'arn:aws:kms:…' })).toEqualTypeOf<KeyProvider>();

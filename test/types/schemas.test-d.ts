@@ -16,10 +16,10 @@ import {
 const input: unknown = {};
 
 describe('@org/data/schemas', () => {
-  it('exports zod schemas, parseInput and two constants: nothing else', () => {
+  it('exports zod schemas, parseInput and three constants: nothing else', () => {
     type Exports = typeof schemas;
     type NotASchema = { [K in keyof Exports as Exports[K] extends z.ZodType ? never : K]: Exports[K] };
-    expectTypeOf<keyof NotASchema>().toEqualTypeOf<'parseInput' | 'CLIENT_STATUSES' | 'MAX_METADATA_BYTES'>();
+    expectTypeOf<keyof NotASchema>().toEqualTypeOf<'parseInput' | 'CLIENT_STATUSES' | 'MAX_METADATA_BYTES' | 'API_KEY_ENVIRONMENTS'>();
   });
 
   it('parseInput returns the output type of the schema it is given', () => {

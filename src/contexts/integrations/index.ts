@@ -1,5 +1,5 @@
-// @org/data/integrations: encryption of sensitive fields with per-organization data keys (and,
-// next, webhooks and API keys).
+// @org/data/integrations: encryption of sensitive fields with per-organization data keys, and
+// API keys (webhooks next).
 
 export { createKeyring, type Keyring, type KeyringOptions, type KeyAdminOptions } from './encryption-keys/keyring.js';
 export {
@@ -22,6 +22,8 @@ export { localKeyProvider, type LocalKeyProviderOptions } from '../../core/encry
 export { awsKmsKeyProvider, AWS_KMS_PACKAGE, type AwsKmsKeyProviderOptions, type KmsClientLike } from '../../core/encryption/aws-kms-key-provider.js';
 export { ENVELOPE_OVERHEAD } from '../../core/encryption/envelope.js';
 export { BLIND_INDEX_BYTES } from '../../core/encryption/blind-index.js';
-export { encryptionKeyCreated, encryptionKeyRotated, INTEGRATION_EVENT_TYPES } from './integration-events.js';
+export { encryptionKeyCreated, encryptionKeyRotated, apiKeyCreated, apiKeyRevoked, INTEGRATION_EVENT_TYPES } from './integration-events.js';
+export { createApiKeys, type ApiKeys, type ApiKeysOptions, type ApiKeyWithPermissions, type ResolvedApiKey } from './api-keys/api-keys.js';
+export { apiKeyAggregate, type ApiKey } from './api-keys/api-key.js';
 export { INTEGRATIONS_AGGREGATES } from './aggregates.js';
 export * from './schemas.js';

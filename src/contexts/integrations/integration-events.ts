@@ -38,5 +38,41 @@ export const encryptionKeyRotated = defineEventType({
   payload: EncryptionKeyRotatedPayloadV1,
 });
 
+/** `api_key.created` v1: the key (never its secret), its permissions and who made it. */
+export const ApiKeyCreatedPayloadV1 = z
+  .object({
+    apiKeyId: UuidSchema,
+    organizationId: UuidSchema,
+    name: z.string(),
+    prefix: z.string(),
+    permissions: z.array(z.string()),
+    createdByUserId: UuidSchema,
+    expiresAt: z.iso.datetime().nullable(),
+  })
+  .strict();
+
+/** `api_key.revoked` v1: who revoked it and when. */
+export const ApiKeyRevokedPayloadV1 = z
+  .object({ apiKeyId: UuidSchema, organizationId: UuidSchema, revokedByUserId: UuidSchema, revokedAt: z.iso.datetime() })
+  .strict();
+
+/** An API key was created. */
+export const apiKeyCreated = defineEventType({
+  code: 'api_key.created',
+  aggregateType: 'api_key',
+  description: 'An API key was created for an organization, with its permissions.',
+  version: 1,
+  payload: ApiKeyCreatedPayloadV1,
+});
+
+/** An API key was revoked. */
+export const apiKeyRevoked = defineEventType({
+  code: 'api_key.revoked',
+  aggregateType: 'api_key',
+  description: 'An API key was revoked.',
+  version: 1,
+  payload: ApiKeyRevokedPayloadV1,
+});
+
 /** Every event type of the integrations context. */
-export const INTEGRATION_EVENT_TYPES = Object.freeze([encryptionKeyCreated, encryptionKeyRotated] as const);
+export const INTEGRATION_EVENT_TYPES = Object.freeze([encryptionKeyCreated, encryptionKeyRotated, apiKeyCreated, apiKeyRevoked] as const);

@@ -7,6 +7,11 @@
 /** The setting `resolveAuthSubject` reads the subject from. */
 export const AUTH_SUBJECT_LOOKUP_SETTING = 'app.auth_subject_lookup';
 
+/** The setting `apiKeys.resolve` reads the secret's keyed hash from (hex). */
+export const API_KEY_LOOKUP_SETTING = 'app.api_key_lookup';
+
+const API_KEY_MATCH = `(secret_hash = decode(NULLIF(current_setting('${API_KEY_LOOKUP_SETTING}'::text, true), ''::text), 'hex'::text))`;
+
 /** A lookup policy as `pg_policies` shows it: command, role, USING. */
 interface LookupPolicy {
   readonly command: 'SELECT';
@@ -21,6 +26,16 @@ const LOOKUP_POLICIES: Readonly<Record<string, Readonly<Record<string, LookupPol
       command: 'SELECT',
       role: 'org_data_app',
       using: `(auth_subject = NULLIF(current_setting('${AUTH_SUBJECT_LOOKUP_SETTING}'::text, true), ''::text))`,
+    },
+  },
+  api_keys: {
+    api_key_lookup: { command: 'SELECT', role: 'org_data_app', using: API_KEY_MATCH },
+  },
+  api_key_permissions: {
+    api_key_permission_lookup: {
+      command: 'SELECT',
+      role: 'org_data_app',
+      using: `(api_key_id IN ( SELECT k.id\n   FROM api_keys k\n  WHERE (k.${API_KEY_MATCH.slice(1)}))`,
     },
   },
 });

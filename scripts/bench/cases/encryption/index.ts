@@ -9,6 +9,7 @@ import { resultOf, sideOf } from '../../report.js';
 import { unitOfWork } from '../../../../src/repositories.js';
 import type { Keyring } from '../../../../src/contexts/integrations/encryption-keys/keyring.js';
 import { encryptedInsert, encryptedRead, SECRET } from './encrypted-field.js';
+import { resolveApiKey } from './resolve-api-key.js';
 
 /** Encrypt + decrypt pairs timed in the loop. */
 const LOOP = 20_000;
@@ -16,9 +17,9 @@ const LOOP = 20_000;
 /** The encryption section. */
 export const encryption: BenchGroup = {
   section: 'encryption',
-  title: 'Field encryption: an encrypted column against a plaintext one',
+  title: 'Field encryption and API keys',
   method: `${encryptedInsert.iterations} inserts and ${encryptedRead.iterations} reads per side after ${encryptedInsert.warmup} warm-up iterations; ${LOOP} encrypt + decrypt pairs in a loop`,
-  cases: [encryptedInsert, encryptedRead],
+  cases: [encryptedInsert, encryptedRead, resolveApiKey],
   report: async (results, { setup }) => {
     const row = (label: string, side: { median: number; p99: number }, base: { median: number; p99: number }) => [
       label,
@@ -48,6 +49,12 @@ export const encryption: BenchGroup = {
       for (let i = 0; i < LOOP; i += 1) await keyring.decrypt(uow, field, await keyring.encrypt(uow, field, SECRET));
       return Number(process.hrtime.bigint() - start) / 1000 / LOOP;
     });
-    return `${table}\n\nEncrypt + decrypt of one ${SECRET.length}-byte field in this process (AES-256-GCM, data key cached, no round trip): **${perPair.toFixed(1)} µs** per pair (mean of ${LOOP}).`;
+    const resolveRepo = summarize(sideOf(results, resolveApiKey, 'repo'));
+    const resolveRaw = summarize(sideOf(results, resolveApiKey, 'raw'));
+    const keys = markdownTable(
+      ['apiKeys.resolve', 'median µs', 'p99 µs', 'median ratio to raw pg'],
+      [row('raw pg, the same statements', resolveRaw, resolveRaw), row('apiKeys.resolve', resolveRepo, resolveRaw)],
+    );
+    return `${table}\n\n${keys}\n\nEncrypt + decrypt of one ${SECRET.length}-byte field in this process (AES-256-GCM, data key cached, no round trip): **${perPair.toFixed(1)} µs** per pair (mean of ${LOOP}).`;
   },
 };

@@ -69,6 +69,8 @@ describe('users', () => {
       {
         definition: 'UNIQUE (organization_id, id)',
         referenced_by: [
+          'api_keys_created_by_user_id_fkey',
+          'api_keys_revoked_by_user_id_fkey',
           'clients_manager_user_id_fkey',
           'notifications_user_id_fkey',
           'user_profiles_user_id_fkey',
