@@ -4,7 +4,7 @@
 -- revocation that records who and when. Additive and not breaking: services on 0.8.0 never touch
 -- these tables.
 --
--- resolveApiKey finds a key before the tenant is known, as the application role, through two
+-- apiKeys.resolve finds a key before the tenant is known, as the application role, through two
 -- lookup policies (SELECT only, org_data_app only): the key whose secret_hash equals the
 -- transaction-local setting app.api_key_lookup (hex), and that key's permission rows. The caller
 -- must hold the secret to compute the hash; it sees that one key and nothing else.

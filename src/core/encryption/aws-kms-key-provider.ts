@@ -94,7 +94,11 @@ export function awsKmsKeyProvider(options: AwsKmsKeyProviderOptions): KeyProvide
       sdk = undefined; // a later call may retry
       throw error;
     }));
-    client ??= new module.KMSClient(options.region ? { region: options.region } : {});
+    try {
+      client ??= new module.KMSClient(options.region ? { region: options.region } : {});
+    } catch (error) {
+      throw new KeyProviderError('aws-kms', step, failure(error));
+    }
     return { module, client };
   };
   return Object.freeze({

@@ -1,7 +1,7 @@
 // apiKeys.resolve(db, secret) as a service calls it for every request carrying an API key,
 // against the same statements by hand with raw pg: BEGIN; the lookup setting (the secret's keyed
 // hash) with the tenant check; the key with its permissions (its organization set as the
-// tenant); COMMIT. Its last use is recorded at most every five minutes, so after the first call
+// tenant); whether that organization is live; COMMIT. Its last use is recorded at most every five minutes, so after the first call
 // no UPDATE is sent. The key is made in the seed, directly in SQL.
 import assert from 'node:assert/strict';
 import { createHmac, randomBytes } from 'node:crypto';
@@ -20,6 +20,8 @@ const LOOKUP_SQL =
   `WHERE kp.api_key_id = k.id ORDER BY p.name) AS permissions, (k.last_used_at IS NULL OR k.last_used_at < now() - interval '5 minutes') AS stale, ` +
   `set_config('app.organization_id', k.organization_id::text, true) AS tenant FROM api_keys k ` +
   `WHERE k.secret_hash = decode($1::text, 'hex') AND k.revoked_at IS NULL AND (k.expires_at IS NULL OR k.expires_at > now())`;
+
+const LIVE_SQL = `SELECT deleted_at IS NULL AS live FROM organizations WHERE id = $1::uuid`;
 
 interface State {
   readonly secret: string;
@@ -51,7 +53,10 @@ export const resolveApiKey = defineCase<State>({
       const started = (await client.query(START_SQL, [hash])).rows[0];
       assert.equal(started?.tenant, null);
       const found = (await client.query(LOOKUP_SQL, [hash])).rows[0];
-      return found && { apiKeyId: found.id, organizationId: found.organizationId, name: found.name, permissions: found.permissions };
+      if (!found) return undefined;
+      const live = (await client.query(LIVE_SQL, [found.organizationId])).rows[0];
+      assert.equal(live?.live, true);
+      return { apiKeyId: found.id, organizationId: found.organizationId, name: found.name, permissions: found.permissions };
     });
   },
   sameSql: async (_s, check) => {

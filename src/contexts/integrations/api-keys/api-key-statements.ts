@@ -106,6 +106,11 @@ export const lookupApiKey = compiledQuery((db, p: { hash: string }) =>
   ),
 );
 
+/** Whether the key's organization is live (read with it set as the tenant). */
+export const apiKeyOrganizationLive = compiledQuery((db, p: { id: string }) =>
+  compilableSql(db, sql<{ live: boolean }>`SELECT deleted_at IS NULL AS live FROM organizations WHERE id = ${p.id}::uuid`),
+);
+
 /** Records a use, at most every five minutes (with the key's organization as the tenant). */
 export const touchApiKey = compiledQuery((db, p: { id: string }) =>
   compilableSql(

@@ -24,6 +24,7 @@ import { apiKeyCreated, apiKeyRevoked } from '../integration-events.js';
 import { apiKeyAggregate, type ApiKey } from './api-key.js';
 import { CreateApiKeyInputSchema, type CreateApiKeyInput } from './api-key.inputs.js';
 import {
+  apiKeyOrganizationLive,
   endKeyLookup,
   insertApiKey,
   listApiKeys,
@@ -65,8 +66,8 @@ export interface ApiKeys {
   list(scope: KeyringScope): Promise<readonly ApiKeyWithPermissions[]>;
   /**
    * The key a presented secret belongs to, for the application role with no tenant set: its
-   * organization and permissions, or `undefined` for an unknown, revoked or expired key (and
-   * for anything not shaped like a secret) — the same answer, by the same statements, so a
+   * organization and permissions, or `undefined` for an unknown, revoked or expired key, a key
+   * of a deleted organization (and for anything not shaped like a secret) — the same answer, by the same statements, so a
    * caller cannot tell them apart. Records the use at most every five minutes.
    * @throws TransactionScopeError in a transaction that already has a tenant.
    */
@@ -212,6 +213,8 @@ export function createApiKeys(options: ApiKeysOptions): ApiKeys {
         try {
           const [found] = await lookupApiKey(trx, { hash });
           if (!found || !SECRET.test(secret)) return undefined;
+          const [organization] = await apiKeyOrganizationLive(trx, { id: found.organizationId });
+          if (!organization?.live) return undefined;
           if (found.stale) await touchApiKey(trx, { id: found.id });
           return { apiKeyId: found.id, organizationId: found.organizationId, name: found.name, permissions: found.permissions };
         } finally {

@@ -1,5 +1,6 @@
 // The keyring's statements, compiled once. Every one runs in a transaction with the tenant set
-// (row-level security on encryption_keys), and names the organization too.
+// (row-level security on encryption_keys); all but rewrapKey (by a key id just read) name the
+// organization too.
 import { sql } from 'kysely';
 import { compilableSql } from '../../../core/audit/audit-sql.js';
 import { compiledQuery } from '../../../core/kernel/compiled-query.js';

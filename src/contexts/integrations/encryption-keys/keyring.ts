@@ -74,9 +74,9 @@ export interface KeyAdminOptions {
 export interface Keyring {
   /**
    * Seals `plaintext` (text as UTF-8, or bytes; at most 1 MiB) for `field` with the
-   * organization's active `field` key, creating the organization's first key (in a transaction
-   * of its own, audited, event `encryption_key.created`) when it has none. Store the result in a
-   * bytea column.
+   * organization's active `field` key, creating the organization's first key (in the caller's
+   * transaction, audited, event `encryption_key.created`) when it has none. Store the result in
+   * a bytea column.
    * @throws ValidationError for a scope without a tenant, a bad field, or a plaintext that is not text or bytes.
    */
   encrypt(scope: KeyringScope, field: EncryptedField, plaintext: string | Uint8Array): Promise<Buffer>;
@@ -198,6 +198,9 @@ export function createKeyring(options: KeyringOptions): Keyring {
   if (options === null || typeof options !== 'object') throw new ValidationError([{ path: 'options', message: 'must be an object with a provider' }]);
   const provider = checkProvider(options.provider, 'options.provider');
   const providers = new Map<string, KeyProvider>([[provider.name, provider]]);
+  if (options.previousProviders !== undefined && !Array.isArray(options.previousProviders)) {
+    throw new ValidationError([{ path: 'options.previousProviders', message: 'must be an array of key providers' }]);
+  }
   (options.previousProviders ?? []).forEach((previous, i) => {
     const checked = checkProvider(previous, `options.previousProviders.${i}`);
     if (!providers.has(checked.name)) providers.set(checked.name, checked);
@@ -206,7 +209,13 @@ export function createKeyring(options: KeyringOptions): Keyring {
   const cacheSize = positiveInt(options.cacheSize, 'options.cacheSize', 1000, 1_000_000);
 
   const keys = new Map<string, CachedKey>();
-  const active = new Map<string, { readonly id: string; readonly until: number }>();
+  const active = new Map<string, { readonly id: string; readonly version: number; readonly until: number }>();
+  /** Caches the active key of a slot, never over a newer one (a read that raced a rotation). */
+  const setActive = (slot: string, row: KeyRow) => {
+    const current = active.get(slot);
+    if (current && current.version > row.version && current.until > Date.now()) return;
+    active.set(slot, { id: row.id, version: row.version, until: Date.now() + activeKeyTtlMs });
+  };
   const columnKeys = new Map<string, Buffer>();
   /** Keys this keyring made in a caller's transaction, by id: not known to be committed until another transaction sees them. */
   const made = new Map<string, object>();
@@ -286,7 +295,7 @@ export function createKeyring(options: KeyringOptions): Keyring {
     const key = await unwrap(row);
     if (committed) {
       made.delete(row.id);
-      active.set(slot, { id: row.id, until: Date.now() + activeKeyTtlMs });
+      setActive(slot, row);
     }
     return { id: row.id, key };
   };
@@ -391,10 +400,11 @@ export function createKeyring(options: KeyringOptions): Keyring {
         return makeKey(trx, context, organizationId, purpose, retired);
       });
       if (!row) throw new KeyProviderError(provider.name, 'wrap', 'no active key could be made');
-      if (own) active.set(`${organizationId}/${purpose}`, { id: row.id, until: Date.now() + activeKeyTtlMs });
+      if (own) setActive(`${organizationId}/${purpose}`, row);
       else {
+        // Made in the caller's transaction: not known to be committed yet (see activeDataKey).
         active.delete(`${organizationId}/${purpose}`);
-        made.set(row.id, (target as KeyringScope).trx);
+        made.set(row.id, 'trx' in target ? target.trx : target);
       }
       return publicKey(row);
     },
@@ -407,6 +417,10 @@ export function createKeyring(options: KeyringOptions): Keyring {
           for (const row of rows) {
             const { key } = await unwrap(row);
             const wrapped = await provider.wrap(key, { organizationId, keyId: row.id, purpose: row.purpose });
+            // Else the next batch would select the same keys again, without end.
+            if (wrapped.masterKeyId !== provider.currentMasterKeyId) {
+              throw new KeyProviderError(provider.name, 'wrap', 'it wrapped with another master key than its currentMasterKeyId');
+            }
             const [after] = await rewrapKey(trx, {
               id: row.id,
               provider: provider.name,
@@ -436,7 +450,12 @@ export function createKeyring(options: KeyringOptions): Keyring {
         batchSize: positiveInt(reencryptOptions.batchSize, 'options.batchSize', 500, 10_000),
         maxBatches: reencryptOptions.maxBatches === undefined ? Infinity : positiveInt(reencryptOptions.maxBatches, 'options.maxBatches', 1, 1_000_000),
         signal: reencryptOptions.signal,
-        activeKey: (scope) => activeDataKey(scope, organizationId, 'field'),
+        // Read in each batch's transaction, never from this process's cache: a rotation made by
+        // another process must not have values moved back to the key it retired.
+        activeKey: async (scope) => {
+          const [row] = await activeKey(scope.trx, { organizationId, purpose: 'field' });
+          return row ? { id: row.id, key: await unwrap(row) } : undefined;
+        },
         open: (scope, field, value) => openValue(scope, organizationId, field, value),
         seal: (id, key, field, bytes) => sealWith(id, key, field, organizationId, bytes),
       });

@@ -17,7 +17,8 @@ export interface ReencryptWork {
   readonly batchSize: number;
   readonly maxBatches: number;
   readonly signal: AbortSignal | undefined;
-  readonly activeKey: (scope: KeyringScope) => Promise<{ id: string; key: CachedKey }>;
+  /** The active key as the batch's transaction sees it; `undefined` when the organization has none. */
+  readonly activeKey: (scope: KeyringScope) => Promise<{ id: string; key: CachedKey } | undefined>;
   readonly open: (scope: KeyringScope, field: EncryptedField, value: Uint8Array) => Promise<Buffer>;
   readonly seal: (id: string, key: CachedKey, field: EncryptedField, bytes: Uint8Array) => Buffer;
 }
@@ -34,10 +35,13 @@ export async function reencryptColumn(db: Kysely<DB>, column: EncryptedColumn, w
   let reencrypted = 0;
   let failed = 0;
   let batches = 0;
+  let startedWith: string | undefined;
   for (;;) {
     if (batches >= work.maxBatches || work.signal?.aborted) return { reencrypted, failed, batches, interrupted: true };
     const batch = await runUnitOfWork(db, resolveUnitOfWorkOptions({ tenant: work.organizationId }), async (scope) => {
-      const { id: keyId, key } = await work.activeKey(scope);
+      const active = await work.activeKey(scope);
+      if (!active) return { moved: 0, broken: 0, last: undefined, full: false, keyId: undefined };
+      const { id: keyId, key } = active;
       const { rows } = await sql<{ id: string; value: Buffer }>`
         SELECT ${id}::text AS id, ${value} AS value FROM ${table}
         WHERE ${tenant} = ${work.organizationId}::uuid AND ${value} IS NOT NULL AND ${id} > ${after}::uuid
@@ -66,12 +70,15 @@ export async function reencryptColumn(db: Kysely<DB>, column: EncryptedColumn, w
         );
         moved += 1;
       }
-      return { moved, broken, last: rows.at(-1)?.id, full: rows.length === work.batchSize };
+      return { moved, broken, last: rows.at(-1)?.id, full: rows.length === work.batchSize, keyId };
     });
     batches += 1;
     reencrypted += batch.moved;
     failed += batch.broken;
-    if (!batch.full || batch.last === undefined) return { reencrypted, failed, batches, interrupted: false };
+    startedWith ??= batch.keyId;
+    // A rotation between batches: what earlier batches passed is on the key it retired; run again.
+    const rotated = batch.keyId !== undefined && batch.keyId !== startedWith;
+    if (!batch.full || batch.last === undefined) return { reencrypted, failed, batches, interrupted: rotated };
     after = batch.last;
   }
 }

@@ -31,7 +31,7 @@ let permissionId: string;
 beforeAll(async () => {
   organizationId = (await create('organizations', organizationRow())).id as string;
   userId = (await create('users', userRow(organizationId))).id as string;
-  permissionId = (await create('permissions', { name: `key:${randomUUID().slice(0, 8)}`, description: 'For keys' })).id as string;
+  permissionId = (await create('permissions', { name: `key:k${randomUUID().slice(0, 8)}`, description: 'For keys' })).id as string;
 });
 const keyRow = (overrides: Row = {}): Row => ({
   organization_id: organizationId,

@@ -97,6 +97,14 @@ describe('API keys', () => {
     const live = await make({ name: 'live', permissions: ['user:read'] });
     expect(await other.resolve(app, live.secret)).toBeUndefined();
     await expect(as((uow) => apiKeys.revoke(uow, '00000000-0000-4000-8000-000000000000'))).rejects.toBeInstanceOf(NotFoundError);
+    // A key of a soft-deleted organization resolves to nothing either.
+    const gone = await aWorld(owner);
+    const ofGone = await unitOfWork(app, { tenant: gone.organizationId, context: { actorUserId: gone.verifierId } }, (uow) =>
+      apiKeys.create(uow, { name: 'of a deleted organization', permissions: ['user:read'] }),
+    );
+    expect(await apiKeys.resolve(app, ofGone.secret)).toBeDefined();
+    await gone.system.organizations.softDelete(gone.organizationId);
+    expect(await apiKeys.resolve(app, ofGone.secret)).toBeUndefined();
   });
 
   it('list: the tenant’s keys without secrets; bad input is a ValidationError', async () => {

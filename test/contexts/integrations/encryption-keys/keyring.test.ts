@@ -228,6 +228,38 @@ describe('keyring', () => {
     expect(await keyring.reencrypt(app, NOTES, { organizationId: org })).toMatchObject({ reencrypted: 0, failed: 1, interrupted: false });
   });
 
+  it('a rotation made elsewhere: re-encryption moves values to the new key, never back to the one this process cached', async () => {
+    const org = (await anOrganization(createRepositories(owner))).id;
+    const here = createKeyring({ provider }); // caches the first key as active
+    const ids = [await note(org, 'one', here), await note(org, 'two', here)];
+    const elsewhere = createKeyring({ provider });
+    const rotated = await elsewhere.rotate(app, { organizationId: org });
+    const result = await here.reencrypt(app, NOTES, { organizationId: org });
+    expect(result).toMatchObject({ reencrypted: 2, failed: 0, interrupted: false });
+    const { rows } = await sql<{ key: string }>`
+      SELECT encode(substring(body_encrypted FROM 2 FOR 16), 'hex') AS key FROM secret_notes WHERE organization_id = ${org}`.execute(owner);
+    expect(rows.map((r) => r.key)).toEqual([rotated.id.replace(/-/g, ''), rotated.id.replace(/-/g, '')]);
+    expect(await read(org, ids[1]!, createKeyring({ provider }))).toBe('two');
+  });
+
+  it('a rotation in a caller’s transaction that rolls back leaves no key in use', async () => {
+    const org = (await anOrganization(createRepositories(owner))).id;
+    const ring = createKeyring({ provider });
+    await note(org, 'before', ring);
+    for (const target of ['scope', 'trx'] as const) {
+      await caught(() =>
+        unitOfWork(app, { tenant: org }, async (uow) => {
+          await ring.rotate(target === 'scope' ? uow : uow.trx, { organizationId: org });
+          await ring.encrypt(uow, field(randomUUID()), 'doomed');
+          throw new Error('rollback');
+        }),
+      );
+    }
+    const id = await note(org, 'after', ring);
+    expect(await read(org, id, createKeyring({ provider }))).toBe('after');
+    expect((await keysOf(org)).filter((k) => k.purpose === 'field').map((k) => k.status)).toEqual(['active']);
+  });
+
   it('re-wrapping under a new master key, then a switch of provider, keeps every value readable', async () => {
     const org = (await anOrganization(createRepositories(owner))).id;
     const id = await note(org, 'survives two re-wraps');
