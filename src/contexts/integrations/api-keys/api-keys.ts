@@ -12,14 +12,14 @@ import { NotFoundError } from '../../../core/errors/not-found-error.js';
 import { TransactionScopeError } from '../../../core/errors/transaction-scope-error.js';
 import { ValidationError } from '../../../core/errors/validation-error.js';
 import { domainEvent } from '../../../core/events/domain-event.js';
-import { CANONICAL_UUID, UuidSchema } from '../../../core/kernel/common-schemas.js';
+import { UuidSchema } from '../../../core/kernel/common-schemas.js';
 import { asPackageDatabase } from '../../../core/kernel/database-type.js';
 import { parseInput } from '../../../core/kernel/parse-input.js';
 import { withErrorMapping } from '../../../core/kernel/with-error-mapping.js';
 import { runUnitOfWork } from '../../../core/unit-of-work/run-unit-of-work.js';
 import { resolveUnitOfWorkOptions } from '../../../core/unit-of-work/unit-of-work-options.js';
 import type { DB } from '../../../schema/db.js';
-import type { KeyringScope } from '../encryption-keys/keyring-types.js';
+import { scopeTenant, type KeyringScope } from '../encryption-keys/keyring-types.js';
 import { apiKeyCreated, apiKeyRevoked } from '../integration-events.js';
 import { apiKeyAggregate, type ApiKey } from './api-key.js';
 import { CreateApiKeyInputSchema, type CreateApiKeyInput } from './api-key.inputs.js';
@@ -96,16 +96,6 @@ const fromRow = (row: ApiKeyRow): ApiKeyWithPermissions => ({
   updatedAt: new Date(row.updatedAt),
 });
 
-function tenantOf(scope: KeyringScope): string {
-  if (scope === null || typeof scope !== 'object' || typeof scope.trx?.selectFrom !== 'function' || !scope.trx.isTransaction) {
-    throw new ValidationError([{ path: 'scope', message: 'must be a unit of work (its trx and tenant)' }]);
-  }
-  if (typeof scope.tenant !== 'string' || !CANONICAL_UUID.test(scope.tenant)) {
-    throw new ValidationError([{ path: 'scope.tenant', message: 'API keys need a unit of work with a tenant' }]);
-  }
-  return scope.tenant.toLowerCase();
-}
-
 function actorOf(scope: KeyringScope, operation: string): string {
   const actor = scope.context?.actorUserId;
   if (!actor) throw new ForbiddenError(operation, 'needs an acting user (actorUserId)');
@@ -126,7 +116,7 @@ export function createApiKeys(options: ApiKeysOptions): ApiKeys {
 
   return withErrorMapping({
     async create(scope: KeyringScope, input: CreateApiKeyInput) {
-      const organizationId = tenantOf(scope);
+      const organizationId = scopeTenant(scope, 'API keys need');
       const data = parseInput(CreateApiKeyInputSchema, input, 'input');
       const creator = actorOf(scope, 'create API key');
       if (data.expiresAt && data.expiresAt.getTime() <= Date.now()) {
@@ -168,7 +158,7 @@ export function createApiKeys(options: ApiKeysOptions): ApiKeys {
       return { apiKey, secret };
     },
     async revoke(scope: KeyringScope, id: string) {
-      const organizationId = tenantOf(scope);
+      const organizationId = scopeTenant(scope, 'API keys need');
       const key = parseInput(UuidSchema, id, 'id');
       const actor = actorOf(scope, 'revoke API key');
       const [row] = await revokeApiKey(scope.trx, { id: key, organizationId, actor });
@@ -196,7 +186,7 @@ export function createApiKeys(options: ApiKeysOptions): ApiKeys {
       return apiKey;
     },
     async list(scope: KeyringScope) {
-      const organizationId = tenantOf(scope);
+      const organizationId = scopeTenant(scope, 'API keys need');
       return (await listApiKeys(scope.trx, { organizationId })).map(fromRow);
     },
     async resolve(database: Kysely<DB>, secret: string) {

@@ -2,6 +2,7 @@
 // encrypted column (for re-encryption), and an unwrapped key as the keyring caches it.
 import type { Kysely } from 'kysely';
 import { ValidationError } from '../../../core/errors/validation-error.js';
+import { CANONICAL_UUID } from '../../../core/kernel/common-schemas.js';
 import type { DB } from '../../../schema/db.js';
 import type { ResolvedAuditContext } from '../../../core/audit/audit-context.js';
 
@@ -90,3 +91,18 @@ export interface CachedKey {
   readonly purpose: string;
 }
 
+
+/**
+ * The organization of a scope: its tenant, lower-cased.
+ * @throws ValidationError when `scope` is not a unit of work with a transaction, or has no tenant
+ *   (`needs` says what needs one, e.g. `encryption needs`).
+ */
+export function scopeTenant(scope: KeyringScope, needs: string): string {
+  if (scope === null || typeof scope !== 'object' || typeof scope.trx?.selectFrom !== 'function' || !scope.trx.isTransaction) {
+    throw new ValidationError([{ path: 'scope', message: 'must be a unit of work (its trx and tenant)' }]);
+  }
+  if (typeof scope.tenant !== 'string' || !CANONICAL_UUID.test(scope.tenant)) {
+    throw new ValidationError([{ path: 'scope.tenant', message: `${needs} a unit of work with a tenant` }]);
+  }
+  return scope.tenant.toLowerCase();
+}

@@ -26,6 +26,7 @@ import { reencryptColumn } from './reencrypt-column.js';
 import {
   defineEncryptedColumn,
   IDENTIFIER,
+  scopeTenant,
   type BlindIndexedColumn,
   type CachedKey,
   type EncryptedColumn,
@@ -124,16 +125,6 @@ export interface Keyring {
 /** The most a value may hold. */
 const MAX_PLAINTEXT_BYTES = 1024 * 1024;
 const PROVIDER_NAME = /^[a-z][a-z0-9-]{0,63}$/;
-
-function organizationOf(scope: KeyringScope): string {
-  if (scope === null || typeof scope !== 'object' || typeof scope.trx?.selectFrom !== 'function' || !scope.trx.isTransaction) {
-    throw new ValidationError([{ path: 'scope', message: 'must be a unit of work (its trx and tenant)' }]);
-  }
-  if (typeof scope.tenant !== 'string' || !CANONICAL_UUID.test(scope.tenant)) {
-    throw new ValidationError([{ path: 'scope.tenant', message: 'encryption needs a unit of work with a tenant' }]);
-  }
-  return scope.tenant.toLowerCase();
-}
 
 function checkField(field: EncryptedField, path = 'field'): void {
   const issues: ValidationIssue[] = [];
@@ -358,24 +349,24 @@ export function createKeyring(options: KeyringOptions): Keyring {
 
   const keyring = withErrorMapping({
     async encrypt(scope: KeyringScope, field: EncryptedField, plaintext: string | Uint8Array) {
-      const organizationId = organizationOf(scope);
+      const organizationId = scopeTenant(scope, 'encryption needs');
       checkField(field);
       const bytes = plaintextBytes(plaintext);
       const { id, key } = await activeDataKey(scope, organizationId, 'field');
       return sealWith(id, key, field, organizationId, bytes);
     },
     async decrypt(scope: KeyringScope, field: EncryptedField, value: Uint8Array) {
-      const organizationId = organizationOf(scope);
+      const organizationId = scopeTenant(scope, 'encryption needs');
       checkField(field);
       return openValue(scope, organizationId, field, value);
     },
     async decryptText(scope: KeyringScope, field: EncryptedField, value: Uint8Array) {
-      const organizationId = organizationOf(scope);
+      const organizationId = scopeTenant(scope, 'encryption needs');
       checkField(field);
       return (await openValue(scope, organizationId, field, value)).toString('utf8');
     },
     async blindIndex(scope: KeyringScope, column: BlindIndexedColumn, value: string) {
-      const organizationId = organizationOf(scope);
+      const organizationId = scopeTenant(scope, 'encryption needs');
       checkField(column as EncryptedField, 'column');
       if (typeof value !== 'string') throw new ValidationError([{ path: 'value', message: 'must be text' }]);
       const { id, key } = await activeDataKey(scope, organizationId, 'blind_index');
