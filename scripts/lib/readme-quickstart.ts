@@ -2,7 +2,7 @@
 // blocks were written to): a fresh database; quickstart/migrate.ts as the owner
 // (DATABASE_OWNER_URL); quickstart/create-organization.ts as the owner, which prints the new
 // organization's id; quickstart/grant.sql as a DBA would (the login role of the service);
-// quickstart/service.ts, encrypt.ts and api-key.ts as that role (DATABASE_URL). Any failure fails.
+// quickstart/service.ts, encrypt.ts, api-key.ts and webhook.ts as that role (DATABASE_URL). Any failure fails.
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -60,10 +60,16 @@ try {
   await dba.connect();
   await dba.query(grant).finally(() => dba.end());
   process.stdout.write(run('quickstart/service.ts', { DATABASE_URL: url(roleName, rolePassword) }, [organizationId]));
-  process.stdout.write(run('quickstart/encrypt.ts', { DATABASE_URL: url(roleName, rolePassword) }, [organizationId]));
+  // One master key for encrypt.ts and webhook.ts, as the README says: the organization's data
+  // key that encrypt.ts makes is wrapped under it.
+  const masterKey = randomBytes(32).toString('base64');
+  process.stdout.write(run('quickstart/encrypt.ts', { DATABASE_URL: url(roleName, rolePassword), ORG_DATA_MASTER_KEY: masterKey }, [organizationId]));
   const keyed = run('quickstart/api-key.ts', { DATABASE_URL: url(roleName, rolePassword) });
   process.stdout.write(keyed);
   if (!/the right organization: .+\nafter revoke: no key/.test(keyed)) throw new Error('api-key.ts did not resolve its key, or resolved it after revocation');
+  const hooked = run('quickstart/webhook.ts', { DATABASE_URL: url(roleName, rolePassword), ORG_DATA_MASTER_KEY: masterKey });
+  process.stdout.write(hooked);
+  if (!/webhook user\.registered: old and new secret verify during the overlap: true/.test(hooked)) throw new Error('webhook.ts did not verify with both secrets');
 } finally {
   await admin.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
   await admin.query(`DROP ROLE IF EXISTS ${roleName}`).catch(() => undefined);

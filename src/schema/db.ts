@@ -307,6 +307,53 @@ export interface UserStaffProfiles {
   version: Generated<number>;
 }
 
+export interface WebhookDeliveries {
+  attempts: Generated<number>;
+  available_at: Generated<Timestamp>;
+  created_at: Generated<Timestamp>;
+  dead_at: Timestamp | null;
+  event_created_at: Timestamp;
+  event_id: string;
+  id: Generated<string>;
+  last_attempt_at: Timestamp | null;
+  last_error: string | null;
+  leased_by: string | null;
+  leased_until: Timestamp | null;
+  organization_id: string;
+  response_excerpt: string | null;
+  response_status: number | null;
+  status: Generated<string>;
+  succeeded_at: Timestamp | null;
+  updated_at: Generated<Timestamp>;
+  webhook_id: string;
+}
+
+export interface WebhookEventTypes {
+  created_at: Generated<Timestamp>;
+  event_type_code: string;
+  organization_id: string;
+  updated_at: Generated<Timestamp>;
+  webhook_id: string;
+}
+
+export interface Webhooks {
+  consecutive_failures: Generated<number>;
+  created_at: Generated<Timestamp>;
+  created_by_user_id: string;
+  deleted_at: Timestamp | null;
+  description: string | null;
+  disabled_at: Timestamp | null;
+  disabled_reason: string | null;
+  id: Generated<string>;
+  is_active: Generated<boolean>;
+  organization_id: string;
+  previous_secret_encrypted: Buffer | null;
+  previous_secret_expires_at: Timestamp | null;
+  secret_encrypted: Buffer;
+  updated_at: Generated<Timestamp>;
+  url: string;
+}
+
 export interface DB {
   academic_titles: AcademicTitles;
   api_key_permissions: ApiKeyPermissions;
@@ -331,4 +378,7 @@ export interface DB {
   user_roles: UserRoles;
   user_staff_profiles: UserStaffProfiles;
   users: Users;
+  webhook_deliveries: WebhookDeliveries;
+  webhook_event_types: WebhookEventTypes;
+  webhooks: Webhooks;
 }

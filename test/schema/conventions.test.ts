@@ -177,7 +177,8 @@ describe('schema conventions', () => {
         if (pk.columns.join() === 'id,created_at,organization_id') return pk.types[0] !== 'uuid' || pk.defaults[0] !== 'gen_random_uuid()';
         // A queue keyed by its event's key, time first (outbox_messages: the claim order).
         if (pk.columns.join() === 'event_created_at,event_id') return pk.types.join() !== 'timestamp with time zone,uuid';
-        return !pk.columns.every((col) => col.endsWith('_id'));
+        // Junctions: foreign keys only (ids, or the code of a lookup table such as event_types).
+        return !pk.columns.every((col) => col.endsWith('_id') || col.endsWith('_code'));
       }
       const [column, type, def] = [pk.columns[0], pk.types[0], pk.defaults[0]];
       if (column === 'id') return type !== 'uuid' || def !== 'gen_random_uuid()';

@@ -15,7 +15,18 @@ import {
   type KeyProvider,
   type Keyring,
   type ReencryptResult,
+  createWebhooks,
+  createWebhookSender,
+  webhookFanOut,
+  verifyWebhookSignature,
+  type Webhook,
+  type WebhookDelivery,
+  type WebhookDeliveryStatus,
+  type Webhooks,
+  type WebhookSender,
+  type WebhookSenderRound,
 } from '../../src/contexts/integrations/index.js';
+import type { EventHandler } from '../../src/contexts/events/index.js';
 
 declare const db: Kysely<DB>;
 declare const uow: UnitOfWork;
@@ -41,5 +52,23 @@ describe('@org/data/integrations', () => {
     expectTypeOf(keyring.rotate(db, { organizationId: 'o' })).toEqualTypeOf<Promise<EncryptionKey>>();
     expectTypeOf(keyring.rotate(uow)).toEqualTypeOf<Promise<EncryptionKey>>();
     expectTypeOf(keyring.reencrypt(db, defineEncryptedColumn({ table: 't', column: 'c' }), { organizationId: 'o' })).toEqualTypeOf<Promise<ReencryptResult>>();
+  });
+
+  it('webhooks: made in a unit of work with the secret once; a fan-out handler for the worker; a sender', () => {
+    const keyring = {} as Keyring;
+    const webhooks = createWebhooks({ keyring });
+    expectTypeOf(webhooks).toEqualTypeOf<Webhooks>();
+    expectTypeOf(webhooks.create(uow, { url: 'https://x', eventTypes: ['user.registered'] })).toEqualTypeOf<
+      Promise<{ readonly webhook: Webhook; readonly secret: string }>
+    >();
+    expectTypeOf<Awaited<ReturnType<Webhooks['listDeliveries']>>>().toEqualTypeOf<readonly WebhookDelivery[]>();
+    expectTypeOf<WebhookDelivery['status']>().toEqualTypeOf<WebhookDeliveryStatus>();
+    expectTypeOf(webhookFanOut({ eventTypes: ['user.registered'] })).toEqualTypeOf<EventHandler>();
+    const sender = createWebhookSender(db, { keyring });
+    expectTypeOf(sender).toEqualTypeOf<WebhookSender>();
+    expectTypeOf(sender.runOnce()).toEqualTypeOf<Promise<WebhookSenderRound>>();
+    expectTypeOf(verifyWebhookSignature('whsec_…', {}, '')).toEqualTypeOf<boolean>();
+    // @ts-expect-error an unknown field is not input
+    void webhooks.create(uow, { url: 'https://x', eventTypes: [], secret: 'mine' });
   });
 });

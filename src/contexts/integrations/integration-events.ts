@@ -1,5 +1,5 @@
-// The integrations context's domain events (key management here; webhooks and API keys join
-// them), each declared once with the zod schema of its payload per version.
+// The integrations context's domain events (data keys, API keys, webhooks), each declared once
+// with the zod schema of its payload per version.
 import { z } from 'zod';
 import { UuidSchema } from '../../core/kernel/common-schemas.js';
 import { defineEventType } from '../../core/events/event-type.js';
@@ -74,5 +74,104 @@ export const apiKeyRevoked = defineEventType({
   payload: ApiKeyRevokedPayloadV1,
 });
 
+/** `webhook.created` v1: the webhook (never its secret) and who made it. */
+export const WebhookCreatedPayloadV1 = z
+  .object({
+    webhookId: UuidSchema,
+    organizationId: UuidSchema,
+    url: z.string(),
+    eventTypes: z.array(z.string()),
+    createdByUserId: UuidSchema,
+  })
+  .strict();
+
+/** `webhook.updated` v1: the webhook as it is after the change. */
+export const WebhookUpdatedPayloadV1 = z
+  .object({ webhookId: UuidSchema, organizationId: UuidSchema, url: z.string(), eventTypes: z.array(z.string()) })
+  .strict();
+
+/** `webhook.secret_rotated` v1: until when the previous secret also signs (never a secret). */
+export const WebhookSecretRotatedPayloadV1 = z
+  .object({ webhookId: UuidSchema, organizationId: UuidSchema, previousSecretExpiresAt: z.iso.datetime().nullable() })
+  .strict();
+
+/** `webhook.disabled` v1: why (`manual`, or `failures` with the count that reached the threshold). */
+export const WebhookDisabledPayloadV1 = z
+  .object({
+    webhookId: UuidSchema,
+    organizationId: UuidSchema,
+    reason: z.enum(['manual', 'failures']),
+    consecutiveFailures: z.int().min(0),
+  })
+  .strict();
+
+/** `webhook.enabled` v1 and `webhook.deleted` v1: which webhook. */
+export const WebhookRefPayloadV1 = z.object({ webhookId: UuidSchema, organizationId: UuidSchema }).strict();
+
+/** A webhook was created. */
+export const webhookCreated = defineEventType({
+  code: 'webhook.created',
+  aggregateType: 'webhook',
+  description: 'A webhook was created for an organization, with its event types.',
+  version: 1,
+  payload: WebhookCreatedPayloadV1,
+});
+
+/** A webhook's URL, description or event types changed. */
+export const webhookUpdated = defineEventType({
+  code: 'webhook.updated',
+  aggregateType: 'webhook',
+  description: "A webhook's URL, description or event types changed.",
+  version: 1,
+  payload: WebhookUpdatedPayloadV1,
+});
+
+/** A webhook's signing secret was rotated. */
+export const webhookSecretRotated = defineEventType({
+  code: 'webhook.secret_rotated',
+  aggregateType: 'webhook',
+  description: "A webhook's signing secret was replaced; the previous one signs until the overlap ends.",
+  version: 1,
+  payload: WebhookSecretRotatedPayloadV1,
+});
+
+/** A webhook was disabled. */
+export const webhookDisabled = defineEventType({
+  code: 'webhook.disabled',
+  aggregateType: 'webhook',
+  description: 'A webhook was disabled, by hand or after consecutive failed deliveries.',
+  version: 1,
+  payload: WebhookDisabledPayloadV1,
+});
+
+/** A webhook was enabled again. */
+export const webhookEnabled = defineEventType({
+  code: 'webhook.enabled',
+  aggregateType: 'webhook',
+  description: 'A disabled webhook was enabled again.',
+  version: 1,
+  payload: WebhookRefPayloadV1,
+});
+
+/** A webhook was deleted. */
+export const webhookDeleted = defineEventType({
+  code: 'webhook.deleted',
+  aggregateType: 'webhook',
+  description: 'A webhook was deleted.',
+  version: 1,
+  payload: WebhookRefPayloadV1,
+});
+
 /** Every event type of the integrations context. */
-export const INTEGRATION_EVENT_TYPES = Object.freeze([encryptionKeyCreated, encryptionKeyRotated, apiKeyCreated, apiKeyRevoked] as const);
+export const INTEGRATION_EVENT_TYPES = Object.freeze([
+  encryptionKeyCreated,
+  encryptionKeyRotated,
+  apiKeyCreated,
+  apiKeyRevoked,
+  webhookCreated,
+  webhookUpdated,
+  webhookSecretRotated,
+  webhookDisabled,
+  webhookEnabled,
+  webhookDeleted,
+] as const);

@@ -6,5 +6,21 @@ export {
   EncryptionKeyRotatedPayloadV1,
   ApiKeyCreatedPayloadV1,
   ApiKeyRevokedPayloadV1,
+  WebhookCreatedPayloadV1,
+  WebhookUpdatedPayloadV1,
+  WebhookSecretRotatedPayloadV1,
+  WebhookDisabledPayloadV1,
+  WebhookRefPayloadV1,
 } from './integration-events.js';
 export { CreateApiKeyInputSchema, API_KEY_ENVIRONMENTS, type CreateApiKeyInput } from './api-keys/api-key.inputs.js';
+export {
+  CreateWebhookInputSchema,
+  UpdateWebhookInputSchema,
+  RotateWebhookSecretOptionsSchema,
+  ListWebhookDeliveriesOptionsSchema,
+  WebhookUrlSchema,
+  type CreateWebhookInput,
+  type UpdateWebhookInput,
+  type RotateWebhookSecretOptions,
+  type ListWebhookDeliveriesOptions,
+} from './webhooks/webhook.inputs.js';

@@ -100,6 +100,12 @@ export const WORKER_QUEUE_POLICIES: Readonly<Record<string, Readonly<Record<stri
     worker_queue_update: ['UPDATE', 'true', 'true'],
     worker_queue_delete: ['DELETE', 'true', null],
   },
+  // The webhook sender's deliveries (issue 12): progress columns only; only finished ones deleted (pruning).
+  webhook_deliveries: {
+    worker_queue_select: ['SELECT', 'true', null],
+    worker_queue_update: ['UPDATE', 'true', 'true'],
+    worker_queue_delete: ['DELETE', "(status = ANY (ARRAY['succeeded'::text, 'dead'::text]))", null],
+  },
 });
 
 /**
@@ -107,6 +113,9 @@ export const WORKER_QUEUE_POLICIES: Readonly<Record<string, Readonly<Record<stri
  * across tenants, for `org_data_event_queue_status()`: FOR SELECT, USING (true), to that role only.
  */
 export const OWNER_QUEUE_POLICY = 'owner_queue_status';
+
+/** The queue tables `org_data_event_queue_status()` counts, which carry {@link OWNER_QUEUE_POLICY}. */
+export const OWNER_STATUS_QUEUE_TABLES: readonly string[] = Object.freeze(['outbox_messages', 'event_deliveries']);
 
 /** The tables of {@link WORKER_QUEUE_POLICIES}. */
 export const WORKER_QUEUE_TABLES: readonly string[] = Object.freeze(Object.keys(WORKER_QUEUE_POLICIES));

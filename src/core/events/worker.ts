@@ -12,6 +12,7 @@ import { parseInput } from '../kernel/parse-input.js';
 import { runUnitOfWork } from '../unit-of-work/run-unit-of-work.js';
 import { resolveUnitOfWorkOptions } from '../unit-of-work/unit-of-work-options.js';
 import { backoffDelayMs } from './delivery-machine.js';
+import { createPollingLoop, runInLanes } from './polling-loop.js';
 import type { DomainEvent } from './domain-event.js';
 import type { EventHandler } from './event-handler.js';
 import {
@@ -144,9 +145,6 @@ export function createWorker(db: Kysely<DB>, options: WorkerOptions): Worker {
   const consumers = subscriptions.map(([, name]) => name);
   const byName = new Map(settings.handlers.map((h) => [h.name, h]));
   const totals = { dispatched: 0, fannedOut: 0, delivered: 0, retried: 0, dead: 0 };
-  let running = false;
-  let stopping = false;
-  let loop: Promise<void> | undefined;
   let inFlight = 0;
   let lastRoundAt: Date | null = null;
   const report = (error: unknown) => {
@@ -231,28 +229,18 @@ export function createWorker(db: Kysely<DB>, options: WorkerOptions): Worker {
     await ensureSubscribed();
     const before = { ...totals };
     for (;;) {
-      if (stopping) break;
+      if (loop.stopping()) break;
       if ((await dispatchOne()) === 0) break;
     }
-    if (!stopping) {
+    if (!loop.stopping()) {
       const claimed = await claimDeliveries(db, {
         limit: settings.batchSize,
         leaseMs: settings.leaseMs,
         worker: workerId,
         consumers: settings.handlers.map((h) => h.name),
       });
-      const queue = [...claimed];
-      const lanes = Array.from({ length: Math.min(settings.concurrency, queue.length) }, async () => {
-        for (let next = queue.shift(); next; next = queue.shift()) {
-          if (stopping) {
-            queue.unshift(next);
-            return;
-          }
-          await deliver(next);
-        }
-      });
-      await Promise.all(lanes);
-      if (queue.length > 0) await releaseDeliveries(db, { ids: queue.map((d) => d.id), worker: workerId });
+      const left = await runInLanes(claimed, settings.concurrency, loop.stopping, deliver);
+      if (left.length > 0) await releaseDeliveries(db, { ids: left.map((d) => d.id), worker: workerId });
     }
     lastRoundAt = new Date();
     return {
@@ -264,37 +252,23 @@ export function createWorker(db: Kysely<DB>, options: WorkerOptions): Worker {
     };
   };
 
-  const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms).unref?.());
+  const loop = createPollingLoop(
+    async () => {
+      const round = await runOnce();
+      return round.dispatched + round.delivered + round.retried + round.dead > 0;
+    },
+    settings.pollIntervalMs,
+    report,
+  );
 
   return Object.freeze({
-    start() {
-      if (running) return;
-      running = true;
-      stopping = false;
-      loop = (async () => {
-        while (!stopping) {
-          try {
-            const round = await runOnce();
-            if (round.dispatched + round.delivered + round.retried + round.dead === 0) await sleep(settings.pollIntervalMs);
-          } catch (error) {
-            report(error);
-            await sleep(settings.pollIntervalMs);
-          }
-        }
-      })();
-    },
-    async stop() {
-      stopping = true;
-      await loop;
-      loop = undefined;
-      running = false;
-      stopping = false;
-    },
+    start: loop.start,
+    stop: loop.stop,
     runOnce: () =>
       runOnce().catch((error: unknown) => {
         throw mapDatabaseError(error);
       }),
-    progress: () => Object.freeze({ ...totals, running, inFlight, lastRoundAt }),
+    progress: () => Object.freeze({ ...totals, running: loop.running(), inFlight, lastRoundAt }),
   });
 }
 

@@ -170,9 +170,10 @@ describe('domain_events and outbox_messages', () => {
 
   it('domain_events_no_truncate and domain_events_default_no_truncate reject TRUNCATE (without the outbox in the way)', () =>
     inRolledBackTransaction(async () => {
-      // TRUNCATE of a table the deliveries' key references is refused before any trigger
-      // (0A000): drop the key for this transaction to reach the triggers.
+      // TRUNCATE of a table the deliveries' keys reference is refused before any trigger
+      // (0A000): drop the keys for this transaction to reach the triggers.
       await client.query('ALTER TABLE event_deliveries DROP CONSTRAINT event_deliveries_event_fkey');
+      await client.query('ALTER TABLE webhook_deliveries DROP CONSTRAINT webhook_deliveries_event_fkey');
       await client.query('SAVEPOINT t');
       await expect(client.query('TRUNCATE domain_events')).rejects.toMatchObject({
         code: APPEND_ONLY,

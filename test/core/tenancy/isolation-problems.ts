@@ -4,7 +4,7 @@ import { TRACKING_TABLE } from '../../../src/core/migrations/tracking-table.js';
 import { APPLICATION_ROLE } from '../../../src/core/tenancy/tenant-setting.js';
 import { GLOBAL_TABLES as DECLARED_GLOBAL_TABLES } from '../../../src/aggregates.js';
 import { isLookupPolicy } from '../../../src/core/tenancy/lookup-policies.js';
-import { OWNER_QUEUE_POLICY, WORKER_QUEUE_POLICIES, WORKER_QUEUE_TABLES, WORKER_ROLE } from '../../../src/core/events/event-tables.js';
+import { OWNER_QUEUE_POLICY, OWNER_STATUS_QUEUE_TABLES, WORKER_QUEUE_POLICIES, WORKER_QUEUE_TABLES, WORKER_ROLE } from '../../../src/core/events/event-tables.js';
 
 /**
  * Tables shared by every organization (readable, not writable, by the application role): the
@@ -112,7 +112,7 @@ export async function isolationProblems(db: Kysely<any>): Promise<string[]> {
         })
       : [];
     // …and its owner's, for the queue status function.
-    const ownerStatus = queue
+    const ownerStatus = OWNER_STATUS_QUEUE_TABLES.includes(rel.name)
       ? own.filter(
           (p) =>
             p.name === OWNER_QUEUE_POLICY &&
@@ -123,7 +123,7 @@ export async function isolationProblems(db: Kysely<any>): Promise<string[]> {
             p.withCheck === null,
         )
       : [];
-    if (queue && ownerStatus.length !== 1) problems.push(`${rel.name}: queue table without the ${OWNER_QUEUE_POLICY} policy for its owner`);
+    if (OWNER_STATUS_QUEUE_TABLES.includes(rel.name) && ownerStatus.length !== 1) problems.push(`${rel.name}: queue table without the ${OWNER_QUEUE_POLICY} policy for its owner`);
     const expectedPolicies = Object.keys(WORKER_QUEUE_POLICIES[rel.name] ?? {});
     if (queue && worker.length !== expectedPolicies.length) {
       problems.push(`${rel.name}: queue table without exactly the worker's policies ${expectedPolicies.join(', ')}`);

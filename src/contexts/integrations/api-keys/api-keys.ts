@@ -161,7 +161,10 @@ export function createApiKeys(options: ApiKeysOptions): ApiKeys {
       const organizationId = scopeTenant(scope, 'API keys need');
       const key = parseInput(UuidSchema, id, 'id');
       const actor = actorOf(scope, 'revoke API key');
-      const [row] = await revokeApiKey(scope.trx, { id: key, organizationId, actor });
+      let [row] = await revokeApiKey(scope.trx, { id: key, organizationId, actor });
+      // A revocation that committed while this one waited for the row: the statement's snapshot
+      // still shows the key unrevoked; the next statement sees the revocation.
+      if (row && !row.changed && row.revokedAt === null) [row] = await revokeApiKey(scope.trx, { id: key, organizationId, actor });
       if (!row) throw new NotFoundError(apiKeyAggregate.name);
       const { changed, ...rest } = row;
       const apiKey = fromRow(rest);

@@ -76,6 +76,7 @@ describe('users', () => {
           'user_profiles_user_id_fkey',
           'user_roles_user_id_fkey',
           'user_staff_profiles_user_id_fkey',
+          'webhooks_created_by_user_id_fkey',
         ],
       },
     ]);

@@ -77,6 +77,29 @@ describe('API keys', () => {
     await expect(as((uow) => apiKeys.resolve(uow.trx, secret))).rejects.toBeInstanceOf(TransactionScopeError);
   });
 
+  it('two revocations at once: the second waits, then reports the first one (revoked, one audit row)', async () => {
+    const { apiKey } = await make({ name: 'raced', permissions: ['user:read'] });
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    let firstDone!: () => void;
+    const firstRevoked = new Promise<void>((resolve) => (firstDone = resolve));
+    const first = as(async (uow) => {
+      const revoked = await apiKeys.revoke(uow, apiKey.id);
+      firstDone();
+      await gate; // holds the row until the second revocation waits for it
+      return revoked;
+    });
+    await firstRevoked;
+    const second = as((uow) => apiKeys.revoke(uow, apiKey.id));
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    release();
+    const [a, b] = await Promise.all([first, second]);
+    expect(b.revokedAt).toEqual(a.revokedAt);
+    expect(b.revokedByUserId).toBe(world.verifierId);
+    const { rows } = await sql<{ n: number }>`SELECT count(*)::int AS n FROM audit_logs WHERE entity_id = ${apiKey.id} AND action = 'api_key.revoke'`.execute(owner);
+    expect(rows[0]!.n).toBe(1);
+  });
+
   it('unknown, revoked, expired and malformed keys all resolve to undefined', async () => {
     const revoked = await make({ name: 'to revoke', permissions: ['user:read'] });
     const after = await as((uow) => apiKeys.revoke(uow, revoked.apiKey.id));
