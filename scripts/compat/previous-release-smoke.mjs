@@ -5,7 +5,9 @@
 // another service migrated the shared database to the new release (expand/contract).
 import { createHash, randomUUID } from 'node:crypto';
 import assert from 'node:assert/strict';
-import { createDatabase, createRepositories, migrate, migrationStatus, seedDefaults, unitOfWork } from '@org/data';
+import * as orgData from '@org/data';
+
+const { createDatabase, createRepositories, migrate, migrationStatus, seedDefaults, unitOfWork } = orgData;
 
 const version = JSON.parse(await import('node:fs').then((fs) => fs.readFileSync('node_modules/@org/data/package.json', 'utf8'))).version;
 const step = (line) => console.log(`  ok  ${line}`);
@@ -65,6 +67,30 @@ try {
   const appClient = await unitOfWork(app, { tenant: org.id }, (uow) => uow.clients.create({ organizationId: org.id, code: 'C-2', name: 'By the app' }));
   assert.equal(appClient.organizationId, org.id);
   step('application role: tenant unit of work reads and writes; no tenant, no rows');
+
+  // Releases with domain events (0.8.0 on): the registrations above wrote user.registered events;
+  // that release's worker, as a login role granted org_data_worker, dispatches and delivers them.
+  if (typeof orgData.createWorker === 'function') {
+    const workerDb = createDatabase({ connectionString: process.env.WORKER_URL, max: 2 });
+    try {
+      const handled = new Set();
+      const worker = orgData.createWorker(workerDb, {
+        handlers: [{ name: 'compat-smoke', eventTypes: ['user.registered'], handle: async (event) => void handled.add(event.aggregateId) }],
+      });
+      // Registered before the first dispatch, so the events waiting in the outbox reach it.
+      for (let round = 0; round < 10; round += 1) {
+        const done = await worker.runOnce();
+        if (done.dispatched + done.delivered + done.retried + done.dead === 0) break;
+      }
+      assert.ok(handled.has(alice.user.id) && handled.has(bob.user.id), 'the worker delivered both registrations');
+      const queue = await orgData.eventQueueStatus(workerDb);
+      assert.equal(queue.outboxDepth, 0);
+      assert.equal(queue.deliveries.dead, 0);
+      step(`events: the worker delivered ${handled.size} user.registered events; outbox empty, nothing dead`);
+    } finally {
+      await workerDb.destroy();
+    }
+  }
   console.log(`@org/data ${version} works against this checkout's schema.`);
 } finally {
   await owner.destroy();

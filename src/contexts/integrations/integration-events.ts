@@ -74,20 +74,23 @@ export const apiKeyRevoked = defineEventType({
   payload: ApiKeyRevokedPayloadV1,
 });
 
-/** `webhook.created` v1: the webhook (never its secret) and who made it. */
+/**
+ * `webhook.created` v1: the webhook's host (not its whole URL, whose path or query may carry a
+ * token for the receiver; never its secret), its event types and who made it.
+ */
 export const WebhookCreatedPayloadV1 = z
   .object({
     webhookId: UuidSchema,
     organizationId: UuidSchema,
-    url: z.string(),
+    host: z.string(),
     eventTypes: z.array(z.string()),
     createdByUserId: UuidSchema,
   })
   .strict();
 
-/** `webhook.updated` v1: the webhook as it is after the change. */
+/** `webhook.updated` v1: the webhook's host and event types after the change. */
 export const WebhookUpdatedPayloadV1 = z
-  .object({ webhookId: UuidSchema, organizationId: UuidSchema, url: z.string(), eventTypes: z.array(z.string()) })
+  .object({ webhookId: UuidSchema, organizationId: UuidSchema, host: z.string(), eventTypes: z.array(z.string()) })
   .strict();
 
 /** `webhook.secret_rotated` v1: until when the previous secret also signs (never a secret). */

@@ -1,7 +1,8 @@
 // Which addresses a webhook may be sent to: public unicast only, unless an allow-list names the
 // address. Everything private, loopback, link-local, shared (CGNAT), multicast, reserved or used
 // for documentation is refused, in IPv4 and IPv6, and an IPv4 address written in IPv6 (mapped,
-// NAT64, 6to4, Teredo) is refused as a whole range or judged by the IPv4 address it carries.
+// translated, NAT64, 6to4, Teredo) is refused as a whole range or judged by the IPv4 address it
+// carries.
 import { BlockList, isIP } from 'node:net';
 import { ValidationError } from '../../../core/errors/validation-error.js';
 
@@ -25,12 +26,14 @@ const REFUSED_V4: readonly [string, number][] = [
 
 const REFUSED_V6: readonly [string, number][] = [
   ['::', 96], // unspecified, loopback, IPv4-compatible
+  ['::ffff:0:0:0', 96], // IPv4-translated (SIIT)
   ['64:ff9b::', 96], // NAT64
   ['64:ff9b:1::', 48], // local NAT64
   ['100::', 64], // discard
   ['2001::', 23], // IETF protocol assignments (Teredo among them)
   ['2001:db8::', 32], // documentation
   ['2002::', 16], // 6to4
+  ['3fff::', 20], // documentation (2024)
   ['fc00::', 7], // unique local
   ['fe80::', 10], // link-local
   ['fec0::', 10], // site-local (deprecated)

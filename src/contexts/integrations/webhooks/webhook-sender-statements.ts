@@ -44,7 +44,7 @@ export const claimWebhookDeliveries = compiledQuery((db, p: { limit: number; lea
     db,
     sql<ClaimedWebhookDelivery>`
       UPDATE webhook_deliveries d
-      SET status = 'in_flight', attempts = d.attempts + 1,
+      SET status = 'in_flight', attempts = least(d.attempts + 1, 1000),
         leased_until = clock_timestamp() + make_interval(secs => ${p.leaseMs}::int / 1000.0), leased_by = ${p.worker}::text
       FROM (
         SELECT id FROM webhook_deliveries
@@ -72,26 +72,37 @@ export interface HeldWebhookDelivery {
   payload: unknown;
 }
 
-/** The delivery this sender still holds (same lease, same attempt), with its webhook and event; nothing when the lease was lost. */
-export const heldWebhookDelivery = compiledQuery((db, p: { id: string; worker: string; attempts: number }) =>
+/**
+ * The delivery this sender still holds (same lease, same attempt, the lease not run out), its
+ * lease renewed for `leaseMs` from now (so the request that follows is made within a lease,
+ * however long the batch waited), with its webhook and event; nothing when the lease was lost.
+ */
+export const heldWebhookDelivery = compiledQuery((db, p: { id: string; worker: string; attempts: number; leaseMs: number }) =>
   compilableSql(
     db,
     sql<HeldWebhookDelivery>`
+      WITH d AS (
+        UPDATE webhook_deliveries SET leased_until = clock_timestamp() + make_interval(secs => ${p.leaseMs}::int / 1000.0)
+        WHERE id = ${p.id}::uuid AND status = 'in_flight' AND leased_by = ${p.worker}::text AND attempts = ${p.attempts}::int
+          AND leased_until > clock_timestamp()
+        RETURNING organization_id, webhook_id, event_id, event_created_at
+      )
       SELECT w.id AS "webhookId", w.url, (w.is_active AND w.deleted_at IS NULL) AS live, w.secret_encrypted AS "secretEncrypted",
         CASE WHEN w.previous_secret_expires_at > now() THEN w.previous_secret_encrypted END AS "previousSecretEncrypted",
         e.id AS "eventId", e.event_type_code AS "eventType", e.payload_version AS "payloadVersion", e.created_at AS "eventCreatedAt",
         e.payload
-      FROM webhook_deliveries d
+      FROM d
       JOIN webhooks w ON w.organization_id = d.organization_id AND w.id = d.webhook_id
-      JOIN domain_events e ON e.organization_id = d.organization_id AND e.id = d.event_id AND e.created_at = d.event_created_at
-      WHERE d.id = ${p.id}::uuid AND d.status = 'in_flight' AND d.leased_by = ${p.worker}::text AND d.attempts = ${p.attempts}::int`,
+      JOIN domain_events e ON e.organization_id = d.organization_id AND e.id = d.event_id AND e.created_at = d.event_created_at`,
   ),
 );
 
 /**
  * Records an attempt of a delivery this sender still holds: succeeded, retry after `delayMs`, or
- * dead; the webhook's consecutive failures reset on success and counted otherwise. `recorded`
- * false (nothing changed) when the lease was lost.
+ * dead. The webhook's consecutive failures: reset (`reset`, a success), counted (`add`, the
+ * endpoint failed) or left alone (`keep`: the fault was not the endpoint's). `pending` gives the
+ * attempt back (the sender could not make the request: its key provider failed), due after
+ * `delayMs`. `recorded` false (nothing changed) when the lease was lost.
  */
 export const recordWebhookAttempt = compiledQuery(
   (
@@ -100,12 +111,12 @@ export const recordWebhookAttempt = compiledQuery(
       id: string;
       worker: string;
       attempts: number;
-      outcome: 'succeeded' | 'retry' | 'dead';
+      outcome: 'succeeded' | 'retry' | 'dead' | 'pending';
       delayMs: number;
       status: number | null;
       excerpt: string | null;
       error: string | null;
-      countFailure: boolean;
+      failures: 'reset' | 'add' | 'keep';
     },
   ) =>
     compilableSql(
@@ -113,18 +124,20 @@ export const recordWebhookAttempt = compiledQuery(
       sql<{ recorded: boolean; webhookId: string | null; failures: number | null; active: boolean | null }>`
         WITH d AS (
           UPDATE webhook_deliveries SET status = ${p.outcome}::text, leased_until = NULL, leased_by = NULL,
-            last_attempt_at = now(), response_status = ${p.status}::int, response_excerpt = ${p.excerpt}::text,
+            attempts = CASE WHEN ${p.outcome}::text = 'pending' THEN attempts - 1 ELSE attempts END,
+            last_attempt_at = CASE WHEN ${p.outcome}::text = 'pending' THEN last_attempt_at ELSE now() END,
+            response_status = ${p.status}::int, response_excerpt = ${p.excerpt}::text,
             last_error = ${p.error}::text,
-            available_at = CASE WHEN ${p.outcome}::text = 'retry' THEN now() + make_interval(secs => ${p.delayMs}::int / 1000.0) ELSE available_at END,
+            available_at = CASE WHEN ${p.outcome}::text IN ('retry', 'pending') THEN now() + make_interval(secs => ${p.delayMs}::int / 1000.0) ELSE available_at END,
             succeeded_at = CASE WHEN ${p.outcome}::text = 'succeeded' THEN now() END,
             dead_at = CASE WHEN ${p.outcome}::text = 'dead' THEN now() END
           WHERE id = ${p.id}::uuid AND status = 'in_flight' AND leased_by = ${p.worker}::text AND attempts = ${p.attempts}::int
           RETURNING organization_id, webhook_id
         ), w AS (
-          UPDATE webhooks w SET consecutive_failures = CASE WHEN ${p.countFailure}::boolean
+          UPDATE webhooks w SET consecutive_failures = CASE WHEN ${p.failures}::text = 'add'
               THEN least(w.consecutive_failures + 1, 1000000) ELSE 0 END
           FROM d WHERE w.organization_id = d.organization_id AND w.id = d.webhook_id
-            AND (${p.countFailure}::boolean OR w.consecutive_failures <> 0)
+            AND (${p.failures}::text = 'add' OR (${p.failures}::text = 'reset' AND w.consecutive_failures <> 0))
           RETURNING w.id, w.consecutive_failures, w.is_active
         )
         SELECT EXISTS (SELECT 1 FROM d) AS recorded, (SELECT webhook_id FROM d) AS "webhookId",

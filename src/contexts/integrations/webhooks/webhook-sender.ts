@@ -129,8 +129,17 @@ export interface WebhookSender {
 type Prepared =
   | { readonly kind: 'lost' }
   | { readonly kind: 'inactive' }
-  | { readonly kind: 'no_secret'; readonly webhookId: string }
+  | { readonly kind: 'no_secret'; readonly transient: boolean }
   | { readonly kind: 'send'; readonly url: string; readonly secrets: string[]; readonly eventId: string; readonly body: string };
+
+/** How an attempt is recorded: the outcome, what the delivery keeps, and the webhook's failure count. */
+interface Attempt {
+  readonly outcome: 'succeeded' | 'retry' | 'dead' | 'pending';
+  readonly status: number | null;
+  readonly excerpt: string | null;
+  readonly error: string | null;
+  readonly failures: 'reset' | 'add' | 'keep';
+}
 
 /**
  * Creates a webhook sender over `db`, connected as a login role granted `org_data_worker` (it
@@ -163,7 +172,7 @@ export function createWebhookSender(database: Kysely<DB>, options: WebhookSender
 
   const prepare = (delivery: ClaimedWebhookDelivery): Promise<Prepared> =>
     inTenant(delivery.organizationId, async (trx) => {
-      const [held] = await heldWebhookDelivery(trx, { id: delivery.id, worker: workerId, attempts: delivery.attempts });
+      const [held] = await heldWebhookDelivery(trx, { id: delivery.id, worker: workerId, attempts: delivery.attempts, leaseMs: settings.leaseMs });
       if (!held) return { kind: 'lost' };
       if (!held.live) return { kind: 'inactive' };
       const scope = { trx, tenant: delivery.organizationId };
@@ -178,7 +187,8 @@ export function createWebhookSender(database: Kysely<DB>, options: WebhookSender
       } catch (error) {
         if (error instanceof DecryptionError || error instanceof KeyProviderError) {
           report(error);
-          return { kind: 'no_secret', webhookId: held.webhookId };
+          // A key provider that failed may answer next time; a value that does not decrypt will not.
+          return { kind: 'no_secret', transient: error instanceof KeyProviderError };
         }
         throw error;
       }
@@ -191,25 +201,25 @@ export function createWebhookSender(database: Kysely<DB>, options: WebhookSender
       return { kind: 'send', url: held.url, secrets, eventId: held.eventId, body };
     });
 
-  /** Records an attempt; disables the webhook when it reached the threshold. */
-  const record = (delivery: ClaimedWebhookDelivery, outcome: 'succeeded' | 'retry' | 'dead', post: { status: number | null; excerpt: string | null; error: string | null }, countFailure: boolean) =>
+  /** Records an attempt; disables the webhook when its failures in a row reached the threshold. */
+  const record = (delivery: ClaimedWebhookDelivery, attempt: Attempt) =>
     inTenant(delivery.organizationId, async (trx) => {
       const [row] = await recordWebhookAttempt(trx, {
         id: delivery.id,
         worker: workerId,
         attempts: delivery.attempts,
-        outcome,
-        delayMs: backoffDelayMs(delivery.attempts, settings.backoff.baseMs, settings.backoff.maxMs),
-        status: post.status,
-        excerpt: post.excerpt,
-        error: post.error,
-        countFailure,
+        outcome: attempt.outcome,
+        delayMs: backoffDelayMs(attempt.outcome === 'pending' ? 1 : delivery.attempts, settings.backoff.baseMs, settings.backoff.maxMs),
+        status: attempt.status,
+        excerpt: attempt.excerpt,
+        error: attempt.error,
+        failures: attempt.failures,
       });
       if (!row?.recorded) return false;
-      if (outcome === 'succeeded') totals.succeeded += 1;
-      else if (outcome === 'retry') totals.retried += 1;
-      else totals.dead += 1;
-      if (countFailure && row.active && row.webhookId && (row.failures ?? 0) >= settings.disableAfterFailures) {
+      if (attempt.outcome === 'succeeded') totals.succeeded += 1;
+      else if (attempt.outcome === 'dead') totals.dead += 1;
+      else totals.retried += 1;
+      if (attempt.failures === 'add' && row.active && row.webhookId && (row.failures ?? 0) >= settings.disableAfterFailures) {
         const organizationId = delivery.organizationId;
         const [before] = await getWebhook(trx, { id: row.webhookId, organizationId });
         const [state] = await setWebhookState(trx, { id: row.webhookId, organizationId, active: false, reason: 'failures', remove: false });
@@ -237,40 +247,63 @@ export function createWebhookSender(database: Kysely<DB>, options: WebhookSender
       return true;
     });
 
+  /** Signs and posts; never rejects (a failure of the sender's own is `internal_error`). */
+  const send = async (prepared: Extract<Prepared, { kind: 'send' }>): Promise<PostOutcome | undefined> => {
+    try {
+      const timestamp = Math.floor(Date.now() / 1000);
+      const headers = {
+        'content-type': 'application/json',
+        'user-agent': settings.userAgent,
+        'webhook-id': prepared.eventId,
+        'webhook-timestamp': String(timestamp),
+        'webhook-signature': signWebhook(prepared.secrets, { id: prepared.eventId, timestamp, body: prepared.body }),
+      };
+      return await postWebhook(prepared.url, headers, prepared.body, {
+        policy,
+        timeoutMs: settings.timeoutMs,
+        excerptChars: settings.excerptChars,
+        agent,
+        ...(settings.ca === undefined ? {} : { ca: settings.ca }),
+        ...(settings.resolve === undefined ? {} : { resolve: settings.resolve }),
+      });
+    } catch (error) {
+      report(error);
+      return undefined;
+    }
+  };
+
+  /** The attempt to record for a delivery: sent, or why not. */
+  const attemptOf = async (delivery: ClaimedWebhookDelivery): Promise<Attempt | undefined> => {
+    const last = delivery.attempts >= settings.maxAttempts;
+    const failed = (error: string): Attempt => ({ outcome: last ? 'dead' : 'retry', status: null, excerpt: null, error, failures: 'keep' });
+    // Claimed again after a lost lease with no attempt left: buried, not sent once more.
+    if (delivery.attempts > settings.maxAttempts) return { ...failed('attempts_exhausted'), outcome: 'dead' };
+    let prepared: Prepared;
+    try {
+      prepared = await prepare(delivery);
+    } catch (error) {
+      report(error);
+      return failed('internal_error');
+    }
+    if (prepared.kind === 'lost') return undefined;
+    if (prepared.kind === 'inactive') return { ...failed('webhook_disabled'), outcome: 'dead' };
+    if (prepared.kind === 'no_secret') {
+      return prepared.transient ? { ...failed('key_provider_unavailable'), outcome: 'pending' } : failed('secret_unavailable');
+    }
+    const post = await send(prepared);
+    if (!post) return failed('internal_error');
+    if (post.ok) return { outcome: 'succeeded', status: post.status, excerpt: post.excerpt, error: null, failures: 'reset' };
+    return { outcome: last ? 'dead' : 'retry', status: post.status, excerpt: post.excerpt, error: post.error, failures: 'add' };
+  };
+
   const deliver = async (delivery: ClaimedWebhookDelivery): Promise<void> => {
     inFlight += 1;
     try {
-      const prepared = await prepare(delivery);
-      if (prepared.kind === 'lost') return;
-      const last = delivery.attempts >= settings.maxAttempts;
-      if (prepared.kind === 'inactive') {
-        await record(delivery, 'dead', { status: null, excerpt: null, error: 'webhook_disabled' }, false);
-        return;
-      }
-      let post: PostOutcome;
-      if (prepared.kind === 'no_secret') post = { ok: false, status: null, excerpt: null, error: null };
-      else {
-        const timestamp = Math.floor(Date.now() / 1000);
-        const headers = {
-          'content-type': 'application/json',
-          'user-agent': settings.userAgent,
-          'webhook-id': prepared.eventId,
-          'webhook-timestamp': String(timestamp),
-          'webhook-signature': signWebhook(prepared.secrets, { id: prepared.eventId, timestamp, body: prepared.body }),
-        };
-        post = await postWebhook(prepared.url, headers, prepared.body, {
-          policy,
-          timeoutMs: settings.timeoutMs,
-          excerptChars: settings.excerptChars,
-          agent,
-          ...(settings.ca === undefined ? {} : { ca: settings.ca }),
-          ...(settings.resolve === undefined ? {} : { resolve: settings.resolve }),
-        });
-      }
-      const error = prepared.kind === 'no_secret' ? 'secret_unavailable' : post.error;
-      await record(delivery, post.ok ? 'succeeded' : last ? 'dead' : 'retry', { status: post.status, excerpt: post.excerpt, error }, !post.ok);
+      const attempt = await attemptOf(delivery);
+      if (attempt) await record(delivery, attempt);
     } catch (error) {
-      // The lease runs out and the delivery is claimed again.
+      // Not recorded: the lease runs out and the delivery is claimed again (and buried once it
+      // is past its attempts).
       report(error);
     } finally {
       inFlight -= 1;

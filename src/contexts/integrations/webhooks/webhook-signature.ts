@@ -60,23 +60,30 @@ export interface VerifyWebhookOptions {
  * signature of (`webhook-id`, `webhook-timestamp`, `body`) under it (compared in constant time),
  * and the timestamp is within the tolerance. For receivers written in Node; any Standard
  * Webhooks library does the same.
- * @throws ValidationError when `secret` is not a `whsec_` secret.
+ * @throws ValidationError when `secret` is not a `whsec_` secret, or for a bad tolerance or time.
  */
 export function verifyWebhookSignature(
   secret: string,
   headers: { readonly 'webhook-id'?: unknown; readonly 'webhook-timestamp'?: unknown; readonly 'webhook-signature'?: unknown },
   body: string,
-  options: VerifyWebhookOptions = {},
+  options: VerifyWebhookOptions | null = {},
 ): boolean {
   const key = secretKey(secret);
+  const settings = options ?? {};
+  const tolerance = settings.toleranceSeconds ?? 300;
+  if (typeof settings !== 'object' || typeof tolerance !== 'number' || !Number.isFinite(tolerance) || tolerance < 0) {
+    throw new ValidationError([{ path: 'options.toleranceSeconds', message: 'must be a number of seconds, 0 or more' }]);
+  }
+  if (settings.now !== undefined && (!(settings.now instanceof Date) || Number.isNaN(settings.now.getTime()))) {
+    throw new ValidationError([{ path: 'options.now', message: 'must be a valid Date' }]);
+  }
   if (headers === null || typeof headers !== 'object' || typeof body !== 'string') return false;
   const id = headers['webhook-id'];
   const timestamp = headers['webhook-timestamp'];
   const signatures = headers['webhook-signature'];
   if (typeof id !== 'string' || typeof timestamp !== 'string' || typeof signatures !== 'string' || !/^\d{1,12}$/.test(timestamp)) return false;
-  const tolerance = options.toleranceSeconds ?? 300;
-  const now = Math.floor((options.now ?? new Date()).getTime() / 1000);
-  if (!Number.isFinite(now) || Math.abs(now - Number(timestamp)) > tolerance) return false;
+  const now = Math.floor((settings.now ?? new Date()).getTime() / 1000);
+  if (Math.abs(now - Number(timestamp)) > tolerance) return false;
   const expected = createHmac('sha256', key).update(`${id}.${timestamp}.${body}`, 'utf8').digest();
   return signatures.split(' ').some((entry) => {
     if (!entry.startsWith('v1,')) return false;

@@ -247,7 +247,7 @@ export function createWebhooks(options: WebhooksOptions): Webhooks {
           event: domainEvent(webhookCreated, id, {
             webhookId: id,
             organizationId,
-            url: webhook.url,
+            host: new URL(webhook.url).host,
             eventTypes: [...webhook.eventTypes],
             createdByUserId: creator,
           }),
@@ -290,7 +290,7 @@ export function createWebhooks(options: WebhooksOptions): Webhooks {
           organizationId,
           before,
           after,
-          event: domainEvent(webhookUpdated, webhookId, { webhookId, organizationId, url: after.url, eventTypes: [...after.eventTypes] }),
+          event: domainEvent(webhookUpdated, webhookId, { webhookId, organizationId, host: new URL(after.url).host, eventTypes: [...after.eventTypes] }),
         }),
       );
       return after;
@@ -361,11 +361,12 @@ export function createWebhooks(options: WebhooksOptions): Webhooks {
       const { changed, webhookActive, before, ...rest } = row;
       const delivery = deliveryFromRow(rest);
       if (!changed) {
+        // The row as locked (a redelivery that committed while this one waited shows here).
         throw new TransitionConflictError(
           webhookDeliveryAggregate.name.replace('_', ' '),
           webhookActive ? 'redeliver' : 'redeliver (its webhook is not active)',
-          delivery.status,
-          delivery.attempts,
+          before.status,
+          before.attempts,
         );
       }
       await writeAudit(

@@ -17,8 +17,9 @@ import { ValidationError } from '../../../../src/core/errors/validation-error.js
 import { createWorker, type Worker } from '../../../../src/core/events/worker.js';
 import { eventPayloadSchema } from '../../../../src/contexts/events/event-catalog.js';
 import { createKeyring } from '../../../../src/contexts/integrations/encryption-keys/keyring.js';
-import { WEBHOOK_DELIVERY_STATES } from '../../../../src/contexts/integrations/webhooks/webhook-delivery-machine.js';
+import { WEBHOOK_DELIVERY_STATES, WEBHOOK_DELIVERY_TRANSITIONS } from '../../../../src/contexts/integrations/webhooks/webhook-delivery-machine.js';
 import { webhookFanOut } from '../../../../src/contexts/integrations/webhooks/webhook-fan-out.js';
+import { verifyWebhookSignature } from '../../../../src/contexts/integrations/webhooks/webhook-signature.js';
 import {
   createWebhookSender,
   pruneWebhookDeliveries,
@@ -49,6 +50,9 @@ describe('webhooks', () => {
     return db;
   };
   let worker: Worker;
+  /** The delivery transitions the tests below drove (`event:from`), checked against the declaration at the end. */
+  const seen = new Set<string>();
+  const saw = (...transitions: string[]) => transitions.forEach((t) => seen.add(t));
 
   beforeAll(async () => {
     owner = testDb.current.db;
@@ -136,7 +140,9 @@ describe('webhooks', () => {
     expect(JSON.stringify(audit.rows)).not.toContain(secret.slice(6));
     expect(Object.keys(audit.rows[0]!.after).sort()).toEqual(['description', 'disabledAt', 'disabledReason', 'eventTypes', 'id', 'isActive', 'previousSecretExpiresAt', 'url']);
     const events = await sql<{ payload: object }>`SELECT payload FROM domain_events WHERE aggregate_id = ${webhook.id} AND organization_id = ${org.organizationId}`.execute(owner);
-    expect(eventPayloadSchema('webhook.created', 1).parse(events.rows[0]!.payload)).toMatchObject({ url: webhook.url });
+    expect(eventPayloadSchema('webhook.created', 1).parse(events.rows[0]!.payload)).toMatchObject({ host: new URL(webhook.url).host });
+    // Only the host: a URL's path or query may carry a token for the receiver.
+    expect(JSON.stringify(events.rows)).not.toContain(new URL(webhook.url).pathname);
     expect(JSON.stringify(events.rows)).not.toContain(secret.slice(6));
     expect(await as(org, (uow) => webhooks.find(uow, webhook.id))).toEqual(webhook);
     expect((await as(org, (uow) => webhooks.list(uow))).map((w) => w.id)).toEqual([webhook.id]);
@@ -193,6 +199,7 @@ describe('webhooks', () => {
     expect(Math.abs(Number(got[0]!.timestamp) - Date.now() / 1000)).toBeLessThan(30);
     const [delivery] = await deliveriesOf(webhook.id);
     expect(delivery).toMatchObject({ status: 'succeeded', attempts: 1, response_status: 200, response_excerpt: 'thanks', last_error: null });
+    saw('fan_out:null', 'claim:pending', 'succeed:in_flight');
     // The same event fanned out again (a repeated dispatch) makes no second delivery.
     await unitOfWork(asWorker(), { tenant: org.organizationId }, async (uow) => {
       const handler = webhookFanOut({ eventTypes: ['user.registered'] });
@@ -247,6 +254,11 @@ describe('webhooks', () => {
         expect(delivery!.status).toBe('dead');
       }
     }
+    saw('retry:in_flight', 'claim:retry', 'bury:in_flight');
+    // A dead delivery is sent again on request.
+    const [dead] = await deliveriesOf(webhook.id);
+    expect(await as(org, (uow) => webhooks.redeliver(uow, dead!.id))).toMatchObject({ status: 'pending', attempts: 0 });
+    saw('redeliver:dead');
     expect(receivedAt(path)).toHaveLength(3);
     expect(receivedAt(path).every((r) => r.verifiedBy.length === 1)).toBe(true);
     expect(new Set(receivedAt(path).map((r) => r.id)).size).toBe(1);
@@ -275,6 +287,7 @@ describe('webhooks', () => {
     expect(after).toMatchObject({ isActive: false, disabledReason: 'failures', consecutiveFailures: 3 });
     const statuses = (await deliveriesOf(webhook.id)).map((d) => d.status).sort();
     expect(statuses).toEqual(['dead', 'dead', 'dead', 'succeeded']);
+    saw('cancel:retry');
     const { rows: events } = await sql<{ payload: object }>`
       SELECT payload FROM domain_events WHERE aggregate_id = ${webhook.id} AND organization_id = ${org.organizationId} AND event_type_code = 'webhook.disabled'`.execute(owner);
     expect(events.map((e) => eventPayloadSchema('webhook.disabled', 1).parse(e.payload))).toEqual([
@@ -348,6 +361,7 @@ describe('webhooks', () => {
     const [delivery] = await deliveriesOf(webhook.id);
     const again = await as(org, (uow) => webhooks.redeliver(uow, delivery!.id));
     expect(again).toMatchObject({ status: 'pending', attempts: 0 });
+    saw('redeliver:succeeded');
     expect(await as(org, (uow) => webhooks.redeliver(uow, delivery!.id)).catch((e: unknown) => e)).toBeInstanceOf(TransitionConflictError);
     await pump(sender);
     expect(receivedAt(path).map((r) => r.id)).toEqual([delivery!.event_id, delivery!.event_id]);
@@ -448,7 +462,88 @@ describe('webhooks', () => {
       if (bodies.has(r.id)) expect(r.body).toBe(bodies.get(r.id));
       bodies.set(r.id, r.body);
     }
+    saw('reclaim:in_flight');
     console.log(`webhooks under kills: ${killed} backends terminated, ${got.length} requests for ${deliveries.length} deliveries`);
+  });
+
+  it('a disabled webhook: its pending deliveries are cancelled, one still in flight is buried unsent, its failure count kept', async () => {
+    const org = await anOrg();
+    const path = `/off-${unique()}`;
+    const { webhook } = await aHook(org, path);
+    await aUser(org.system, org.organizationId);
+    await aUser(org.system, org.organizationId);
+    for (let i = 0; i < 20; i += 1) if ((await worker.runOnce()).dispatched === 0) break;
+    const [first, second] = await deliveriesOf(webhook.id);
+    // One claimed by a sender that then died (its lease ran out).
+    await sql`UPDATE webhook_deliveries SET status = 'in_flight', attempts = 1, leased_by = 'gone', leased_until = now() - interval '1 second'
+      WHERE id = ${first!.id}`.execute(owner);
+    await as(org, (uow) => webhooks.disable(uow, webhook.id));
+    await sql`UPDATE webhooks SET consecutive_failures = 7 WHERE id = ${webhook.id}`.execute(owner);
+    expect((await deliveriesOf(webhook.id)).find((d) => d.id === second!.id)).toMatchObject({ status: 'dead', last_error: 'webhook_disabled' });
+    await pump(aSender(), 1);
+    expect((await deliveriesOf(webhook.id)).find((d) => d.id === first!.id)).toMatchObject({ status: 'dead', last_error: 'webhook_disabled' });
+    expect(receivedAt(path)).toHaveLength(0);
+    expect((await as(org, (uow) => webhooks.find(uow, webhook.id)))!.consecutiveFailures).toBe(7);
+    saw('cancel:pending', 'reclaim:in_flight', 'bury:in_flight');
+  });
+
+  it('a delivery claimed again after a lost lease with no attempt left is buried, not sent', async () => {
+    const org = await anOrg();
+    const path = `/exhausted-${unique()}`;
+    const { webhook } = await aHook(org, path);
+    await aUser(org.system, org.organizationId);
+    for (let i = 0; i < 20; i += 1) if ((await worker.runOnce()).dispatched === 0) break;
+    await sql`UPDATE webhook_deliveries SET status = 'in_flight', attempts = 3, leased_by = 'gone', leased_until = now() - interval '1 second'
+      WHERE webhook_id = ${webhook.id}`.execute(owner);
+    await pump(aSender({ maxAttempts: 3 }), 1);
+    expect(await deliveriesOf(webhook.id)).toEqual([expect.objectContaining({ status: 'dead', attempts: 4, last_error: 'attempts_exhausted' })]);
+    expect(receivedAt(path)).toHaveLength(0);
+  });
+
+  it('a key provider that fails: nothing sent, the attempt given back, the webhook not blamed; sent once the provider answers', async () => {
+    const org = await anOrg();
+    const path = `/kms-${unique()}`;
+    const { webhook } = await aHook(org, path);
+    await aUser(org.system, org.organizationId);
+    // The same master key id with another key: unwrapping the organization's data key fails (KeyProviderError).
+    const broken = createKeyring({ provider: localKeyProvider({ masterKeys: { k1: randomBytes(32).toString('base64') }, current: 'k1' }) });
+    const errors: string[] = [];
+    await pump(aSender({ keyring: broken, onError: (e) => errors.push(e.code) }), 1);
+    expect(errors).toContain('KEY_PROVIDER');
+    const [delivery] = await deliveriesOf(webhook.id);
+    expect(delivery).toMatchObject({ status: 'pending', attempts: 0, last_error: 'key_provider_unavailable' });
+    expect(delivery!.available_at.getTime()).toBeGreaterThan(Date.now());
+    expect((await as(org, (uow) => webhooks.find(uow, webhook.id)))!.consecutiveFailures).toBe(0);
+    expect(receivedAt(path)).toHaveLength(0);
+    saw('postpone:in_flight');
+    await sql`UPDATE webhook_deliveries SET available_at = now() WHERE webhook_id = ${webhook.id}`.execute(owner);
+    await pump(aSender());
+    expect(await deliveriesOf(webhook.id)).toEqual([expect.objectContaining({ status: 'succeeded', attempts: 1 })]);
+  });
+
+  it('stop() lets the request under way finish and gives back what was claimed and not sent', async () => {
+    const org = await anOrg();
+    const path = `/stop-${unique()}`;
+    const { webhook } = await aHook(org, path);
+    receiver.answer(path, () => ({ status: 204, delayMs: 400 }));
+    for (let i = 0; i < 3; i += 1) await aUser(org.system, org.organizationId);
+    for (let i = 0; i < 20; i += 1) if ((await worker.runOnce()).dispatched === 0) break;
+    const sender = aSender({ concurrency: 1, batchSize: 3, pollIntervalMs: 10 });
+    sender.start();
+    await expect.poll(() => sender.progress().inFlight, { timeout: 10_000 }).toBe(1);
+    await sender.stop();
+    expect(sender.progress()).toMatchObject({ running: false, inFlight: 0 });
+    const statuses = (await deliveriesOf(webhook.id)).map((d) => `${d.status}/${d.attempts}`).sort();
+    expect(statuses).toEqual(['pending/0', 'pending/0', 'succeeded/1']);
+    saw('release:in_flight');
+  });
+
+  it('verifyWebhookSignature refuses a bad tolerance or time with a ValidationError', () => {
+    const secret = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw';
+    for (const options of [{ toleranceSeconds: Number.NaN }, { toleranceSeconds: -1 }, { toleranceSeconds: '5' as never }, { now: 'now' as never }, { now: new Date(Number.NaN) }]) {
+      expect(() => verifyWebhookSignature(secret, {}, '', options)).toThrow(ValidationError);
+    }
+    expect(verifyWebhookSignature(secret, {}, '', null)).toBe(false);
   });
 
   it('the delivery states are those the table accepts; pruning deletes only finished deliveries', async () => {
@@ -466,5 +561,9 @@ describe('webhooks', () => {
     expect(pruned).toBeGreaterThanOrEqual(1);
     expect((await deliveriesOf(webhook.id)).map((d) => d.id)).toEqual([first!.id]);
     await expect(pruneWebhookDeliveries(asWorker(), { before: 'yesterday' as never })).rejects.toBeInstanceOf(ValidationError);
+  });
+
+  it('every declared delivery transition was driven by the tests above', () => {
+    expect(WEBHOOK_DELIVERY_TRANSITIONS.map((t) => `${t.event}:${t.from}`).filter((t) => !seen.has(t))).toEqual([]);
   });
 });
