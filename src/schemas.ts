@@ -15,3 +15,4 @@ export * from './contexts/identity/schemas.js';
 export * from './contexts/documents/schemas.js';
 export * from './contexts/events/schemas.js';
 export * from './contexts/integrations/schemas.js';
+export * from './contexts/forms/schemas.js';

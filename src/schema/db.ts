@@ -245,6 +245,26 @@ export interface Roles {
   updated_at: Generated<Timestamp>;
 }
 
+export interface TeamMembers {
+  created_at: Generated<Timestamp>;
+  organization_id: string;
+  role: string;
+  team_id: string;
+  updated_at: Generated<Timestamp>;
+  user_id: string;
+}
+
+export interface Teams {
+  created_at: Generated<Timestamp>;
+  deleted_at: Timestamp | null;
+  description: string | null;
+  id: Generated<string>;
+  name: string;
+  organization_id: string;
+  slug: string;
+  updated_at: Generated<Timestamp>;
+}
+
 export interface Units {
   code: string;
   created_at: Generated<Timestamp>;
@@ -373,6 +393,8 @@ export interface DB {
   permissions: Permissions;
   role_permissions: RolePermissions;
   roles: Roles;
+  team_members: TeamMembers;
+  teams: Teams;
   units: Units;
   user_profiles: UserProfiles;
   user_roles: UserRoles;

@@ -16,10 +16,10 @@ import {
 const input: unknown = {};
 
 describe('@org/data/schemas', () => {
-  it('exports zod schemas, parseInput and three constants: nothing else', () => {
+  it('exports zod schemas, parseInput and four constants: nothing else', () => {
     type Exports = typeof schemas;
     type NotASchema = { [K in keyof Exports as Exports[K] extends z.ZodType ? never : K]: Exports[K] };
-    expectTypeOf<keyof NotASchema>().toEqualTypeOf<'parseInput' | 'CLIENT_STATUSES' | 'MAX_METADATA_BYTES' | 'API_KEY_ENVIRONMENTS'>();
+    expectTypeOf<keyof NotASchema>().toEqualTypeOf<'parseInput' | 'CLIENT_STATUSES' | 'MAX_METADATA_BYTES' | 'API_KEY_ENVIRONMENTS' | 'TEAM_ROLES'>();
   });
 
   it('parseInput returns the output type of the schema it is given', () => {

@@ -73,6 +73,7 @@ describe('users', () => {
           'api_keys_revoked_by_user_id_fkey',
           'clients_manager_user_id_fkey',
           'notifications_user_id_fkey',
+          'team_members_user_id_fkey',
           'user_profiles_user_id_fkey',
           'user_roles_user_id_fkey',
           'user_staff_profiles_user_id_fkey',
