@@ -7,7 +7,6 @@ import { NotFoundError } from '../../../core/errors/not-found-error.js';
 import { domainEvent } from '../../../core/events/domain-event.js';
 import { UuidSchema } from '../../../core/kernel/common-schemas.js';
 import { asPackageDatabase } from '../../../core/kernel/database-type.js';
-import { foreignKeyAsNotFound } from '../../../core/kernel/foreign-key-as-not-found.js';
 import { parseInput } from '../../../core/kernel/parse-input.js';
 import { contextArgument } from '../../../core/kernel/repository-scope.js';
 import { withErrorMapping } from '../../../core/kernel/with-error-mapping.js';
@@ -30,6 +29,7 @@ import {
   insertTeam,
   insertTeamMember,
   membersOfTeam,
+  takeLiveTeam,
   teamById,
   teamsOfOrganization,
 } from './team-statements.js';
@@ -56,15 +56,16 @@ export interface TeamRepository {
   /**
    * Adds a user of the team's organization (role `member` unless given); audited
    * (`team_member.add`), event `team.member_added`.
-   * @throws NotFoundError (`team`, or `user` when it is not of the team's organization);
-   *   UniqueViolationError (`team_members_pkey`) when already a member.
+   * @throws NotFoundError (`team`, or `user` when it is not an active user of the team's
+   *   organization); UniqueViolationError (`team_members_pkey`) when already a member.
    */
   addMember(teamId: string, input: AddTeamMemberInput): Promise<TeamMember>;
   /**
    * Changes a member's role; audited (`team_member.change_role`), event
    * `team.member_role_changed` (none when the role is the same).
    * @throws NotFoundError when not a member of a live team; CheckViolationError
-   *   (`team_members_last_owner`) when it would leave the team without an owner.
+   *   (`team_members_last_owner`) when it would leave the team without an owner (add the new
+   *   owner first, then demote the old one).
    */
   changeRole(teamId: string, userId: string, role: TeamRole): Promise<TeamMember>;
   /**
@@ -91,10 +92,9 @@ export function createTeamRepository<D extends DB>(database: Kysely<D>, context:
   const db = asPackageDatabase(database);
   contextArgument(context);
   const idOf = (id: string, path: string) => parseInput(UuidSchema, id, path);
-  const liveTeam = async (trx: Kysely<DB>, id: string) => {
-    const [team] = await teamById(trx, { id });
+  const takeTeam = async (trx: Kysely<DB>, id: string) => {
+    const [team] = await takeLiveTeam(trx, { id });
     if (!team) throw new NotFoundError(teamAggregate.name);
-    return team;
   };
 
   return withErrorMapping({
@@ -159,10 +159,9 @@ export function createTeamRepository<D extends DB>(database: Kysely<D>, context:
       const team = idOf(teamId, 'teamId');
       const data = parseInput(AddTeamMemberInputSchema, input, 'input');
       return inTransaction(db, async (trx) => {
-        const [row] = await insertTeamMember(trx, { teamId: team, userId: data.userId, role: data.role ?? 'member' }).catch((error: unknown) =>
-          foreignKeyAsNotFound(error, { team_members_user_id_fkey: 'user', team_members_team_id_fkey: 'team' }),
-        );
-        if (!row) throw new NotFoundError(teamAggregate.name);
+        await takeTeam(trx, team);
+        const [row] = await insertTeamMember(trx, { teamId: team, userId: data.userId, role: data.role ?? 'member' });
+        if (!row) throw new NotFoundError('user');
         const member = memberOf(row);
         await writeAudit(
           trx,
@@ -188,7 +187,7 @@ export function createTeamRepository<D extends DB>(database: Kysely<D>, context:
       const user = idOf(userId, 'userId');
       const next = parseInput(TeamRoleSchema, role, 'role');
       return inTransaction(db, async (trx) => {
-        await liveTeam(trx, team);
+        await takeTeam(trx, team);
         const [row] = await changeTeamMemberRole(trx, { teamId: team, userId: user, role: next });
         if (!row) throw new NotFoundError(teamMemberAggregate.name.replace('_', ' '));
         const { previousRole, ...rest } = row;
@@ -219,7 +218,7 @@ export function createTeamRepository<D extends DB>(database: Kysely<D>, context:
       const team = idOf(teamId, 'teamId');
       const user = idOf(userId, 'userId');
       await inTransaction(db, async (trx) => {
-        await liveTeam(trx, team);
+        await takeTeam(trx, team);
         const [row] = await deleteTeamMember(trx, { teamId: team, userId: user });
         if (!row) throw new NotFoundError(teamMemberAggregate.name.replace('_', ' '));
         const member = memberOf(row as TeamMember);

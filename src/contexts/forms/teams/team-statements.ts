@@ -47,16 +47,29 @@ export const deleteTeam = compiledQuery((db, p: { id: string }) =>
   db.updateTable('teams').set({ deleted_at: sql`now()` }).where('teams.id', '=', p.id).where('teams.deleted_at', 'is', null).returning(teamColumns),
 );
 
-/** Adds a member to a live team (the organization's user); nothing when the team is not live. */
+/**
+ * Adds an active, live user of the team's organization to a live team; nothing when the team is
+ * not live, or the user is not an active user of its organization.
+ */
 export const insertTeamMember = compiledQuery((db, p: { teamId: string; userId: string; role: string }) =>
   compilableSql(
     db,
     sql<TeamMember>`INSERT INTO team_members (organization_id, team_id, user_id, role)
-      SELECT t.organization_id, t.id, ${p.userId}::uuid, ${p.role}::text FROM teams t
+      SELECT t.organization_id, t.id, u.id, ${p.role}::text FROM teams t
+      JOIN users u ON u.organization_id = t.organization_id AND u.id = ${p.userId}::uuid AND u.is_active AND u.deleted_at IS NULL
       WHERE t.id = ${p.teamId}::uuid AND t.deleted_at IS NULL
       RETURNING organization_id AS "organizationId", team_id AS "teamId", user_id AS "userId", role,
         created_at AS "createdAt", updated_at AS "updatedAt"`,
   ),
+);
+
+/**
+ * Takes the live team's row for a change of its members (an UPDATE of updated_at): the team
+ * first, then the member, in every change, so two changes of one team never lock in opposite
+ * orders, and the team cannot be deleted meanwhile. Nothing when the team is not live.
+ */
+export const takeLiveTeam = compiledQuery((db, p: { id: string }) =>
+  compilableSql(db, sql<{ id: string }>`UPDATE teams SET updated_at = now() WHERE id = ${p.id}::uuid AND deleted_at IS NULL RETURNING id`),
 );
 
 /** Changes a member's role; the member before and after (nothing when not a member). */

@@ -15,7 +15,7 @@ export interface Team {
   readonly description: string | null;
   /** When it was made. */
   readonly createdAt: Date;
-  /** When it last changed (also when an owner was demoted or removed). */
+  /** When it or its members last changed. */
   readonly updatedAt: Date;
 }
 

@@ -17,7 +17,7 @@ export const coverage = {
       'teams_slug_format',
     ],
     notNull: ['id', 'created_at', 'updated_at', 'organization_id', 'slug', 'name'],
-    triggers: ['teams_set_updated_at'],
+    triggers: ['teams_has_owner', 'teams_set_updated_at'],
   },
   team_members: {
     constraints: ['team_members_pkey', 'team_members_role_values', 'team_members_team_id_fkey', 'team_members_user_id_fkey'],
