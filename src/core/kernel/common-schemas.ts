@@ -24,6 +24,15 @@ export const EmailSchema = z
   .regex(EMAIL_SHAPE, 'must be an email address')
   .pipe(PgTextSchema);
 
+/**
+ * A slug: lowercase letters and digits in groups joined by single hyphens, at most 63 characters
+ * (the `*_slug_format` CHECKs: `^[a-z0-9]+(-[a-z0-9]+)*$`).
+ */
+export const SlugSchema = z
+  .string()
+  .max(63)
+  .regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, 'must be lowercase letters and digits separated by single hyphens');
+
 /** Text that must not be blank, trimmed, at most `max` characters, no NUL. */
 export function requiredText(max: number) {
   return z.string().trim().min(1).max(max).pipe(PgTextSchema);

@@ -3,7 +3,6 @@
 // lease expiry, graceful stop, and workers whose backends are terminated while writers commit.
 import { randomBytes, randomUUID } from 'node:crypto';
 import { sql, type Kysely } from 'kysely';
-import pg from 'pg';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createDatabase } from '../../../src/core/database/create-database.js';
 import { backoffDelayMs, DELIVERY_STATES } from '../../../src/core/events/delivery-machine.js';
@@ -14,6 +13,7 @@ import { seedDefaults } from '../../../src/contexts/identity/seeders/seed-defaul
 import { createRepositories } from '../../../src/repositories.js';
 import type { DB } from '../../../src/schema/db.js';
 import { anOrganization, aUser, unique } from '../../helpers/fixtures.js';
+import { startBackendKiller } from '../../helpers/backend-killer.js';
 import { useTestDatabase } from '../../helpers/database.js';
 
 describe('the worker', () => {
@@ -247,24 +247,7 @@ describe('the worker', () => {
     );
     for (const worker of workers) worker.start();
     // Terminate the workers' backends every 50–150 ms while writers commit.
-    let killing = true;
-    let killed = 0;
-    const killer = (async () => {
-      const admin = new pg.Client({ connectionString: testDb.current.connectionString });
-      await admin.connect();
-      try {
-        while (killing) {
-          const { rowCount } = await admin.query(
-            `SELECT pg_terminate_backend(pid) FROM pg_stat_activity
-             WHERE datname = current_database() AND application_name LIKE 'org-data-crash-worker-%' AND random() < 0.5`,
-          );
-          killed += rowCount ?? 0;
-          await new Promise((resolve) => setTimeout(resolve, 50 + Math.random() * 100));
-        }
-      } finally {
-        await admin.end();
-      }
-    })();
+    const killer = startBackendKiller(testDb.current.connectionString, 'org-data-crash-worker-%');
     // Four writers, 15 registrations each, some in transactions held open for a while.
     const registered: string[] = [];
     await Promise.all(
@@ -280,8 +263,7 @@ describe('the worker', () => {
       }),
     );
     await new Promise((resolve) => setTimeout(resolve, 500));
-    killing = false;
-    await killer;
+    const killed = await killer.stop();
     // Let the workers finish (leases of killed claims run out after 1 s).
     await expect
       .poll(

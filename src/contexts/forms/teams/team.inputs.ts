@@ -1,6 +1,6 @@
 // Input schemas of teams: zod only.
 import { z } from 'zod';
-import { UuidSchema } from '../../../core/kernel/common-schemas.js';
+import { requiredText, SlugSchema, UuidSchema } from '../../../core/kernel/common-schemas.js';
 
 /** The roles in a team (the CHECK team_members_role_values lists the same). */
 export const TEAM_ROLES = Object.freeze(['owner', 'admin', 'member', 'viewer'] as const);
@@ -11,11 +11,8 @@ export type TeamRole = (typeof TEAM_ROLES)[number];
 /** A role in a team. */
 export const TeamRoleSchema = z.enum(TEAM_ROLES);
 
-/** A team's slug: lowercase letters and digits in groups joined by single hyphens, at most 63 characters. */
-export const TeamSlugSchema = z
-  .string()
-  .max(63)
-  .regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, 'must be lowercase letters and digits joined by single hyphens');
+/** A team's slug: lowercase letters and digits in groups joined by single hyphens, at most 63 characters (`teams_slug_format`). */
+export const TeamSlugSchema = SlugSchema;
 
 /** Input of `teams.create`: the acting user (`context.actorUserId`) becomes its first owner. */
 export const CreateTeamInputSchema = z
@@ -25,7 +22,7 @@ export const CreateTeamInputSchema = z
     /** Unique among the organization's live teams. */
     slug: TeamSlugSchema,
     /** Display name, 1–200 characters. */
-    name: z.string().max(200).regex(/\S/, 'must not be blank').refine((v) => !v.includes('\u0000'), 'must not contain NUL'),
+    name: requiredText(200),
     /** What the team does, at most 1,000 characters. */
     description: z.string().max(1000).refine((v) => !v.includes('\u0000'), 'must not contain NUL').optional(),
   })

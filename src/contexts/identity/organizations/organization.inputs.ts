@@ -1,11 +1,8 @@
 import { z } from 'zod';
-import { LocaleSchema, requiredText, TimeZoneSchema } from '../../../core/kernel/common-schemas.js';
+import { LocaleSchema, requiredText, SlugSchema, TimeZoneSchema } from '../../../core/kernel/common-schemas.js';
 
 /** `^[a-z0-9]+(-[a-z0-9]+)*$`, at most 63 characters (the `organizations_slug_format` CHECK). */
-export const OrganizationSlugSchema = z
-  .string()
-  .max(63)
-  .regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, 'must be lowercase letters and digits separated by single hyphens');
+export const OrganizationSlugSchema = SlugSchema;
 
 /**
  * The `organizations.settings` document. Unknown keys are rejected so typos do not persist

@@ -6,7 +6,6 @@
 // senders whose backends are terminated.
 import { randomBytes } from 'node:crypto';
 import { sql, type Kysely } from 'kysely';
-import pg from 'pg';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createDatabase } from '../../../../src/core/database/create-database.js';
 import { localKeyProvider } from '../../../../src/core/encryption/local-key-provider.js';
@@ -29,6 +28,7 @@ import {
 import { createWebhooks, type Webhooks } from '../../../../src/contexts/integrations/webhooks/webhooks.js';
 import { createRepositories, unitOfWork, type UnitOfWork } from '../../../../src/repositories.js';
 import type { DB } from '../../../../src/schema/db.js';
+import { startBackendKiller } from '../../../helpers/backend-killer.js';
 import { useTestDatabase } from '../../../helpers/database.js';
 import { anOrganization, aUser, unique } from '../../../helpers/fixtures.js';
 import { startWebhookReceiver, type WebhookReceiver } from '../../../helpers/webhook-receiver.js';
@@ -416,29 +416,11 @@ describe('webhooks', () => {
     );
     crashWorker.start();
     for (const sender of crashing) sender.start();
-    let killing = true;
-    let killed = 0;
-    const killer = (async () => {
-      const admin = new pg.Client({ connectionString: testDb.current.connectionString });
-      await admin.connect();
-      try {
-        while (killing) {
-          const { rowCount } = await admin.query(
-            `SELECT pg_terminate_backend(pid) FROM pg_stat_activity
-             WHERE datname = current_database() AND application_name LIKE 'org-data-crash-hooks-%' AND random() < 0.5`,
-          );
-          killed += rowCount ?? 0;
-          await new Promise((resolve) => setTimeout(resolve, 30 + Math.random() * 60));
-        }
-      } finally {
-        await admin.end();
-      }
-    })();
+    const killer = startBackendKiller(testDb.current.connectionString, 'org-data-crash-hooks-%', 30, 90);
     // Two writers, 15 registrations each, while the worker fans out and the senders send.
     await Promise.all([0, 1].map(async () => { for (let i = 0; i < 15; i += 1) await aUser(org.system, org.organizationId); }));
     await new Promise((resolve) => setTimeout(resolve, 1000));
-    killing = false;
-    await killer;
+    const killed = await killer.stop();
     await expect
       .poll(
         async () => {
