@@ -75,6 +75,7 @@ try {
       Metadata: './json-columns.js',
       AuditSnapshot: './json-columns.js',
       EventPayload: './json-columns.js',
+      FormDefinitionDocument: './json-columns.js',
     }),
     '--overrides', JSON.stringify({
       columns: {
@@ -84,6 +85,7 @@ try {
         'audit_logs.before': 'ColumnType<AuditSnapshot | null, string | null, never>',
         'audit_logs.after': 'ColumnType<AuditSnapshot | null, string | null, never>',
         'domain_events.payload': 'ColumnType<EventPayload, string, never>',
+        'form_versions.definition': 'ColumnType<FormDefinitionDocument, string, string>',
       },
     }),
   ];

@@ -2,7 +2,7 @@
 // blocks were written to): a fresh database; quickstart/migrate.ts as the owner
 // (DATABASE_OWNER_URL); quickstart/create-organization.ts as the owner, which prints the new
 // organization's id; quickstart/grant.sql as a DBA would (the login role of the service);
-// quickstart/service.ts, encrypt.ts, api-key.ts and webhook.ts as that role (DATABASE_URL). Any failure fails.
+// quickstart/service.ts, encrypt.ts, api-key.ts, webhook.ts and form.ts as that role (DATABASE_URL). Any failure fails.
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -16,11 +16,15 @@ const server = await startPostgresServer();
 const database = `readme_${randomBytes(5).toString('hex')}`;
 const admin = new pg.Client({ connectionString: server.adminUrl });
 await admin.connect();
-// The role the README's grant.sql creates (a fixed name: it is written for people).
-const grant = readFileSync(join(project, 'quickstart', 'grant.sql'), 'utf8');
-const role = /CREATE ROLE (\w+) LOGIN PASSWORD '([^']+)'/i.exec(grant);
+// The role the README's grant.sql creates. Its name is fixed (it is written for people) and
+// roles are global to the server: two checks at once on one server would drop each other's, so
+// this run renames it in the statements it runs (every whole-word occurrence).
+const written = readFileSync(join(project, 'quickstart', 'grant.sql'), 'utf8');
+const role = /CREATE ROLE (\w+) LOGIN PASSWORD '([^']+)'/i.exec(written);
 if (!role) throw new Error('quickstart/grant.sql: no CREATE ROLE … LOGIN PASSWORD … statement');
-const [, roleName, rolePassword] = role as unknown as [string, string, string];
+const [, writtenRole, rolePassword] = role as unknown as [string, string, string];
+const roleName = `${writtenRole}_${randomBytes(4).toString('hex')}`;
+const grant = written.replace(new RegExp(`\\b${writtenRole}\\b`, 'g'), roleName);
 
 const url = (user: string, password: string) => {
   const parsed = new URL(withDatabase(server.adminUrl, database));
@@ -70,6 +74,9 @@ try {
   const hooked = run('quickstart/webhook.ts', { DATABASE_URL: url(roleName, rolePassword), ORG_DATA_MASTER_KEY: masterKey });
   process.stdout.write(hooked);
   if (!/webhook user\.registered: old and new secret verify during the overlap: true/.test(hooked)) throw new Error('webhook.ts did not verify with both secrets');
+  const formed = run('quickstart/form.ts', { DATABASE_URL: url(roleName, rolePassword) });
+  process.stdout.write(formed);
+  if (!/refused: values\.other_reason must be absent/.test(formed)) throw new Error('form.ts did not refuse the hidden field');
 } finally {
   await admin.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
   await admin.query(`DROP ROLE IF EXISTS ${roleName}`).catch(() => undefined);

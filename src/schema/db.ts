@@ -3,7 +3,7 @@
  * Please do not edit it manually.
  */
 
-import type { AuditSnapshot, EventPayload, Metadata, OrganizationSettings } from "./json-columns.js";
+import type { AuditSnapshot, EventPayload, FormDefinitionDocument, Metadata, OrganizationSettings } from "./json-columns.js";
 import type { ColumnType } from "kysely";
 
 export type ClientStatus = "active" | "inactive" | "suspended";
@@ -185,6 +185,35 @@ export interface EventTypes {
   description: string;
   payload_version: Generated<number>;
   updated_at: Generated<Timestamp>;
+}
+
+export interface Forms {
+  created_at: Generated<Timestamp>;
+  deleted_at: Timestamp | null;
+  description: string | null;
+  id: Generated<string>;
+  latest_version: Generated<number>;
+  name: string;
+  organization_id: string;
+  published_version: number | null;
+  slug: string;
+  status: Generated<string>;
+  updated_at: Generated<Timestamp>;
+}
+
+export interface FormVersions {
+  created_at: Generated<Timestamp>;
+  created_by: string | null;
+  definition: ColumnType<FormDefinitionDocument, string, string>;
+  definition_sha256: string;
+  form_id: string;
+  id: Generated<string>;
+  is_published: Generated<boolean>;
+  organization_id: string;
+  published_at: Timestamp | null;
+  published_by: string | null;
+  updated_at: Generated<Timestamp>;
+  version: number;
 }
 
 export interface Notifications {
@@ -387,6 +416,8 @@ export interface DB {
   event_deliveries: EventDeliveries;
   event_subscriptions: EventSubscriptions;
   event_types: EventTypes;
+  form_versions: FormVersions;
+  forms: Forms;
   notifications: Notifications;
   organizations: Organizations;
   outbox_messages: OutboxMessages;

@@ -12,6 +12,9 @@ export type AuditSnapshot = Readonly<Record<string, unknown>>;
 /** A domain event's payload: a JSON object, validated by the zod schema of its type and version. */
 export type EventPayload = Readonly<Record<string, unknown>>;
 
+/** A form version's definition (`form_versions.definition`), validated by `FormDefinitionSchema`. */
+export type FormDefinitionDocument = Readonly<Record<string, unknown>>;
+
 /** The `organizations.settings` document (validated by `OrganizationSettingsSchema`). */
 export interface OrganizationSettings {
   /** Default locale for new users' profiles. */

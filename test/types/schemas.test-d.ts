@@ -16,10 +16,21 @@ import {
 const input: unknown = {};
 
 describe('@org/data/schemas', () => {
-  it('exports zod schemas, parseInput and four constants: nothing else', () => {
+  it('exports zod schemas, parseInput and its constants: nothing else', () => {
     type Exports = typeof schemas;
     type NotASchema = { [K in keyof Exports as Exports[K] extends z.ZodType ? never : K]: Exports[K] };
-    expectTypeOf<keyof NotASchema>().toEqualTypeOf<'parseInput' | 'CLIENT_STATUSES' | 'MAX_METADATA_BYTES' | 'API_KEY_ENVIRONMENTS' | 'TEAM_ROLES'>();
+    expectTypeOf<keyof NotASchema>().toEqualTypeOf<
+      | 'parseInput'
+      | 'CLIENT_STATUSES'
+      | 'MAX_METADATA_BYTES'
+      | 'API_KEY_ENVIRONMENTS'
+      | 'TEAM_ROLES'
+      | 'FORM_DEFINITION_FORMAT'
+      | 'FORM_FIELD_TYPES'
+      | 'FORM_DEFINITION_LIMITS'
+      | 'DEFAULT_TEXT_LENGTH'
+      | 'DEFAULT_TEXTAREA_LENGTH'
+    >();
   });
 
   it('parseInput returns the output type of the schema it is given', () => {

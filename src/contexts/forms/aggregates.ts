@@ -1,4 +1,5 @@
+import { formAggregate, formVersionAggregate } from './forms/form.js';
 import { teamAggregate, teamMemberAggregate } from './teams/team.js';
 
 /** Every aggregate (and table) of the forms context, declared once each. */
-export const FORMS_AGGREGATES = Object.freeze([teamAggregate, teamMemberAggregate] as const);
+export const FORMS_AGGREGATES = Object.freeze([teamAggregate, teamMemberAggregate, formAggregate, formVersionAggregate] as const);

@@ -1,4 +1,4 @@
-// The forms context's domain events (teams so far; forms and submissions join them), each
+// The forms context's domain events (teams and forms; submissions join them), each
 // declared once with the zod schema of its payload per version.
 import { z } from 'zod';
 import { UuidSchema } from '../../core/kernel/common-schemas.js';
@@ -71,5 +71,62 @@ export const teamMemberRemoved = defineEventType({
   payload: TeamMemberRemovedPayloadV1,
 });
 
+/** `form.created` v1: the form and its first draft version (1). */
+export const FormCreatedPayloadV1 = z
+  .object({ formId: UuidSchema, organizationId: UuidSchema, slug: z.string(), name: z.string(), definitionSha256: z.string() })
+  .strict();
+
+/** `form.updated` v1: the form's name now. */
+export const FormUpdatedPayloadV1 = z.object({ formId: UuidSchema, organizationId: UuidSchema, name: z.string() }).strict();
+
+/** `form.draft_saved` v1: the draft version and the sha256 of its definition now. */
+export const FormDraftSavedPayloadV1 = z
+  .object({ formId: UuidSchema, organizationId: UuidSchema, version: z.int(), definitionSha256: z.string() })
+  .strict();
+
+/** `form.published`, `form.rolled_back` v1: the version that accepts submissions now, and the one before (`null`: none). */
+export const FormPublishedPayloadV1 = z
+  .object({ formId: UuidSchema, organizationId: UuidSchema, version: z.int(), previousVersion: z.int().nullable() })
+  .strict();
+
+/** `form.archived`, `form.restored`, `form.deleted` v1: which form, and its status now. */
+export const FormStatusPayloadV1 = z
+  .object({ formId: UuidSchema, organizationId: UuidSchema, slug: z.string(), status: z.enum(['draft', 'published', 'archived']) })
+  .strict();
+
+const formEvent = <C extends string, S extends z.ZodType<object>>(code: C, description: string, payload: S) =>
+  defineEventType({ code, aggregateType: 'form', description, version: 1, payload });
+
+/** A form was made with its first draft version. */
+export const formCreated = formEvent('form.created', 'A form was created with its first draft version.', FormCreatedPayloadV1);
+/** A form's name or description changed. */
+export const formUpdated = formEvent('form.updated', "A form's name or description changed.", FormUpdatedPayloadV1);
+/** A draft version was made or its definition changed. */
+export const formDraftSaved = formEvent('form.draft_saved', 'A draft version of a form was created or its definition changed.', FormDraftSavedPayloadV1);
+/** A draft version was published and accepts submissions. */
+export const formPublished = formEvent('form.published', 'A draft version of a form was published and accepts submissions.', FormPublishedPayloadV1);
+/** A form was pointed back at an older published version. */
+export const formRolledBack = formEvent('form.rolled_back', 'A form was pointed back at an older published version.', FormPublishedPayloadV1);
+/** A form stopped accepting submissions. */
+export const formArchived = formEvent('form.archived', 'A form stopped accepting submissions.', FormStatusPayloadV1);
+/** An archived form accepts submissions again. */
+export const formRestored = formEvent('form.restored', 'An archived form accepts submissions again.', FormStatusPayloadV1);
+/** A form was deleted. */
+export const formDeleted = formEvent('form.deleted', 'A form was deleted.', FormStatusPayloadV1);
+
 /** Every event type of the forms context. */
-export const FORM_EVENT_TYPES = Object.freeze([teamCreated, teamDeleted, teamMemberAdded, teamMemberRoleChanged, teamMemberRemoved] as const);
+export const FORM_EVENT_TYPES = Object.freeze([
+  teamCreated,
+  teamDeleted,
+  teamMemberAdded,
+  teamMemberRoleChanged,
+  teamMemberRemoved,
+  formCreated,
+  formUpdated,
+  formDraftSaved,
+  formPublished,
+  formRolledBack,
+  formArchived,
+  formRestored,
+  formDeleted,
+] as const);

@@ -1,5 +1,6 @@
 import { scopeArgument } from '../../core/kernel/repository-scope.js';
 import type { RepositoryScope } from '../../core/unit-of-work/create-unit-of-work.js';
+import { createFormRepository } from './forms/form-repository.js';
 import { createTeamRepository } from './teams/team-repository.js';
 
 /** The forms context's repositories, as a unit of work offers them (built on first use). */
@@ -8,5 +9,10 @@ export const formsRepositories = Object.freeze({
   teams: (scope: RepositoryScope) => {
     const { db, context } = scopeArgument(scope);
     return createTeamRepository(db, context);
+  },
+  /** Forms and their versions. */
+  forms: (scope: RepositoryScope) => {
+    const { db, context } = scopeArgument(scope);
+    return createFormRepository(db, context);
   },
 });

@@ -72,6 +72,8 @@ describe('users', () => {
           'api_keys_created_by_user_id_fkey',
           'api_keys_revoked_by_user_id_fkey',
           'clients_manager_user_id_fkey',
+          'form_versions_created_by_fkey',
+          'form_versions_published_by_fkey',
           'notifications_user_id_fkey',
           'team_members_user_id_fkey',
           'user_profiles_user_id_fkey',

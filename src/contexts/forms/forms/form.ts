@@ -1,0 +1,132 @@
+import { defineAggregate } from '../../../core/kernel/aggregate.js';
+import type { FormDefinition } from '../definitions/form-definition.js';
+import type { FormStatus } from './form-machine.js';
+
+/** A form of an organization: its identity and which of its versions accepts submissions. */
+export interface Form {
+  /** Primary key (uuid). */
+  readonly id: string;
+  /** The organization (tenant). */
+  readonly organizationId: string;
+  /** Unique among the organization's live forms, e.g. `expense-claim`. */
+  readonly slug: string;
+  /** Display name. */
+  readonly name: string;
+  /** What the form is for; `null`: none given. */
+  readonly description: string | null;
+  /** `draft` (never published), `published` (accepts submissions) or `archived`. */
+  readonly status: FormStatus;
+  /** The number of its latest version (published or the draft). */
+  readonly latestVersion: number;
+  /** The published version that accepts submissions; `null` while a draft. */
+  readonly publishedVersion: number | null;
+  /** When it was made. */
+  readonly createdAt: Date;
+  /** When it last changed. */
+  readonly updatedAt: Date;
+}
+
+/** A version of a form: a definition, a draft until published, immutable once published. */
+export interface FormVersion {
+  /** Primary key (uuid). */
+  readonly id: string;
+  /** The organization. */
+  readonly organizationId: string;
+  /** The form. */
+  readonly formId: string;
+  /** 1, 2, 3, … without gaps. */
+  readonly version: number;
+  /** The definition (format 1). */
+  readonly definition: FormDefinition;
+  /** Lowercase hex sha256 of the definition's canonical JSON. */
+  readonly definitionSha256: string;
+  /** Published (immutable), or the form's one draft. */
+  readonly isPublished: boolean;
+  /** When it was published; `null` for the draft. */
+  readonly publishedAt: Date | null;
+  /** Who published it; `null` for the draft or when no acting user was known. */
+  readonly publishedBy: string | null;
+  /** Who made it; `null` when no acting user was known. */
+  readonly createdBy: string | null;
+  /** When it was made. */
+  readonly createdAt: Date;
+  /** When its definition last changed (or it was published). */
+  readonly updatedAt: Date;
+}
+
+/** A version without its definition (lists). */
+export type FormVersionSummary = Omit<FormVersion, 'definition'>;
+
+/** The select list that maps a `forms` row to a {@link Form}. */
+export const formColumns = [
+  'forms.id',
+  'forms.organization_id as organizationId',
+  'forms.slug',
+  'forms.name',
+  'forms.description',
+  'forms.status',
+  'forms.latest_version as latestVersion',
+  'forms.published_version as publishedVersion',
+  'forms.created_at as createdAt',
+  'forms.updated_at as updatedAt',
+] as const;
+
+/** The select list that maps a `form_versions` row to a {@link FormVersionSummary}. */
+export const formVersionSummaryColumns = [
+  'form_versions.id',
+  'form_versions.organization_id as organizationId',
+  'form_versions.form_id as formId',
+  'form_versions.version',
+  'form_versions.definition_sha256 as definitionSha256',
+  'form_versions.is_published as isPublished',
+  'form_versions.published_at as publishedAt',
+  'form_versions.published_by as publishedBy',
+  'form_versions.created_by as createdBy',
+  'form_versions.created_at as createdAt',
+  'form_versions.updated_at as updatedAt',
+] as const;
+
+/** Forms: made, renamed, published, rolled back, archived, restored, deleted; audited. */
+export const formAggregate = defineAggregate<Form>()({
+  name: 'form',
+  table: 'forms',
+  tenantColumn: 'organization_id',
+  columns: {
+    id: 'id',
+    organizationId: 'organization_id',
+    slug: 'slug',
+    name: 'name',
+    description: 'description',
+    status: 'status',
+    latestVersion: 'latest_version',
+    publishedVersion: 'published_version',
+    createdAt: 'created_at',
+    updatedAt: 'updated_at',
+  },
+  audited: ['id', 'organizationId', 'slug', 'name', 'description', 'status', 'latestVersion', 'publishedVersion'],
+  actions: ['create', 'update', 'publish', 'rollback', 'archive', 'restore', 'delete'],
+});
+
+/** Form versions: drafts made and edited (recorded as `form.create_draft`, `form.update_draft`); audited by their sha256, never their whole definition. */
+export const formVersionAggregate = defineAggregate<FormVersion>()({
+  name: 'form_version',
+  table: 'form_versions',
+  tenantColumn: 'organization_id',
+  columns: {
+    id: 'id',
+    organizationId: 'organization_id',
+    formId: 'form_id',
+    version: 'version',
+    definition: 'definition',
+    definitionSha256: 'definition_sha256',
+    isPublished: 'is_published',
+    publishedAt: 'published_at',
+    publishedBy: 'published_by',
+    createdBy: 'created_by',
+    createdAt: 'created_at',
+    updatedAt: 'updated_at',
+  },
+  audited: ['id', 'formId', 'version', 'definitionSha256', 'isPublished'],
+  actions: ['create_draft', 'update_draft'],
+  actionPrefix: 'form',
+});
