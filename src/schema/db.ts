@@ -274,6 +274,43 @@ export interface Roles {
   updated_at: Generated<Timestamp>;
 }
 
+export interface SubmissionAttachments {
+  created_at: Generated<Timestamp>;
+  file_name: string;
+  id: Generated<string>;
+  mime_type: string;
+  organization_id: string;
+  scan_status: Generated<string>;
+  scanned_at: Timestamp | null;
+  sha256: string;
+  size_bytes: Int8;
+  storage_key: string;
+  submission_id: string;
+  updated_at: Generated<Timestamp>;
+}
+
+export interface Submissions {
+  assigned_team_id: string | null;
+  assigned_user_id: string | null;
+  created_at: Generated<Timestamp>;
+  created_by: string | null;
+  data: Generated<Json>;
+  decided_at: Timestamp | null;
+  decided_by: string | null;
+  form_id: string;
+  form_version_id: string;
+  id: Generated<string>;
+  number: number | null;
+  organization_id: string;
+  rejection_reason: string | null;
+  sensitive_data_encrypted: Buffer | null;
+  status: Generated<string>;
+  status_changed_at: Generated<Timestamp>;
+  submitted_at: Timestamp | null;
+  updated_at: Generated<Timestamp>;
+  version: Generated<number>;
+}
+
 export interface TeamMembers {
   created_at: Generated<Timestamp>;
   organization_id: string;
@@ -424,6 +461,8 @@ export interface DB {
   permissions: Permissions;
   role_permissions: RolePermissions;
   roles: Roles;
+  submission_attachments: SubmissionAttachments;
+  submissions: Submissions;
   team_members: TeamMembers;
   teams: Teams;
   units: Units;

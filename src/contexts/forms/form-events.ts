@@ -114,6 +114,86 @@ export const formRestored = formEvent('form.restored', 'An archived form accepts
 /** A form was deleted. */
 export const formDeleted = formEvent('form.deleted', 'A form was deleted.', FormStatusPayloadV1);
 
+/** `submission.created` v1: which draft, of which form version. */
+export const SubmissionCreatedPayloadV1 = z
+  .object({ submissionId: UuidSchema, organizationId: UuidSchema, formId: UuidSchema, formVersionId: UuidSchema })
+  .strict();
+
+/** `submission.updated` v1: a draft's values changed (never the values). */
+export const SubmissionUpdatedPayloadV1 = z
+  .object({ submissionId: UuidSchema, organizationId: UuidSchema, formId: UuidSchema, version: z.int() })
+  .strict();
+
+const submissionStatus = z.enum(['draft', 'submitted', 'in_review', 'approved', 'rejected', 'completed', 'archived']);
+
+/** The status events v1 (`submission.submitted`, `.approved`, …): the status now and before, the number. */
+export const SubmissionStatusPayloadV1 = z
+  .object({
+    submissionId: UuidSchema,
+    organizationId: UuidSchema,
+    formId: UuidSchema,
+    formVersionId: UuidSchema,
+    number: z.int().nullable(),
+    status: submissionStatus,
+    previousStatus: submissionStatus,
+  })
+  .strict();
+
+/** `submission.assigned` v1: the assignee now (both `null`: unassigned). */
+export const SubmissionAssignedPayloadV1 = z
+  .object({
+    submissionId: UuidSchema,
+    organizationId: UuidSchema,
+    formId: UuidSchema,
+    assignedUserId: UuidSchema.nullable(),
+    assignedTeamId: UuidSchema.nullable(),
+  })
+  .strict();
+
+/** The attachment events v1: which attachment of which submission, its scan status. */
+export const SubmissionAttachmentPayloadV1 = z
+  .object({
+    submissionId: UuidSchema,
+    organizationId: UuidSchema,
+    attachmentId: UuidSchema,
+    scanStatus: z.enum(['pending', 'clean', 'infected']),
+  })
+  .strict();
+
+const submissionEvent = <C extends string, S extends z.ZodType<object>>(code: C, description: string, payload: S) =>
+  defineEventType({ code, aggregateType: 'submission', description, version: 1, payload });
+
+/** A draft submission was made. */
+export const submissionCreated = submissionEvent('submission.created', 'A draft submission of a form was created.', SubmissionCreatedPayloadV1);
+/** A draft's values changed. */
+export const submissionUpdated = submissionEvent('submission.updated', "A draft submission's values changed.", SubmissionUpdatedPayloadV1);
+/** Submitted (numbered the first time). */
+export const submissionSubmitted = submissionEvent('submission.submitted', 'A submission was submitted (and numbered, the first time).', SubmissionStatusPayloadV1);
+/** A reviewer started. */
+export const submissionReviewStarted = submissionEvent('submission.review_started', 'A reviewer started reviewing a submission.', SubmissionStatusPayloadV1);
+/** Approved. */
+export const submissionApproved = submissionEvent('submission.approved', 'A submission was approved.', SubmissionStatusPayloadV1);
+/** Rejected. */
+export const submissionRejected = submissionEvent('submission.rejected', 'A submission was rejected, with a reason.', SubmissionStatusPayloadV1);
+/** Back to draft for resubmission. */
+export const submissionReopened = submissionEvent('submission.reopened', 'A rejected submission went back to draft for resubmission.', SubmissionStatusPayloadV1);
+/** Completed. */
+export const submissionCompleted = submissionEvent('submission.completed', 'An approved submission was completed.', SubmissionStatusPayloadV1);
+/** Archived. */
+export const submissionArchived = submissionEvent('submission.archived', 'A submission was archived.', SubmissionStatusPayloadV1);
+/** Assigned or unassigned. */
+export const submissionAssigned = submissionEvent('submission.assigned', 'A submission was assigned to a user or a team, or unassigned.', SubmissionAssignedPayloadV1);
+/** A file attached. */
+export const submissionAttachmentAdded = submissionEvent('submission.attachment_added', 'A file was attached to a draft submission.', SubmissionAttachmentPayloadV1);
+/** A scan result recorded. */
+export const submissionAttachmentScanned = submissionEvent(
+  'submission.attachment_scanned',
+  "An attachment's virus scan result was recorded.",
+  SubmissionAttachmentPayloadV1,
+);
+/** A file removed. */
+export const submissionAttachmentRemoved = submissionEvent('submission.attachment_removed', 'A file was removed from a draft submission.', SubmissionAttachmentPayloadV1);
+
 /** Every event type of the forms context. */
 export const FORM_EVENT_TYPES = Object.freeze([
   teamCreated,
@@ -129,4 +209,17 @@ export const FORM_EVENT_TYPES = Object.freeze([
   formArchived,
   formRestored,
   formDeleted,
+  submissionCreated,
+  submissionUpdated,
+  submissionSubmitted,
+  submissionReviewStarted,
+  submissionApproved,
+  submissionRejected,
+  submissionReopened,
+  submissionCompleted,
+  submissionArchived,
+  submissionAssigned,
+  submissionAttachmentAdded,
+  submissionAttachmentScanned,
+  submissionAttachmentRemoved,
 ] as const);

@@ -1,5 +1,5 @@
-// @org/data/forms: teams, forms and their versions, the form-definition language (issue 13);
-// submissions, attachments and collaborators join them.
+// @org/data/forms: teams, forms and their versions, the form-definition language, submissions
+// and their attachments (issue 13); collaborators join them.
 
 export { createTeamRepository, type TeamRepository } from './teams/team-repository.js';
 export { teamAggregate, teamMemberAggregate, type Team, type TeamMember } from './teams/team.js';
@@ -16,6 +16,28 @@ export {
 export { definitionSha256 } from './definitions/definition-hash.js';
 export type { JsonSchema } from './definitions/definition-json-schema.js';
 export type { FormFieldValue } from './definitions/field-value-schemas.js';
+export {
+  createSubmissions,
+  SUBMISSION_ENCRYPTED_COLUMNS,
+  type Submissions,
+  type SubmissionsOptions,
+} from './submissions/submissions.js';
+export {
+  submissionAggregate,
+  submissionAttachmentAggregate,
+  type Submission,
+  type SubmissionSummary,
+  type SubmissionAttachment,
+} from './submissions/submission.js';
+export {
+  SUBMISSION_STATES,
+  SUBMISSION_EVENTS,
+  SUBMISSION_TRANSITIONS,
+  type SubmissionStatus,
+  type SubmissionEvent,
+  type SubmissionTransition,
+} from './submissions/submission-machine.js';
+export { ATTACHMENT_SCAN_STATES, ATTACHMENT_SCAN_TRANSITIONS, type AttachmentScanStatus } from './submissions/attachment-scan-machine.js';
 export { formsRepositories } from './repositories.js';
 export { FORMS_AGGREGATES } from './aggregates.js';
 export * from './schemas.js';
@@ -35,5 +57,18 @@ export {
   formArchived,
   formRestored,
   formDeleted,
+  submissionCreated,
+  submissionUpdated,
+  submissionSubmitted,
+  submissionReviewStarted,
+  submissionApproved,
+  submissionRejected,
+  submissionReopened,
+  submissionCompleted,
+  submissionArchived,
+  submissionAssigned,
+  submissionAttachmentAdded,
+  submissionAttachmentScanned,
+  submissionAttachmentRemoved,
   FORM_EVENT_TYPES,
 } from './form-events.js';

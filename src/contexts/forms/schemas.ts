@@ -42,6 +42,25 @@ export {
   type FormDefinition,
   type FormDefinitionInput,
 } from './definitions/form-definition.js';
+export {
+  CreateSubmissionInputSchema,
+  EditSubmissionInputSchema,
+  TransitionInputSchema,
+  RejectSubmissionInputSchema,
+  AssignSubmissionInputSchema,
+  SubmissionStatusSchema,
+  SubmissionQueueInputSchema,
+  AttachFileInputSchema,
+  ScanResultSchema,
+  type CreateSubmissionInput,
+  type EditSubmissionInput,
+  type TransitionInput,
+  type RejectSubmissionInput,
+  type AssignSubmissionInput,
+  type SubmissionQueueInput,
+  type AttachFileInput,
+  type ScanResult,
+} from './submissions/submission.inputs.js';
 
 // The payload contracts of the domain events (the event types are in the context's index).
 export {
@@ -54,4 +73,9 @@ export {
   FormDraftSavedPayloadV1,
   FormPublishedPayloadV1,
   FormStatusPayloadV1,
+  SubmissionCreatedPayloadV1,
+  SubmissionUpdatedPayloadV1,
+  SubmissionStatusPayloadV1,
+  SubmissionAssignedPayloadV1,
+  SubmissionAttachmentPayloadV1,
 } from './form-events.js';

@@ -2,7 +2,7 @@
 // compiled validators accept.
 import fc from 'fast-check';
 import type { CompiledFormDefinition } from '../../../../src/contexts/forms/definitions/compile-form-definition.js';
-import type { FormField } from '../../../../src/contexts/forms/definitions/form-definition.js';
+import type { FormDefinitionInput, FormField } from '../../../../src/contexts/forms/definitions/form-definition.js';
 
 type Field = Record<string, unknown> & { key: string; type: string };
 
@@ -74,7 +74,7 @@ function condition(earlier: Field[]): fc.Arbitrary<Record<string, unknown>> {
 }
 
 /** Definitions of 1–12 fields over 1–3 pages, some required, sensitive or conditional. */
-export const definitionArbitrary = fc
+export const definitionArbitrary: fc.Arbitrary<FormDefinitionInput> = fc
   .array(fc.tuple(fieldBody, fc.boolean(), fc.boolean(), fc.stringMatching(/^[a-z0-9_]{0,6}$/), label, fc.nat(99)), { minLength: 1, maxLength: 12 })
   .chain((specs) => {
     const fields: Field[] = specs.map(([body, required, sensitive, suffix, text], i) => ({
@@ -92,7 +92,7 @@ export const definitionArbitrary = fc
   .map(([fields, pageCount]) => {
     const pages = Array.from({ length: Math.min(pageCount, fields.length) }, (_, p) => ({ key: `page_${p}`, title: `Page ${p + 1}`, fields: [] as Field[] }));
     fields.forEach((field, i) => pages[Math.min(pages.length - 1, Math.floor((i * pages.length) / fields.length))]!.fields.push(field as Field));
-    return { format: 1 as const, pages };
+    return { format: 1 as const, pages } as unknown as FormDefinitionInput;
   });
 
 const textUnit = fc.constantFrom('a', 'Z', ' ', 'é', '中', '\n', '"', '\\', '😀');
