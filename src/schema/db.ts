@@ -187,6 +187,18 @@ export interface EventTypes {
   updated_at: Generated<Timestamp>;
 }
 
+export interface FormCollaborators {
+  created_at: Generated<Timestamp>;
+  created_by: string | null;
+  form_id: string;
+  id: Generated<string>;
+  organization_id: string;
+  role_id: string;
+  team_id: string | null;
+  updated_at: Generated<Timestamp>;
+  user_id: string | null;
+}
+
 export interface Forms {
   created_at: Generated<Timestamp>;
   deleted_at: Timestamp | null;
@@ -453,6 +465,7 @@ export interface DB {
   event_deliveries: EventDeliveries;
   event_subscriptions: EventSubscriptions;
   event_types: EventTypes;
+  form_collaborators: FormCollaborators;
   form_versions: FormVersions;
   forms: Forms;
   notifications: Notifications;

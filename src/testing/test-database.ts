@@ -127,7 +127,16 @@ export async function createTestDatabase(options: CreateTestDatabaseOptions = {}
     const source =
       options.migrated === false ? 'template0' : await ensureTemplate(server.adminUrl, options.migrations);
     await withAdminClient(server.adminUrl, async (admin) => {
-      await admin.query(`CREATE DATABASE "${name}" TEMPLATE "${source}"`);
+      try {
+        await admin.query(`CREATE DATABASE "${name}" TEMPLATE "${source}"`);
+      } catch (error) {
+        // Another run on the same server (another migration set: another package version, a
+        // branch) dropped this template as stale between ensureTemplate and here (3D000): build
+        // it again and clone it once more.
+        if ((error as { code?: unknown }).code !== '3D000' || options.migrated === false) throw error;
+        const rebuilt = await ensureTemplate(server.adminUrl, options.migrations);
+        await admin.query(`CREATE DATABASE "${name}" TEMPLATE "${rebuilt}"`);
+      }
       created = true;
       role = await createAppRole(admin, server.adminUrl, name);
     });

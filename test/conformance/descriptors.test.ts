@@ -39,9 +39,9 @@ describe('aggregate descriptors against the catalog', () => {
         missing.push(`${aggregate.name}: tenant column ${aggregate.tenantColumn}`);
       }
       // Audited fields are columns, except those read from a junction: the permission's name that
-      // a grant's audit row carries, and a webhook's event types.
+      // a grant's audit row carries, a webhook's event types, a form collaborator's role name.
       for (const field of aggregate.audited) {
-        if (!(field in aggregate.columns) && !['role_permission.permission', 'webhook.eventTypes'].includes(`${aggregate.name}.${field}`)) {
+        if (!(field in aggregate.columns) && !['role_permission.permission', 'webhook.eventTypes', 'form_collaborator.role'].includes(`${aggregate.name}.${field}`)) {
           missing.push(`${aggregate.name}: audited field ${field} has no column`);
         }
       }

@@ -4,6 +4,8 @@ import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import { ConfigurationError } from '../../src/core/config/configuration-error.js';
 import { createRepositories, unitOfWork } from '../../src/repositories.js';
+import { embeddedMigrations } from '../../src/core/migrations/index.js';
+import { ensureTemplate } from '../../src/testing/template-database.js';
 import { createTestDatabase, TEST_SERVER_ENV } from '../../src/testing/test-database.js';
 import { startPostgresServer } from '../../src/testing/postgres-server.js';
 import { databaseExists, withAdmin } from '../helpers/run-server.js';
@@ -12,6 +14,19 @@ const roleExists = (name: string) =>
   withAdmin(async (admin) => (await admin.query('SELECT 1 FROM pg_roles WHERE rolname = $1', [name])).rowCount === 1);
 
 describe('createTestDatabase: owner and application-role handles', () => {
+  it('a template another run dropped as stale in the meantime is built again (two migration sets on one server)', async () => {
+    // A migration set of its own (the first three migrations), so its template is this test's.
+    const migrations = embeddedMigrations.slice(0, 3);
+    await using first = await createTestDatabase({ migrations });
+    const template = await ensureTemplate(process.env[TEST_SERVER_ENV]!, migrations);
+    expect(await databaseExists(template)).toBe(true);
+    // What another run's startTestServer does to the templates of other migration sets.
+    await withAdmin((admin) => admin.query(`DROP DATABASE "${template}"`));
+    await using second = await createTestDatabase({ migrations });
+    expect(await databaseExists(template)).toBe(true);
+    expect(first.name).not.toBe(second.name);
+  });
+
   it('app connects as a login role granted org_data_app, without superuser or BYPASSRLS', async () => {
     await using t = await createTestDatabase();
     const { rows } = await sql<{ super: boolean; bypass: boolean; member: boolean; user: string }>`
@@ -35,9 +50,10 @@ describe('createTestDatabase: owner and application-role handles', () => {
   it('seed: true seeds the default roles so register works at once (as the application role)', async () => {
     await using seeded = await createTestDatabase({ seed: true });
     await using bare = await createTestDatabase();
+    // The default roles (the migrations themselves make only the form-scoped ones).
     const count = async (db: typeof seeded.db) =>
-      Number((await sql<{ n: string }>`select count(*) as n from roles`.execute(db)).rows[0]!.n);
-    expect(await count(seeded.db)).toBeGreaterThan(0);
+      Number((await sql<{ n: string }>`select count(*) as n from roles where name in ('admin', 'user')`.execute(db)).rows[0]!.n);
+    expect(await count(seeded.db)).toBe(2);
     expect(await count(bare.db)).toBe(0);
     const org = await createRepositories(seeded.db).organizations.create({ slug: 'seeded', name: 'Seeded' });
     const registered = await unitOfWork(seeded.app, { tenant: org.id }, (uow) =>

@@ -1,3 +1,4 @@
+import { formCollaboratorAggregate } from './collaborators/form-collaborator.js';
 import { formAggregate, formVersionAggregate } from './forms/form.js';
 import { submissionAggregate, submissionAttachmentAggregate } from './submissions/submission.js';
 import { teamAggregate, teamMemberAggregate } from './teams/team.js';
@@ -8,6 +9,7 @@ export const FORMS_AGGREGATES = Object.freeze([
   teamMemberAggregate,
   formAggregate,
   formVersionAggregate,
+  formCollaboratorAggregate,
   submissionAggregate,
   submissionAttachmentAggregate,
 ] as const);

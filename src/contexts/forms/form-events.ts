@@ -114,6 +114,23 @@ export const formRestored = formEvent('form.restored', 'An archived form accepts
 /** A form was deleted. */
 export const formDeleted = formEvent('form.deleted', 'A form was deleted.', FormStatusPayloadV1);
 
+/** `form.collaborator_added`, `form.collaborator_removed` v1: who holds (held) which role on the form. */
+export const FormCollaboratorPayloadV1 = z
+  .object({
+    formId: UuidSchema,
+    organizationId: UuidSchema,
+    collaboratorId: UuidSchema,
+    userId: UuidSchema.nullable(),
+    teamId: UuidSchema.nullable(),
+    role: z.string(),
+  })
+  .strict();
+
+/** A user or a team was given a role on a form. */
+export const formCollaboratorAdded = formEvent('form.collaborator_added', 'A user or a team was given a role on a form.', FormCollaboratorPayloadV1);
+/** A user or a team lost a role on a form. */
+export const formCollaboratorRemoved = formEvent('form.collaborator_removed', 'A user or a team lost a role on a form.', FormCollaboratorPayloadV1);
+
 /** `submission.created` v1: which draft, of which form version. */
 export const SubmissionCreatedPayloadV1 = z
   .object({ submissionId: UuidSchema, organizationId: UuidSchema, formId: UuidSchema, formVersionId: UuidSchema })
@@ -209,6 +226,8 @@ export const FORM_EVENT_TYPES = Object.freeze([
   formArchived,
   formRestored,
   formDeleted,
+  formCollaboratorAdded,
+  formCollaboratorRemoved,
   submissionCreated,
   submissionUpdated,
   submissionSubmitted,

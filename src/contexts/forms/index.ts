@@ -1,10 +1,11 @@
 // @org/data/forms: teams, forms and their versions, the form-definition language, submissions
-// and their attachments (issue 13); collaborators join them.
+// and their attachments, collaborators and form-scoped permissions (issue 13).
 
 export { createTeamRepository, type TeamRepository } from './teams/team-repository.js';
 export { teamAggregate, teamMemberAggregate, type Team, type TeamMember } from './teams/team.js';
 export { createFormRepository, type FormRepository } from './forms/form-repository.js';
 export { formAggregate, formVersionAggregate, type Form, type FormVersion, type FormVersionSummary } from './forms/form.js';
+export { formCollaboratorAggregate, FORM_ROLES, type FormCollaborator } from './collaborators/form-collaborator.js';
 export { FORM_STATES, FORM_TRANSITIONS, type FormStatus, type FormTransition } from './forms/form-machine.js';
 export {
   compileFormDefinition,
@@ -57,6 +58,8 @@ export {
   formArchived,
   formRestored,
   formDeleted,
+  formCollaboratorAdded,
+  formCollaboratorRemoved,
   submissionCreated,
   submissionUpdated,
   submissionSubmitted,

@@ -61,6 +61,7 @@ export {
   type AttachFileInput,
   type ScanResult,
 } from './submissions/submission.inputs.js';
+export { AddFormCollaboratorInputSchema, type AddFormCollaboratorInput } from './collaborators/form-collaborator.inputs.js';
 
 // The payload contracts of the domain events (the event types are in the context's index).
 export {
@@ -73,6 +74,7 @@ export {
   FormDraftSavedPayloadV1,
   FormPublishedPayloadV1,
   FormStatusPayloadV1,
+  FormCollaboratorPayloadV1,
   SubmissionCreatedPayloadV1,
   SubmissionUpdatedPayloadV1,
   SubmissionStatusPayloadV1,

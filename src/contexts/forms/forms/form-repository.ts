@@ -15,8 +15,14 @@ import { inTransaction } from '../../../core/unit-of-work/in-transaction.js';
 import type { DB } from '../../../schema/db.js';
 import { compileDefinitionAt } from '../definitions/compile-form-definition.js';
 import type { FormDefinition, FormDefinitionInput } from '../definitions/form-definition.js';
+import { formCollaboratorAggregate, type FormCollaborator } from '../collaborators/form-collaborator.js';
+import { PermissionNameSchema } from '../../identity/index.js';
+import { AddFormCollaboratorInputSchema, type AddFormCollaboratorInput } from '../collaborators/form-collaborator.inputs.js';
+import { collaboratorsOf, deleteCollaborator, formPermissionCheck, insertCollaborator } from '../collaborators/form-collaborator-statements.js';
 import {
   formArchived,
+  formCollaboratorAdded,
+  formCollaboratorRemoved,
   formCreated,
   formDeleted,
   formDraftSaved,
@@ -131,6 +137,30 @@ export interface FormRepository {
   getPublishedVersion(formId: string): Promise<FormVersion | undefined>;
   /** A live form's versions, newest first, without their definitions. */
   listVersions(formId: string): Promise<FormVersionSummary[]>;
+  /**
+   * Gives a role (by name, e.g. `form_editor`) on the form to an active user or a live team of
+   * its organization; audited (`form.add_collaborator`), event `form.collaborator_added`.
+   * @throws ValidationError; NotFoundError (`form`, `role`, or `collaborator` for a user or team
+   *   that is not an active member of the organization); UniqueViolationError
+   *   (`form_collaborators_user_role_key`, `form_collaborators_team_role_key`) when held already.
+   */
+  addCollaborator(formId: string, input: AddFormCollaboratorInput): Promise<FormCollaborator>;
+  /**
+   * Takes a collaborator's role on the form away; audited (`form.remove_collaborator`), event
+   * `form.collaborator_removed`.
+   * @throws NotFoundError.
+   */
+  removeCollaborator(formId: string, collaboratorId: string): Promise<void>;
+  /** A live form's collaborators, oldest first. */
+  listCollaborators(formId: string): Promise<FormCollaborator[]>;
+  /**
+   * Whether the user holds `permission` on the form: through a role of their organization, a
+   * role on the form, or a role on the form given to a live team they belong to (one query).
+   * False for an inactive or deleted user, a deleted form or organization, another
+   * organization's form, or an unknown permission.
+   * @throws ValidationError.
+   */
+  hasPermission(userId: string, formId: string, permission: string): Promise<boolean>;
 }
 
 const dateOrNull = (value: Date | string | null) => (value === null ? null : new Date(value));
@@ -138,6 +168,8 @@ const dateOrNull = (value: Date | string | null) => (value === null ? null : new
 function versionOf<V extends FormVersionSummary>(row: V): V {
   return { ...row, publishedAt: dateOrNull(row.publishedAt), createdAt: new Date(row.createdAt), updatedAt: new Date(row.updatedAt) };
 }
+
+const collaboratorOf = (row: FormCollaborator): FormCollaborator => ({ ...row, createdAt: new Date(row.createdAt) });
 
 const fullVersionOf = (row: FormVersionSummary & { definition: unknown }): FormVersion =>
   versionOf({ ...row, definition: row.definition as FormDefinition });
@@ -382,5 +414,58 @@ export function createFormRepository<D extends DB>(database: Kysely<D>, context:
     async listVersions(formId: string) {
       return (await versionsOfForm(db, { formId: idOf(formId, 'formId') })).map(versionOf);
     },
+    async addCollaborator(formId: string, input: AddFormCollaboratorInput) {
+      const id = idOf(formId, 'formId');
+      const data = parseInput(AddFormCollaboratorInputSchema, input, 'input');
+      return inTransaction(db, async (trx) => {
+        const [row] = await insertCollaborator(trx, { formId: id, userId: data.userId ?? null, teamId: data.teamId ?? null, role: data.role, createdBy: actor });
+        if (!row?.added) throw new NotFoundError(!row?.form ? formAggregate.name : !row.role ? 'role' : 'collaborator');
+        const collaborator = collaboratorOf(row.added);
+        await auditCollaborator(trx, 'add_collaborator', null, collaborator);
+        return collaborator;
+      });
+    },
+    async removeCollaborator(formId: string, collaboratorId: string) {
+      const form = idOf(formId, 'formId');
+      const id = idOf(collaboratorId, 'collaboratorId');
+      await inTransaction(db, async (trx) => {
+        const [row] = await deleteCollaborator(trx, { formId: form, id });
+        if (!row) throw new NotFoundError('collaborator');
+        await auditCollaborator(trx, 'remove_collaborator', collaboratorOf(row), null);
+      });
+    },
+    async listCollaborators(formId: string) {
+      return (await collaboratorsOf(db, { formId: idOf(formId, 'formId') })).map(collaboratorOf);
+    },
+    async hasPermission(userId: string, formId: string, permission: string) {
+      const [row] = await formPermissionCheck(db, {
+        user: idOf(userId, 'userId'),
+        formId: idOf(formId, 'formId'),
+        permission: parseInput(PermissionNameSchema, permission, 'permission'),
+      });
+      return row?.allowed === true;
+    },
   });
+
+  function auditCollaborator(trx: Kysely<DB>, action: 'add_collaborator' | 'remove_collaborator', before: FormCollaborator | null, after: FormCollaborator | null) {
+    const subject = (after ?? before) as FormCollaborator;
+    return writeAudit(
+      trx,
+      context,
+      auditEvent(formCollaboratorAggregate, action, {
+        entityId: subject.formId,
+        organizationId: subject.organizationId,
+        before,
+        after,
+        event: domainEvent(action === 'add_collaborator' ? formCollaboratorAdded : formCollaboratorRemoved, subject.formId, {
+          formId: subject.formId,
+          organizationId: subject.organizationId,
+          collaboratorId: subject.id,
+          userId: subject.userId,
+          teamId: subject.teamId,
+          role: subject.role,
+        }),
+      }),
+    );
+  }
 }

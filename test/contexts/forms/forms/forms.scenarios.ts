@@ -53,4 +53,17 @@ export const SCENARIOS = {
     run: (uow, _world, form) => uow.forms.restore(form.id),
   }),
   'form.delete': scenario({ actor: 'verifier', setup: aDraftForm, run: (uow, _world, form) => uow.forms.delete(form.id) }),
+  'form.add_collaborator': scenario({
+    actor: 'verifier',
+    setup: aDraftForm,
+    run: (uow, world, form) => uow.forms.addCollaborator(form.id, { userId: world.applicantId, role: 'form_viewer' }),
+  }),
+  'form.remove_collaborator': scenario({
+    actor: 'verifier',
+    setup: async (world) => {
+      const form = await aDraftForm(world);
+      return world.asVerifier.forms.addCollaborator(form.id, { userId: world.applicantId, role: 'form_editor' });
+    },
+    run: (uow, _world, collaborator) => uow.forms.removeCollaborator(collaborator.formId, collaborator.id),
+  }),
 } satisfies Partial<Record<AuditAction, Scenario>>;

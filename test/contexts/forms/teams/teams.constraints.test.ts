@@ -66,7 +66,7 @@ describe('teams', () => {
       SELECT pg_get_constraintdef(k.oid) AS definition,
              array(SELECT f.conname::text FROM pg_constraint f WHERE f.contype = 'f' AND f.conindid = k.conindid ORDER BY 1) AS referenced_by
       FROM pg_constraint k WHERE k.conname = 'teams_organization_id_id_key'`);
-    expect(rows).toEqual([{ definition: 'UNIQUE (organization_id, id)', referenced_by: ['submissions_assigned_team_id_fkey', 'team_members_team_id_fkey'] }]);
+    expect(rows).toEqual([{ definition: 'UNIQUE (organization_id, id)', referenced_by: ['form_collaborators_team_id_fkey', 'submissions_assigned_team_id_fkey', 'team_members_team_id_fkey'] }]);
     markViolated('teams_organization_id_id_key');
   });
 

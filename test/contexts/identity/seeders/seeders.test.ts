@@ -21,15 +21,18 @@ describe('seeders', () => {
 
   it('seedDefaults creates admin and user; admin holds every permission; a second run changes nothing', async () => {
     const { db } = testDb.current;
+    // Permissions the migrations made (the form-scoped ones): admin is granted those too.
+    const migrated = Number((await sql<{ n: string }>`SELECT count(*) AS n FROM permissions`.execute(db)).rows[0]?.n);
+    expect(migrated).toBe(3);
     const first = await seedDefaults(db);
     const permissionCount = Object.keys(BASELINE_PERMISSIONS).length;
-    expect(first).toEqual({ roles: 2, permissions: permissionCount, grants: permissionCount + 2 });
+    expect(first).toEqual({ roles: 2, permissions: permissionCount, grants: permissionCount + migrated + 2 });
     const before = await snapshot(db);
     expect(await seedDefaults(db)).toEqual({ roles: 0, permissions: 0, grants: 0 });
     expect(await snapshot(db)).toEqual(before);
     const admin = await sql<{ n: string }>`
       SELECT count(*) AS n FROM role_permissions rp JOIN roles r ON r.id = rp.role_id WHERE r.name = 'admin'`.execute(db);
-    expect(Number(admin.rows[0]?.n)).toBe(permissionCount);
+    expect(Number(admin.rows[0]?.n)).toBe(permissionCount + migrated);
   });
 
   it('seedDevData is deterministic for a seed, idempotent, and reports progress', async () => {
