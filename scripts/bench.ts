@@ -29,6 +29,9 @@
 //             the repository), and events/s through the worker with 1 and 4 workers
 //   encryption  an encrypted column against a plaintext one (insert, read), and encrypt +
 //             decrypt of one field in a loop
+//   forms     create + submit of a 50-field submission against the same writes by hand, the
+//             compiled validator in a loop, a form's submitted queue at page 1 and page
+//             BENCH_QUEUE_PAGE
 //             (BENCH_WORKER_EVENTS per drain, default 5000)
 //
 // Same SQL: before timing, every case runs both sides once per checked input on connections
@@ -54,7 +57,7 @@
 // --allow-unnamed; --no-throughput.
 // Environment (timing only; --verify uses fixed tiny sizes; defaults are the sizes; the
 // full run takes ~12 min on 2 cores and ~11 GB under the OS tmpdir):
-//   BENCH_SECTIONS=identity,verify,tenant,queue,history,documents,events,encryption   which sections to run
+//   BENCH_SECTIONS=identity,verify,tenant,queue,history,documents,events,encryption,forms   which sections to run
 //   BENCH_THROUGHPUT_ROUNDS=5   BENCH_THROUGHPUT_SECONDS=2
 //   BENCH_DOCUMENTS=1000000   BENCH_CLIENTS=1000
 //   BENCH_PROFILES=1000000   BENCH_QUEUE_PAGE=500

@@ -132,9 +132,11 @@ CREATE TRIGGER submission_attachments_set_updated_at BEFORE UPDATE ON submission
 CALL org_data_enable_tenant_isolation('submission_attachments', app_privileges => 'SELECT, INSERT, DELETE');
 GRANT UPDATE (scan_status, scanned_at, updated_at) ON submission_attachments TO org_data_app;
 
--- Attachments are added and removed only while their submission is a draft (the submission's
--- row is taken FOR SHARE, so a concurrent submit waits, or is waited for); a scan result is
--- recorded once (pending → clean | infected). Refused with 23514, constraint
+-- Attachments are added and removed only while their submission is a draft; the submission's
+-- row is updated (updated_at), not only locked, so a concurrent submit waits for it and then
+-- sees the attachment (READ COMMITTED) or fails with a serialization failure (REPEATABLE READ,
+-- SERIALIZABLE: 40001) instead of checking a snapshot without it. A scan result is recorded
+-- once (pending → clean | infected). Refused with 23514, constraint
 -- submission_attachments_draft_only or submission_attachments_scan_once.
 CREATE FUNCTION org_data_submission_attachment_rules() RETURNS trigger
 LANGUAGE plpgsql
@@ -159,7 +161,7 @@ BEGIN
   IF row_of.submission_id IS NULL THEN
     RETURN row_of;
   END IF;
-  SELECT s.status INTO state FROM public.submissions s WHERE s.id = row_of.submission_id FOR SHARE;
+  UPDATE public.submissions s SET updated_at = now() WHERE s.id = row_of.submission_id RETURNING s.status INTO state;
   IF FOUND AND state <> 'draft' THEN
     RAISE EXCEPTION 'attachments change only while their submission is a draft'
       USING ERRCODE = 'check_violation', CONSTRAINT = 'submission_attachments_draft_only', TABLE = 'submission_attachments', SCHEMA = 'public';

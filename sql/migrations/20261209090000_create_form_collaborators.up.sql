@@ -1,7 +1,8 @@
 -- Form collaborators and form-scoped roles (issue 13, fourth part). Additive and not breaking:
 -- services on 0.9.0 never touch what it adds. The three roles and three permissions below are
--- inserted when missing (a service may have made roles of these names: kept as they are) and
--- the `admin` role, when it exists, is granted the new permissions (it holds every permission).
+-- inserted when missing; a role of one of these names a service made is kept as it is (granted
+-- nothing), and the `admin` role, when it exists, is granted the new permissions (it holds
+-- every permission).
 --
 -- A collaborator is a user or a team of the form's organization holding a role on one form. A
 -- user's permissions on a form are those of their organization roles (user_roles) and of the
@@ -46,18 +47,26 @@ INSERT INTO permissions (name, description) VALUES
   ('submission:read', 'Read the submissions of a form')
 ON CONFLICT (name) DO NOTHING;
 
-INSERT INTO roles (name, description) VALUES
-  ('form_viewer', 'Reads the submissions of the forms it is given'),
-  ('form_editor', 'Edits the forms it is given and reads their submissions'),
-  ('form_publisher', 'Edits, publishes and reads the forms it is given')
-ON CONFLICT (name) DO NOTHING;
-
+-- The roles, and their grants only when this migration made them: a role of the same name a
+-- service made is left as it is (no permission added to it).
+WITH made AS (
+  INSERT INTO roles (name, description) VALUES
+    ('form_viewer', 'Reads the submissions of the forms it is given'),
+    ('form_editor', 'Edits the forms it is given and reads their submissions'),
+    ('form_publisher', 'Edits, publishes and reads the forms it is given')
+  ON CONFLICT (name) DO NOTHING
+  RETURNING id, name
+)
 INSERT INTO role_permissions (role_id, permission_id)
-SELECT r.id, p.id FROM roles r JOIN permissions p ON (r.name, p.name) IN (
+SELECT made.id, p.id FROM made JOIN permissions p ON (made.name, p.name) IN (
   ('form_viewer', 'submission:read'),
   ('form_editor', 'form:edit'), ('form_editor', 'submission:read'),
-  ('form_publisher', 'form:edit'), ('form_publisher', 'form:publish'), ('form_publisher', 'submission:read'),
-  ('admin', 'form:edit'), ('admin', 'form:publish'), ('admin', 'submission:read'))
+  ('form_publisher', 'form:edit'), ('form_publisher', 'form:publish'), ('form_publisher', 'submission:read'));
+
+-- `admin` holds every permission (seedDefaults grants it every permission there is).
+INSERT INTO role_permissions (role_id, permission_id)
+SELECT r.id, p.id FROM roles r JOIN permissions p ON p.name IN ('form:edit', 'form:publish', 'submission:read')
+WHERE r.name = 'admin'
 ON CONFLICT DO NOTHING;
 
 INSERT INTO event_types (code, description, payload_version) VALUES

@@ -3,6 +3,7 @@
 import type { BenchGroup } from '../case.js';
 import { documents } from './documents/index.js';
 import { events } from './events/index.js';
+import { forms } from './forms/index.js';
 import { encryption } from './encryption/index.js';
 import { history } from './history/index.js';
 import { identity } from './identity/index.js';
@@ -11,4 +12,4 @@ import { tenant } from './tenant/index.js';
 import { verify } from './verify/index.js';
 
 /** The sections of the benchmark, in run order. */
-export const GROUPS: readonly BenchGroup[] = [identity, verify, tenant, queue, history, documents, events, encryption];
+export const GROUPS: readonly BenchGroup[] = [identity, verify, tenant, queue, history, documents, events, encryption, forms];

@@ -77,8 +77,7 @@ function compile(definition: FormDefinition, sha256: string): CompiledFormDefini
       return jsonSchema;
     },
     visibleKeys(values: FormValues) {
-      if (typeof values !== 'object' || values === null) throw new ValidationError([{ path: 'values', message: 'must be an object of values by field key' }]);
-      return visibleKeys(values);
+      return visibleKeys(validateAt(values, 'draft', 'values'));
     },
     validate(values: unknown, mode: FormValidationMode) {
       return validateAt(values, mode, 'values');
@@ -92,8 +91,21 @@ function compile(definition: FormDefinition, sha256: string): CompiledFormDefini
     }
     const issues: ValidationIssue[] = [];
     const out: Record<string, FormFieldValue> = {};
-    for (const key of Object.keys(values)) {
-      const value = (values as Record<string, unknown>)[key];
+    // A getter or proxy that throws is the caller's input, not the package's failure.
+    const unreadable = () => new ValidationError([{ path: argument, message: 'could not be read (a property threw)' }]);
+    let keys: string[];
+    try {
+      keys = Object.keys(values);
+    } catch {
+      throw unreadable();
+    }
+    for (const key of keys) {
+      let value: unknown;
+      try {
+        value = (values as Record<string, unknown>)[key];
+      } catch {
+        throw unreadable();
+      }
       const schema = schemas.get(key);
       if (!schema) {
         const keyLike = key.length <= 63 && /^[a-z][a-z0-9_]*$/.test(key);
@@ -101,7 +113,12 @@ function compile(definition: FormDefinition, sha256: string): CompiledFormDefini
         continue;
       }
       if (value === undefined) continue;
-      const result = schema.safeParse(value);
+      let result: ReturnType<typeof schema.safeParse>;
+      try {
+        result = schema.safeParse(value);
+      } catch {
+        throw unreadable();
+      }
       if (result.success) out[key] = result.data;
       else for (const issue of result.error.issues) issues.push({ path: [argument, key, ...issue.path.map(String)].join('.'), message: issue.message });
     }

@@ -1,6 +1,8 @@
 // The JSON Schema (draft 2020-12) of a complete submission's values, built from a definition:
 // what the compiled validator checks in `submit` mode, for front ends. Date bounds use the
 // `formatMinimum`/`formatMaximum` keywords of ajv-formats (JSON Schema has none for dates).
+// `format: "email"` is a hint: validators implement it more strictly than the package's linear
+// shape check, which is the one the server applies.
 import { DEFAULT_TEXT_LENGTH, DEFAULT_TEXTAREA_LENGTH, type FormCondition, type FormDefinition, type FormField, type FormLeafCondition } from './form-definition.js';
 
 /** A JSON Schema document. */
@@ -19,8 +21,10 @@ function valueSchema(field: FormField): JsonSchema {
     case 'email':
       return { ...base, type: 'string', format: 'email', maxLength: 254 };
     case 'number':
+      return { ...base, type: 'number', ...(field.min === undefined ? {} : { minimum: field.min }), ...(field.max === undefined ? {} : { maximum: field.max }) };
     case 'integer':
-      return { ...base, type: field.type, ...(field.min === undefined ? {} : { minimum: field.min }), ...(field.max === undefined ? {} : { maximum: field.max }) };
+      // Safe integers only, as the validator: a JSON integer beyond 2^53 − 1 is not exact in JavaScript.
+      return { ...base, type: 'integer', minimum: field.min ?? Number.MIN_SAFE_INTEGER, maximum: field.max ?? Number.MAX_SAFE_INTEGER };
     case 'boolean':
       return { ...base, type: 'boolean' };
     case 'date':

@@ -52,14 +52,25 @@ export const FormKeySchema = z
   .max(63)
   .regex(/^[a-z][a-z0-9_]*$/, 'must be a lowercase letter followed by lowercase letters, digits or underscores');
 
-const label = requiredText(200);
-const help = requiredText(1000);
+// String.prototype.isWellFormed (Node 20+; not in the TypeScript lib this package targets).
+const wellFormed = (value: string) => (value as unknown as { isWellFormed(): boolean }).isWellFormed();
+/** Text PostgreSQL jsonb can store: no NUL (PgTextSchema) and no lone UTF-16 surrogate. */
+const storable = <S extends z.ZodType<string>>(schema: S) => schema.refine(wellFormed, 'must not contain a lone surrogate');
+const label = storable(requiredText(200));
+const help = storable(requiredText(1000));
 const isoDate = z.iso.date();
 const finite = z.number().refine(Number.isFinite, 'must be a finite number');
 const safeInteger = z.int();
 
 /** A value a condition compares with: text (at most 200 characters), a finite number or a boolean. */
-export const ConditionValueSchema = z.union([z.string().max(200), finite, z.boolean()]);
+export const ConditionValueSchema = z.union([
+  z
+    .string()
+    .max(200)
+    .refine((v) => !v.includes('\u0000') && wellFormed(v), 'must not contain NUL or a lone surrogate'),
+  finite,
+  z.boolean(),
+]);
 
 /** A comparison of one earlier field's value. */
 const LeafConditionSchema = z.union([
@@ -110,7 +121,16 @@ const lengths = (max: number) => ({
   maxLength: z.int().min(1).max(max).optional(),
 });
 
-const OptionSchema = z.object({ value: z.string().min(1).max(200).pipe(z.string().refine((v) => !v.includes('\u0000'), 'must not contain NUL')), label }).strict();
+const OptionSchema = z
+  .object({
+    value: z
+      .string()
+      .min(1)
+      .max(200)
+      .refine((v) => !v.includes('\u0000') && wellFormed(v), 'must not contain NUL or a lone surrogate'),
+    label,
+  })
+  .strict();
 
 /** One field of a definition. */
 export const FormFieldSchema = z.discriminatedUnion('type', [
@@ -196,8 +216,9 @@ function checkDefinition(definition: { pages: FormPage[] }): Issue[] {
       const at = (...rest: (string | number)[]) => ['pages', p, 'fields', f, ...rest];
       count += 1;
       if (fields.has(field.key)) issues.push({ path: at('key'), message: 'is the key of an earlier field' });
-      if ('minLength' in field && field.minLength !== undefined && field.maxLength !== undefined && field.minLength > field.maxLength) {
-        issues.push({ path: at('minLength'), message: 'must not exceed maxLength' });
+      if ((field.type === 'text' || field.type === 'textarea') && field.minLength !== undefined) {
+        const max = field.maxLength ?? (field.type === 'text' ? DEFAULT_TEXT_LENGTH : DEFAULT_TEXTAREA_LENGTH);
+        if (field.minLength > max) issues.push({ path: at('minLength'), message: `must not exceed maxLength (${max} when not given)` });
       }
       if ((field.type === 'number' || field.type === 'integer' || field.type === 'date') && field.min !== undefined && field.max !== undefined && field.min > field.max) {
         issues.push({ path: at('min'), message: 'must not exceed max' });
@@ -226,6 +247,11 @@ function checkDefinition(definition: { pages: FormPage[] }): Issue[] {
           if (!target) {
             issues.push({ path: [...path, 'field'], message: 'must be the key of an earlier field' });
             return;
+          }
+          // Whether a field is shown would tell its condition's value: a plain field's presence
+          // in the stored data must not reveal a sensitive value.
+          if (target.sensitive === true && field.sensitive !== true) {
+            issues.push({ path: [...path, 'field'], message: 'is sensitive: only a sensitive field may depend on it' });
           }
           comparedValues(leaf).forEach((value, v) => {
             if (!comparable(target, value)) {

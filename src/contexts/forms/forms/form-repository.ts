@@ -85,7 +85,8 @@ export interface FormRepository {
    * (`form.create_draft`), event `form.draft_saved`.
    * @throws ValidationError; NotFoundError; UniqueViolationError
    *   (`form_versions_one_draft_key`) when the form has a draft already (also for all but one
-   *   of concurrent callers: edit the draft with `updateDraft`).
+   *   of concurrent callers in READ COMMITTED; under REPEATABLE READ or SERIALIZABLE they fail
+   *   with SerializationFailureError): edit the draft with `updateDraft`.
    */
   createDraft(formId: string, definition: FormDefinitionInput): Promise<FormVersion>;
   /**
@@ -98,7 +99,9 @@ export interface FormRepository {
   /**
    * Publishes the draft `version`: it becomes immutable and the version that accepts
    * submissions, if the published version is still `expectedPublishedVersion` (`null`: none);
-   * audited (`form.publish`), event `form.published`. Of two concurrent publishers one wins.
+   * audited (`form.publish`), event `form.published`. Of two concurrent publishers one wins (the
+   * other: VersionConflictError in READ COMMITTED, SerializationFailureError under REPEATABLE
+   * READ or SERIALIZABLE). It publishes the draft as it is at that moment.
    * @throws ValidationError; NotFoundError (`form`, or `form version`); VersionConflictError
    *   (entity `form`; versions: the published version numbers, 0 for none) when the published
    *   version is not the expected one; TransitionConflictError when the form is archived or the

@@ -43,13 +43,17 @@ export const submissionById = compiledQuery((db, p: { id: string }) =>
   ),
 );
 
-/** Replaces a draft's values at the expected version; the row after, or the row's state when refused. */
+/**
+ * Replaces a draft's values at the expected version; the row after, or the row's state when
+ * refused. The row is taken first (FOR NO KEY UPDATE), so a caller that waited for another
+ * change reads the state that change left.
+ */
 export const editSubmission = compiledQuery(
   (db, p: { id: string; expected: number; data: string; sensitive: Buffer | null }) =>
     compilableSql(
       db,
       sql<{ after: SubmissionRow | null; status: string | null; version: number | null }>`
-        WITH before AS (SELECT status, version FROM submissions WHERE id = ${p.id}::uuid),
+        WITH before AS (SELECT status, version FROM submissions WHERE id = ${p.id}::uuid FOR NO KEY UPDATE),
         u AS (
           UPDATE submissions s SET data = ${p.data}::jsonb, sensitive_data_encrypted = ${p.sensitive}::bytea, version = s.version + 1
           WHERE s.id = ${p.id}::uuid AND s.status = 'draft' AND s.version = ${p.expected}::int
@@ -78,7 +82,7 @@ export const transitionSubmission = compiledQuery(
     compilableSql(
       db,
       sql<{ after: SubmissionSummary | null; status: string | null; version: number | null }>`
-        WITH before AS (SELECT status, version FROM submissions WHERE id = ${p.id}::uuid),
+        WITH before AS (SELECT status, version FROM submissions WHERE id = ${p.id}::uuid FOR NO KEY UPDATE),
         u AS (
           UPDATE submissions s SET
             status = ${p.to}::text,
@@ -108,7 +112,7 @@ export const assignSubmission = compiledQuery(
     compilableSql(
       db,
       sql<{ after: SubmissionSummary | null; status: string | null; version: number | null; assigneeFound: boolean }>`
-        WITH before AS (SELECT organization_id, status, version FROM submissions WHERE id = ${p.id}::uuid),
+        WITH before AS (SELECT organization_id, status, version FROM submissions WHERE id = ${p.id}::uuid FOR NO KEY UPDATE),
         assignee AS (
           SELECT (${p.userId}::uuid IS NULL OR EXISTS (
                     SELECT 1 FROM users u, before WHERE u.id = ${p.userId}::uuid AND u.organization_id = before.organization_id AND u.is_active AND u.deleted_at IS NULL))
@@ -173,7 +177,7 @@ export const recordAttachmentScan = compiledQuery((db, p: { id: string; result: 
   compilableSql(
     db,
     sql<{ after: SubmissionAttachment | null; status: string | null }>`
-      WITH before AS (SELECT scan_status FROM submission_attachments WHERE id = ${p.id}::uuid),
+      WITH before AS (SELECT scan_status FROM submission_attachments WHERE id = ${p.id}::uuid FOR NO KEY UPDATE),
       u AS (
         UPDATE submission_attachments a SET scan_status = ${p.result}::text, scanned_at = now()
         WHERE a.id = ${p.id}::uuid AND a.scan_status = 'pending'

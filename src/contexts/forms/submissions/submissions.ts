@@ -251,7 +251,8 @@ export function createSubmissions(options: SubmissionsOptions): Submissions {
     if (!before || before.status === null || before.version === null) return new NotFoundError(submissionAggregate.name);
     if (before.version !== expected) return new VersionConflictError(submissionAggregate.name, expected, before.version, before.status);
     if (!from.includes(before.status)) return new TransitionConflictError(submissionAggregate.name, event, before.status, before.version);
-    return new NotFoundError('assignee');
+    // The row was taken before the change (FOR NO KEY UPDATE), so this is not reached by a race.
+    return new VersionConflictError(submissionAggregate.name, expected, before.version, before.status);
   };
 
   const audit = (scope: KeyringScope, action: (typeof submissionAggregate.actions)[number], change: AuditChange<SubmissionSummary>) =>
@@ -367,6 +368,7 @@ export function createSubmissions(options: SubmissionsOptions): Submissions {
         userId: data.userId ?? null,
         teamId: data.teamId ?? null,
       });
+      if (row && !row.assigneeFound) throw new NotFoundError('assignee');
       if (!row?.after) throw refusal(row, data.expectedVersion, 'assign', [row?.status ?? '']);
       const after = summaryOf(row.after);
       await audit(scope, 'assign', {

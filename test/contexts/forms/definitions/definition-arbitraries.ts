@@ -78,14 +78,18 @@ export const definitionArbitrary: fc.Arbitrary<FormDefinitionInput> = fc
   .array(fc.tuple(fieldBody, fc.boolean(), fc.boolean(), fc.stringMatching(/^[a-z0-9_]{0,6}$/), label, fc.nat(99)), { minLength: 1, maxLength: 12 })
   .chain((specs) => {
     const fields: Field[] = specs.map(([body, required, sensitive, suffix, text], i) => ({
-      key: `f${i}${suffix}`,
+      key: `f${i}_${suffix}`,
       label: text,
       ...(required ? { required: true } : {}),
       ...(sensitive && i % 3 === 0 ? { sensitive: true } : {}),
       ...body,
     })) as unknown as Field[];
+    // A plain field may depend only on plain fields (a sensitive one would show through).
+    const targetsOf = (field: Field, i: number) => fields.slice(0, i).filter((t) => field.sensitive === true || t.sensitive !== true);
     const withConditions = fields.map((field, i) =>
-      i === 0 || (specs[i]![5] ?? 0) < 60 ? fc.constant(field) : condition(fields.slice(0, i)).map((visibleWhen) => ({ ...field, visibleWhen })),
+      targetsOf(field, i).length === 0 || (specs[i]![5] ?? 0) < 60
+        ? fc.constant(field)
+        : condition(targetsOf(field, i)).map((visibleWhen) => ({ ...field, visibleWhen })),
     );
     return fc.tuple(fc.tuple(...withConditions), fc.integer({ min: 1, max: 3 }));
   })

@@ -121,6 +121,15 @@ describe('form definitions', () => {
     for (const text of ['a\u0000b', 'lone \ud800 surrogate']) {
       expect(issuesOf(() => compiled.validate({ ...values, category: 'travel', other_reason: undefined, notes: text }, 'draft')).issues[0]!.path).toBe('values.notes');
     }
+    // A getter or a proxy that throws: a ValidationError, never the raw error.
+    const throwing = Object.defineProperty({}, 'amount', { enumerable: true, get: () => { throw new TypeError('boom'); } });
+    expect(issuesOf(() => compiled.validate(throwing, 'submit')).issues).toEqual([{ path: 'values', message: 'could not be read (a property threw)' }]);
+    const proxy = new Proxy({}, { ownKeys: () => { throw new RangeError('trap'); } });
+    expect(issuesOf(() => compiled.validate(proxy, 'draft')).issues[0]!.path).toBe('values');
+    expect(issuesOf(() => compiled.visibleKeys([] as never)).issues[0]!.path).toBe('values');
+    // The JSON Schema bounds integers as the validator does (safe integers).
+    const integers = compileFormDefinition({ format: 1, pages: [{ key: 'p', title: 'P', fields: [{ key: 'n', type: 'integer', label: 'N' }] }] });
+    expect((integers.jsonSchema.properties as Record<string, object>).n).toMatchObject({ minimum: Number.MIN_SAFE_INTEGER, maximum: Number.MAX_SAFE_INTEGER });
     // No value ever appears in a message.
     const secret = 'SECRET-CANARY-4242';
     const messages = issuesOf(() => compiled.validate({ amount: secret, category: secret, iban: { [secret]: secret }, receipt_date: secret }, 'submit'));
@@ -154,6 +163,14 @@ describe('form definitions', () => {
       [withField({ key: 'x', type: 'multiselect', label: 'X', options: [{ value: 'a', label: 'A' }, { value: 'a', label: 'B' }] }), 'definition.pages.0.fields.4.options.1.value'],
       [withField({ key: 'Bad-Key', type: 'text', label: 'X' }), 'definition.pages.0.fields.4.key'],
       [{ ...base, pages: [] }, 'definition.pages'],
+      // A plain field shown by a sensitive one's value would reveal it.
+      [withField({ key: 'x', type: 'text', label: 'X', visibleWhen: { field: 'iban', equals: 'DE00' } }), 'definition.pages.0.fields.4.visibleWhen.field'],
+      // Strings jsonb cannot store, anywhere in the definition.
+      [withField({ key: 'x', type: 'text', label: 'lone \ud800' }), 'definition.pages.0.fields.4.label'],
+      [withField({ key: 'x', type: 'select', label: 'X', options: [{ value: 'a\u0000', label: 'A' }] }), 'definition.pages.0.fields.4.options.0.value'],
+      [withField({ key: 'x', type: 'text', label: 'X', visibleWhen: { field: 'amount', notEquals: 1 }, help: '\udc00' }), 'definition.pages.0.fields.4.help'],
+      // A minimum above the default maximum: no value could be valid.
+      [withField({ key: 'x', type: 'text', label: 'X', minLength: 5000 }), 'definition.pages.0.fields.4.minLength'],
     ];
     for (const [definition, path] of cases) {
       expect(issuesOf(() => compileFormDefinition(definition)).issues.map((i) => i.path)).toContain(path);

@@ -12,6 +12,7 @@ import { NotFoundError } from '../../../../src/core/errors/not-found-error.js';
 import { TransitionConflictError } from '../../../../src/core/errors/transition-conflict-error.js';
 import { ValidationError } from '../../../../src/core/errors/validation-error.js';
 import { VersionConflictError } from '../../../../src/core/errors/version-conflict-error.js';
+import { SerializationFailureError } from '../../../../src/core/errors/operational-errors.js';
 import { localKeyProvider } from '../../../../src/core/encryption/local-key-provider.js';
 import { compileFormDefinition } from '../../../../src/contexts/forms/definitions/compile-form-definition.js';
 import type { FormDefinitionInput } from '../../../../src/contexts/forms/definitions/form-definition.js';
@@ -183,6 +184,46 @@ describe('submissions', () => {
         expect(await writes(org)).toBe(count);
       }
     }
+  });
+
+  it('two reviewers at the same moment (approve and reject): one wins, the other waits and gets VersionConflictError', async () => {
+    const org = await anOrg();
+    const s = await inState(org, 'in_review');
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    let done!: () => void;
+    const first = new Promise<void>((resolve) => (done = resolve));
+    const approving = org.as(org.ada, async (uow) => {
+      await submissions.approve(uow, s.id, { expectedVersion: s.version });
+      done();
+      await gate;
+    });
+    await first;
+    const rejecting = org.as(org.bob, (uow) => submissions.reject(uow, s.id, { expectedVersion: s.version, reason: 'No' }));
+    await new Promise((resolve) => setTimeout(resolve, 200)); // bob waits for the row
+    release();
+    const [a, b] = await Promise.allSettled([approving, rejecting]);
+    expect(a.status).toBe('fulfilled');
+    expect((b as PromiseRejectedResult).reason).toBeInstanceOf(VersionConflictError);
+    expect((b as PromiseRejectedResult).reason).toMatchObject({ currentStatus: 'approved', currentVersion: s.version + 1 });
+  });
+
+  it('an attachment added while a REPEATABLE READ submit holds an older snapshot: the submit fails (40001) instead of missing it', async () => {
+    const org = await anOrg();
+    const s = await aDraft(org);
+    let attached!: () => void;
+    const attachedNow = new Promise<void>((resolve) => (attached = resolve));
+    const submitting = unitOfWork(app, { tenant: org.organizationId, context: { actorUserId: org.ada }, isolationLevel: 'repeatable read' }, async (uow) => {
+      await submissions.get(uow, s.id); // the transaction's snapshot, before the attachment
+      await attachedNow;
+      return submissions.submit(uow, s.id, { expectedVersion: s.version });
+    });
+    await org.as(org.bob, (uow) =>
+      submissions.attach(uow, s.id, { storageKey: `rr/${unique()}.pdf`, fileName: 'late.pdf', sha256: SHA, sizeBytes: 1, mimeType: 'application/pdf' }),
+    );
+    attached();
+    expect(await rejection(submitting)).toBeInstanceOf(SerializationFailureError);
+    expect((await org.as(org.ada, (uow) => submissions.get(uow, s.id)))!.status).toBe('draft');
   });
 
   it('submit checks the values in full against the bound version, and writes nothing when they are incomplete', async () => {
