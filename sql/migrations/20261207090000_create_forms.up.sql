@@ -56,6 +56,9 @@ CREATE TABLE form_versions (
   -- Lowercase hex sha256 of the definition's canonical JSON (sorted keys), computed by the
   -- package; compiled validators are cached by it.
   definition_sha256 text NOT NULL,
+  -- A draft's edits: 1, then + 1 per change of its definition; updateDraft and publish can
+  -- require the revision the caller read (optimistic concurrency between editors and publishers).
+  revision integer NOT NULL DEFAULT 1,
   is_published boolean NOT NULL DEFAULT false,
   published_at timestamptz,
   published_by uuid,
@@ -67,6 +70,7 @@ CREATE TABLE form_versions (
   CONSTRAINT form_versions_published_by_fkey FOREIGN KEY (organization_id, published_by) REFERENCES users (organization_id, id),
   CONSTRAINT form_versions_created_by_fkey FOREIGN KEY (organization_id, created_by) REFERENCES users (organization_id, id),
   CONSTRAINT form_versions_version_range CHECK (version >= 1),
+  CONSTRAINT form_versions_revision_positive CHECK (revision >= 1),
   CONSTRAINT form_versions_definition_object CHECK (jsonb_typeof(definition) = 'object' AND pg_column_size(definition) <= 1048576),
   CONSTRAINT form_versions_definition_sha256_format CHECK (definition_sha256 ~ '^[0-9a-f]{64}$'),
   CONSTRAINT form_versions_published_at_when_published CHECK (is_published = (published_at IS NOT NULL)),
@@ -83,7 +87,7 @@ CREATE TRIGGER form_versions_set_updated_at BEFORE UPDATE ON form_versions
   FOR EACH ROW EXECUTE FUNCTION set_updated_at();
 
 CALL org_data_enable_tenant_isolation('form_versions', app_privileges => 'SELECT, INSERT');
-GRANT UPDATE (definition, definition_sha256, is_published, published_at, published_by, updated_at) ON form_versions TO org_data_app;
+GRANT UPDATE (definition, definition_sha256, revision, is_published, published_at, published_by, updated_at) ON form_versions TO org_data_app;
 
 -- Version numbers are contiguous: a new version is numbered latest_version + 1 of its live form,
 -- and takes the form's row to record it (so concurrent new versions of one form serialize; the

@@ -224,6 +224,7 @@ export interface FormVersions {
   organization_id: string;
   published_at: Timestamp | null;
   published_by: string | null;
+  revision: Generated<number>;
   updated_at: Generated<Timestamp>;
   version: number;
 }

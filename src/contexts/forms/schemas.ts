@@ -17,10 +17,12 @@ export {
   ExpectedPublishedVersionSchema,
   PublishFormInputSchema,
   RollbackFormInputSchema,
+  UpdateDraftOptionsSchema,
   type CreateFormInput,
   type UpdateFormInput,
   type PublishFormInput,
   type RollbackFormInput,
+  type UpdateDraftOptions,
 } from './forms/form.inputs.js';
 export {
   FORM_DEFINITION_FORMAT,

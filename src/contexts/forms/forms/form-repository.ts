@@ -8,7 +8,7 @@ import { VersionConflictError } from '../../../core/errors/version-conflict-erro
 import { domainEvent } from '../../../core/events/domain-event.js';
 import { PositiveInt4Schema, UuidSchema } from '../../../core/kernel/common-schemas.js';
 import { asPackageDatabase } from '../../../core/kernel/database-type.js';
-import { parseInput } from '../../../core/kernel/parse-input.js';
+import { optionsArgument, parseInput } from '../../../core/kernel/parse-input.js';
 import { contextArgument } from '../../../core/kernel/repository-scope.js';
 import { withErrorMapping } from '../../../core/kernel/with-error-mapping.js';
 import { inTransaction } from '../../../core/unit-of-work/in-transaction.js';
@@ -36,10 +36,12 @@ import {
   CreateFormInputSchema,
   PublishFormInputSchema,
   RollbackFormInputSchema,
+  UpdateDraftOptionsSchema,
   UpdateFormInputSchema,
   type CreateFormInput,
   type PublishFormInput,
   type RollbackFormInput,
+  type UpdateDraftOptions,
   type UpdateFormInput,
 } from './form.inputs.js';
 import { formStatesFor, type FormStatus } from './form-machine.js';
@@ -90,18 +92,22 @@ export interface FormRepository {
    */
   createDraft(formId: string, definition: FormDefinitionInput): Promise<FormVersion>;
   /**
-   * Replaces the definition of the draft numbered `version`; audited (`form.update_draft`),
-   * event `form.draft_saved` (neither when the definition is the same).
+   * Replaces the definition of the draft numbered `version` and adds 1 to its revision; audited
+   * (`form.update_draft`), event `form.draft_saved` (neither when the definition is the same).
+   * Pass the revision you read as `options.expectedRevision` so that two editors cannot
+   * overwrite each other.
    * @throws ValidationError; NotFoundError (`form version`) when that version is not the live
-   *   form's draft (e.g. it was published meanwhile).
+   *   form's draft (e.g. it was published meanwhile); VersionConflictError (entity `form draft`;
+   *   versions: revisions) for a stale `expectedRevision`.
    */
-  updateDraft(formId: string, version: number, definition: FormDefinitionInput): Promise<FormVersion>;
+  updateDraft(formId: string, version: number, definition: FormDefinitionInput, options?: UpdateDraftOptions): Promise<FormVersion>;
   /**
    * Publishes the draft `version`: it becomes immutable and the version that accepts
    * submissions, if the published version is still `expectedPublishedVersion` (`null`: none);
    * audited (`form.publish`), event `form.published`. Of two concurrent publishers one wins (the
    * other: VersionConflictError in READ COMMITTED, SerializationFailureError under REPEATABLE
-   * READ or SERIALIZABLE). It publishes the draft as it is at that moment.
+   * READ or SERIALIZABLE). With `expectedRevision`, only the draft's content the caller reviewed
+   * is published (VersionConflictError, entity `form draft`, when it was edited since).
    * @throws ValidationError; NotFoundError (`form`, or `form version`); VersionConflictError
    *   (entity `form`; versions: the published version numbers, 0 for none) when the published
    *   version is not the expected one; TransitionConflictError when the form is archived or the
@@ -338,17 +344,24 @@ export function createFormRepository<D extends DB>(database: Kysely<D>, context:
         return draft;
       });
     },
-    async updateDraft(formId: string, version: number, definition: FormDefinitionInput) {
+    async updateDraft(formId: string, version: number, definition: FormDefinitionInput, options?: UpdateDraftOptions) {
       const id = idOf(formId, 'formId');
       const number = parseInput(PositiveInt4Schema, version, 'version');
       const compiled = compileDefinitionAt(definition, 'definition');
+      const { expectedRevision } = parseInput(UpdateDraftOptionsSchema, optionsArgument(options), 'options');
       return inTransaction(db, async (trx) => {
-        const [row] = await updateDraftDefinition(trx, { formId: id, version: number, definition: JSON.stringify(compiled.definition), sha256: compiled.sha256 });
-        if (!row) throw new NotFoundError('form version');
-        const { previousSha256, ...rest } = row;
-        const draft = versionOf(rest);
-        if (previousSha256 !== draft.definitionSha256) {
-          await auditDraft(trx, 'update_draft', { ...draft, definitionSha256: previousSha256 }, draft);
+        const [row] = await updateDraftDefinition(trx, {
+          formId: id,
+          version: number,
+          definition: JSON.stringify(compiled.definition),
+          sha256: compiled.sha256,
+          expectedRevision: expectedRevision ?? null,
+        });
+        if (!row || row.isPublished) throw new NotFoundError('form version');
+        if (!row.after) throw new VersionConflictError('form draft', expectedRevision ?? 0, row.previousRevision, 'draft');
+        const draft = versionOf({ ...row.after, definition: row.after.definition });
+        if (row.previousSha256 !== draft.definitionSha256) {
+          await auditDraft(trx, 'update_draft', { ...draft, definitionSha256: row.previousSha256, revision: row.previousRevision }, draft);
         }
         return draft;
       });
@@ -361,12 +374,16 @@ export function createFormRepository<D extends DB>(database: Kysely<D>, context:
           formId: id,
           version: data.version,
           expected: data.expectedPublishedVersion,
+          expectedRevision: data.expectedRevision ?? null,
           states: formStatesFor('publish'),
           publishedBy: actor,
         });
         if (!row?.after || !row.published) {
           throwIfRefused(row?.before ?? null, data.expectedPublishedVersion, 'publish');
           if (row?.versionIsPublished === true) throw new TransitionConflictError('form version', 'publish', 'published', data.version);
+          if (row?.versionIsPublished === false && data.expectedRevision !== undefined && row.versionRevision !== data.expectedRevision) {
+            throw new VersionConflictError('form draft', data.expectedRevision, row.versionRevision ?? 0, 'draft');
+          }
           throw new NotFoundError('form version');
         }
         const before = formOfRow(row.before as FormRow);

@@ -44,31 +44,38 @@ export const insertFormVersion = compiledQuery(
         INSERT INTO form_versions (organization_id, form_id, version, definition, definition_sha256, created_by)
         SELECT f.organization_id, f.id, f.latest_version + 1, ${p.definition}::jsonb, ${p.sha256}::text, ${p.createdBy}::uuid FROM f
         RETURNING id, organization_id AS "organizationId", form_id AS "formId", version, definition,
-          definition_sha256 AS "definitionSha256", is_published AS "isPublished", published_at AS "publishedAt",
+          definition_sha256 AS "definitionSha256", revision, is_published AS "isPublished", published_at AS "publishedAt",
           published_by AS "publishedBy", created_by AS "createdBy", created_at AS "createdAt", updated_at AS "updatedAt"`,
     ),
 );
 
 /**
- * Replaces the definition of the form's draft numbered `version`; the draft after, and the sha256
- * before. Nothing when that version is not the live form's draft.
+ * Replaces the definition of the form's draft numbered `version`, at the expected revision when
+ * one is given (`null`: any), and adds 1 to its revision. Always one row when the live form has
+ * that version: the draft after (`null` when nothing changed), and the version's sha256,
+ * revision and published flag before. The version's row is taken first, so a caller that waited
+ * for another edit reads the revision it left.
  */
 export const updateDraftDefinition = compiledQuery(
-  (db, p: { formId: string; version: number; definition: string; sha256: string }) =>
+  (db, p: { formId: string; version: number; definition: string; sha256: string; expectedRevision: number | null }) =>
     compilableSql(
       db,
-      sql<FormVersion & { previousSha256: string }>`
+      sql<{ after: FormVersion | null; previousSha256: string; previousRevision: number; isPublished: boolean }>`
         WITH before AS (
-          SELECT v.id, v.definition_sha256 FROM form_versions v JOIN forms f ON f.id = v.form_id AND f.deleted_at IS NULL
-          WHERE v.form_id = ${p.formId}::uuid AND v.version = ${p.version}::int AND NOT v.is_published
+          SELECT v.id, v.definition_sha256, v.revision, v.is_published FROM form_versions v JOIN forms f ON f.id = v.form_id AND f.deleted_at IS NULL
+          WHERE v.form_id = ${p.formId}::uuid AND v.version = ${p.version}::int
           FOR NO KEY UPDATE OF v
+        ), u AS (
+          UPDATE form_versions v SET definition = ${p.definition}::jsonb, definition_sha256 = ${p.sha256}::text, revision = v.revision + 1
+          FROM before WHERE v.id = before.id AND NOT before.is_published
+            AND (${p.expectedRevision}::int IS NULL OR before.revision = ${p.expectedRevision}::int)
+          RETURNING v.id, v.organization_id AS "organizationId", v.form_id AS "formId", v.version, v.definition,
+            v.definition_sha256 AS "definitionSha256", v.revision, v.is_published AS "isPublished", v.published_at AS "publishedAt",
+            v.published_by AS "publishedBy", v.created_by AS "createdBy", v.created_at AS "createdAt", v.updated_at AS "updatedAt"
         )
-        UPDATE form_versions v SET definition = ${p.definition}::jsonb, definition_sha256 = ${p.sha256}::text
-        FROM before WHERE v.id = before.id AND NOT v.is_published
-        RETURNING v.id, v.organization_id AS "organizationId", v.form_id AS "formId", v.version, v.definition,
-          v.definition_sha256 AS "definitionSha256", v.is_published AS "isPublished", v.published_at AS "publishedAt",
-          v.published_by AS "publishedBy", v.created_by AS "createdBy", v.created_at AS "createdAt", v.updated_at AS "updatedAt",
-          before.definition_sha256 AS "previousSha256"`,
+        SELECT (SELECT to_jsonb(u) FROM u) AS after, before.definition_sha256 AS "previousSha256", before.revision AS "previousRevision",
+          before.is_published AS "isPublished"
+        FROM before`,
     ),
 );
 
@@ -81,16 +88,17 @@ export const updateDraftDefinition = compiledQuery(
  * the version exists and is published (`null`: no such version) to name the refusal.
  */
 export const publishFormVersion = compiledQuery(
-  (db, p: { formId: string; version: number; expected: number | null; states: readonly string[]; publishedBy: string | null }) =>
+  (db, p: { formId: string; version: number; expected: number | null; expectedRevision: number | null; states: readonly string[]; publishedBy: string | null }) =>
     compilableSql(
       db,
-      sql<{ before: FormRow | null; after: FormRow | null; published: FormVersionSummary | null; versionIsPublished: boolean | null }>`
+      sql<{ before: FormRow | null; after: FormRow | null; published: FormVersionSummary | null; versionIsPublished: boolean | null; versionRevision: number | null }>`
         WITH f AS (
           SELECT * FROM forms WHERE id = ${p.formId}::uuid AND deleted_at IS NULL FOR NO KEY UPDATE
         ), v AS (
           UPDATE form_versions SET is_published = true, published_at = now(), published_by = ${p.publishedBy}::uuid
           FROM f
           WHERE form_versions.form_id = f.id AND form_versions.version = ${p.version}::int AND NOT form_versions.is_published
+            AND (${p.expectedRevision}::int IS NULL OR form_versions.revision = ${p.expectedRevision}::int)
             AND f.status = ANY (${p.states}::text[]) AND f.published_version IS NOT DISTINCT FROM ${p.expected}::int
           RETURNING form_versions.*
         ), u AS (
@@ -99,9 +107,10 @@ export const publishFormVersion = compiledQuery(
         )
         SELECT (SELECT to_jsonb(f) FROM f) AS before, (SELECT to_jsonb(u) FROM u) AS after,
           (SELECT jsonb_build_object('id', id, 'organizationId', organization_id, 'formId', form_id, 'version', version,
-             'definitionSha256', definition_sha256, 'isPublished', is_published, 'publishedAt', published_at,
+             'definitionSha256', definition_sha256, 'revision', revision, 'isPublished', is_published, 'publishedAt', published_at,
              'publishedBy', published_by, 'createdBy', created_by, 'createdAt', created_at, 'updatedAt', updated_at) FROM v) AS published,
-          (SELECT is_published FROM form_versions WHERE form_id = ${p.formId}::uuid AND version = ${p.version}::int) AS "versionIsPublished"`,
+          (SELECT is_published FROM form_versions WHERE form_id = ${p.formId}::uuid AND version = ${p.version}::int) AS "versionIsPublished",
+          (SELECT revision FROM form_versions WHERE form_id = ${p.formId}::uuid AND version = ${p.version}::int) AS "versionRevision"`,
     ),
 );
 

@@ -57,8 +57,21 @@ export const PublishFormInputSchema = z
     version: PositiveInt4Schema,
     /** The version published now as the caller saw it (`null`: none); a stale one is refused. */
     expectedPublishedVersion: ExpectedPublishedVersionSchema,
+    /** The draft's revision the caller reviewed: publish only that content. (Default: whatever the draft holds) */
+    expectedRevision: PositiveInt4Schema.optional(),
   })
   .strict();
+
+/** Options of `forms.updateDraft`. */
+export const UpdateDraftOptionsSchema = z
+  .object({
+    /** The draft's revision the caller edited; a stale one is refused. (Default: any) */
+    expectedRevision: PositiveInt4Schema.optional(),
+  })
+  .strict();
+
+/** Options of `forms.updateDraft`. */
+export type UpdateDraftOptions = z.input<typeof UpdateDraftOptionsSchema>;
 
 /** Input of `forms.publish`. */
 export type PublishFormInput = z.input<typeof PublishFormInputSchema>;

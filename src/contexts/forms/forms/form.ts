@@ -40,6 +40,8 @@ export interface FormVersion {
   readonly definition: FormDefinition;
   /** Lowercase hex sha256 of the definition's canonical JSON. */
   readonly definitionSha256: string;
+  /** 1, then + 1 per edit of the draft: pass it back as `expectedRevision` to edit or publish what you read. */
+  readonly revision: number;
   /** Published (immutable), or the form's one draft. */
   readonly isPublished: boolean;
   /** When it was published; `null` for the draft. */
@@ -78,6 +80,7 @@ export const formVersionSummaryColumns = [
   'form_versions.form_id as formId',
   'form_versions.version',
   'form_versions.definition_sha256 as definitionSha256',
+  'form_versions.revision',
   'form_versions.is_published as isPublished',
   'form_versions.published_at as publishedAt',
   'form_versions.published_by as publishedBy',
@@ -119,6 +122,7 @@ export const formVersionAggregate = defineAggregate<FormVersion>()({
     version: 'version',
     definition: 'definition',
     definitionSha256: 'definition_sha256',
+    revision: 'revision',
     isPublished: 'is_published',
     publishedAt: 'published_at',
     publishedBy: 'published_by',
@@ -126,7 +130,7 @@ export const formVersionAggregate = defineAggregate<FormVersion>()({
     createdAt: 'created_at',
     updatedAt: 'updated_at',
   },
-  audited: ['id', 'formId', 'version', 'definitionSha256', 'isPublished'],
+  audited: ['id', 'formId', 'version', 'definitionSha256', 'revision', 'isPublished'],
   actions: ['create_draft', 'update_draft'],
   actionPrefix: 'form',
 });

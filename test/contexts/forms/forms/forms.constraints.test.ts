@@ -131,7 +131,7 @@ describe('form_versions', () => {
     formId = (await aForm(1)).id;
   });
 
-  it.each(['id', 'created_at', 'updated_at', 'organization_id', 'form_id', 'version', 'definition', 'definition_sha256', 'is_published'])(
+  it.each(['id', 'created_at', 'updated_at', 'organization_id', 'form_id', 'version', 'definition', 'definition_sha256', 'revision', 'is_published'])(
     'NOT NULL %s',
     (column) => expectRejected(insert('form_versions', versionRow(formId, 2, { [column]: null })), NOT_NULL, `form_versions.${column}`),
   );
@@ -176,6 +176,7 @@ describe('form_versions', () => {
 
   it.each([
     ['form_versions_version_range', { version: 0 }],
+    ['form_versions_revision_positive', { revision: 0 }],
     ['form_versions_definition_object', { definition: '[]' }],
     ['form_versions_definition_object', { definition: JSON.stringify({ big: 'x'.repeat(1_100_000) }) }],
     ['form_versions_definition_sha256_format', { definition_sha256: 'A'.repeat(64) }],

@@ -37,9 +37,10 @@ export const coverage = {
       'form_versions_published_at_when_published',
       'form_versions_published_by_fkey',
       'form_versions_published_by_when_published',
+      'form_versions_revision_positive',
       'form_versions_version_range',
     ],
-    notNull: ['id', 'created_at', 'updated_at', 'organization_id', 'form_id', 'version', 'definition', 'definition_sha256', 'is_published'],
+    notNull: ['id', 'created_at', 'updated_at', 'organization_id', 'form_id', 'version', 'definition', 'definition_sha256', 'revision', 'is_published'],
     triggers: ['form_versions_contiguous', 'form_versions_immutable', 'form_versions_set_updated_at'],
   },
 } as const satisfies ConstraintCoverage;

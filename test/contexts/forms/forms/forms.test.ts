@@ -105,6 +105,9 @@ describe('forms', () => {
       (uow: UnitOfWork) => uow.forms.createDraft(form.id, { format: 1, pages: [] } as never),
       (uow: UnitOfWork) => uow.forms.updateDraft(form.id, 1, { format: 1 } as never),
       (uow: UnitOfWork) => uow.forms.updateDraft(form.id, 0, expenseClaim()),
+      (uow: UnitOfWork) => uow.forms.updateDraft(form.id, 1, expenseClaim(), { expectedRevision: 0 }),
+      (uow: UnitOfWork) => uow.forms.updateDraft(form.id, 1, expenseClaim(), null as never),
+      (uow: UnitOfWork) => uow.forms.publish(form.id, { version: 1, expectedPublishedVersion: null, expectedRevision: -1 }),
       (uow: UnitOfWork) => uow.forms.publish(form.id, { version: 1 } as never),
       (uow: UnitOfWork) => uow.forms.rollback('nope', { toVersion: 1, expectedPublishedVersion: 1 }),
       (uow: UnitOfWork) => uow.forms.update(form.id, {}),
@@ -121,11 +124,24 @@ describe('forms', () => {
     const second = await rejection(org.as(org.ada, (uow) => uow.forms.createDraft(form.id, expenseClaim('v2'))));
     expect(second).toBeInstanceOf(UniqueViolationError);
     expect((second as UniqueViolationError).constraint).toBe('form_versions_one_draft_key');
-    const edited = await org.as(org.bob, (uow) => uow.forms.updateDraft(form.id, 1, expenseClaim('Edited')));
+    expect(draft.revision).toBe(1);
+    const edited = await org.as(org.bob, (uow) => uow.forms.updateDraft(form.id, 1, expenseClaim('Edited'), { expectedRevision: 1 }));
     expect(edited.definitionSha256).not.toBe(draft.definitionSha256);
     expect(edited.definition.pages[0]!.title).toBe('Edited');
-    await org.as(org.bob, (uow) => uow.forms.updateDraft(form.id, 1, expenseClaim('Edited'))); // same: no audit row
-    const { form: published, version } = await org.as(org.bob, (uow) => uow.forms.publish(form.id, { version: 1, expectedPublishedVersion: null }));
+    expect(edited.revision).toBe(2);
+    // Two editors who read revision 1: the second is refused, nothing written.
+    const stale = await rejection(org.as(org.ada, (uow) => uow.forms.updateDraft(form.id, 1, expenseClaim('Mine'), { expectedRevision: 1 })));
+    expect(stale).toBeInstanceOf(VersionConflictError);
+    expect(stale).toMatchObject({ entity: 'form draft', expectedVersion: 1, currentVersion: 2 });
+    await org.as(org.bob, (uow) => uow.forms.updateDraft(form.id, 1, expenseClaim('Edited'))); // same definition: no audit row
+    // A publisher who reviewed revision 2 publishes only that: an edit since is refused.
+    const afterReview = await org.as(org.ada, (uow) => uow.forms.updateDraft(form.id, 1, expenseClaim('Edited again')));
+    const unreviewed = await rejection(org.as(org.bob, (uow) => uow.forms.publish(form.id, { version: 1, expectedPublishedVersion: null, expectedRevision: 2 })));
+    expect(unreviewed).toMatchObject({ entity: 'form draft', expectedVersion: 2, currentVersion: afterReview.revision });
+    await org.as(org.ada, (uow) => uow.forms.updateDraft(form.id, 1, expenseClaim('Edited'), { expectedRevision: afterReview.revision }));
+    const { form: published, version } = await org.as(org.bob, (uow) =>
+      uow.forms.publish(form.id, { version: 1, expectedPublishedVersion: null, expectedRevision: afterReview.revision + 1 }),
+    );
     driven.add('publish:draft');
     expect(published).toMatchObject({ status: 'published', publishedVersion: 1, latestVersion: 1 });
     expect(version).toMatchObject({ version: 1, isPublished: true, publishedBy: org.bob, definitionSha256: edited.definitionSha256 });
@@ -141,8 +157,15 @@ describe('forms', () => {
     expect(await rejection(org.as(org.ada, (uow) => uow.forms.publish(form.id, { version: 1, expectedPublishedVersion: 1 })))).toBeInstanceOf(TransitionConflictError);
     const v2 = await org.as(org.ada, (uow) => uow.forms.createDraft(form.id, expenseClaim('v2')));
     expect(v2).toMatchObject({ version: 2, isPublished: false });
-    expect(await actions(form.id)).toEqual(['form.create', 'form.update_draft', 'form.publish', 'form.create_draft']);
-    expect((await events(org, form.id)).map((e) => e.event_type_code)).toEqual(['form.created', 'form.draft_saved', 'form.published', 'form.draft_saved']);
+    expect(await actions(form.id)).toEqual(['form.create', 'form.update_draft', 'form.update_draft', 'form.update_draft', 'form.publish', 'form.create_draft']);
+    expect((await events(org, form.id)).map((e) => e.event_type_code)).toEqual([
+      'form.created',
+      'form.draft_saved',
+      'form.draft_saved',
+      'form.draft_saved',
+      'form.published',
+      'form.draft_saved',
+    ]);
     expect((await org.as(org.ada, (uow) => uow.forms.listVersions(form.id))).map((v) => [v.version, v.isPublished])).toEqual([
       [2, false],
       [1, true],
