@@ -31,7 +31,10 @@ export const keyById = compiledQuery((db, p: { organizationId: string; id: strin
 
 /**
  * Makes the active key of an organization and purpose, numbered after the last one; nothing when
- * another transaction made an active key first (the partial unique index decides).
+ * another transaction made an active key first. Every unique index arbitrates (no conflict
+ * target): two first writers can both pass the active-key index's check before either has
+ * written it, and the second then meets the first on the version key — as a conflict to skip,
+ * not a unique violation.
  */
 export const insertActiveKey = compiledQuery(
   (db, p: { id: string; organizationId: string; purpose: string; provider: string; masterKeyId: string; wrappedKey: Buffer }) =>
@@ -42,7 +45,7 @@ export const insertActiveKey = compiledQuery(
         SELECT ${p.id}::uuid, ${p.organizationId}::uuid, ${p.purpose}::text,
           coalesce((SELECT max(version) FROM encryption_keys WHERE organization_id = ${p.organizationId}::uuid AND purpose = ${p.purpose}::text), 0) + 1,
           ${p.provider}::text, ${p.masterKeyId}::text, ${p.wrappedKey}::bytea
-        ON CONFLICT (organization_id, purpose) WHERE status = 'active' DO NOTHING
+        ON CONFLICT DO NOTHING
         RETURNING ${COLUMNS}`,
     ),
 );

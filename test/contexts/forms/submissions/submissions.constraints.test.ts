@@ -27,7 +27,9 @@ import { coverage } from './submissions.constraints.js';
 useConstraintHarness(coverage);
 
 const SHA = 'a'.repeat(64);
-const LATER = () => new Date(Date.now() + 60_000).toISOString();
+/** One instant a minute ahead (the same each call: a decision is never before its submission by a millisecond). */
+const LATER_AT = new Date(Date.now() + 60_000).toISOString();
+const LATER = () => LATER_AT;
 let organizationId: string;
 let userId: string;
 let formId: string;

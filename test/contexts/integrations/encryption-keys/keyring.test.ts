@@ -147,6 +147,19 @@ describe('keyring', () => {
     expect(events).toBe(2);
   });
 
+  it('many first writers at once, one keyring or several: every write succeeds and each organization gets one key per purpose', async () => {
+    // Two inserts can both pass the check of the active-key index before either has written it;
+    // the version key then conflicts too, and must be handled the same way (not a UniqueViolationError).
+    const repos = createRepositories(owner);
+    const orgs = await Promise.all(Array.from({ length: 12 }, async () => (await anOrganization(repos)).id));
+    const shared = createKeyring({ provider });
+    const results = await Promise.allSettled(
+      orgs.flatMap((org) => Array.from({ length: 12 }, (_, i) => note(org, `note ${i}`, i % 2 === 0 ? shared : createKeyring({ provider })))),
+    );
+    expect(results.filter((r) => r.status === 'rejected').map((r) => String((r as PromiseRejectedResult).reason))).toEqual([]);
+    for (const org of orgs) expect((await keysOf(org)).map((k) => `${k.purpose}/${k.version}/${k.status}`)).toEqual(['blind_index/1/active', 'field/1/active']);
+  });
+
   it('a key made in a transaction that rolls back goes with it, and is never used again', async () => {
     const org = (await anOrganization(createRepositories(owner))).id;
     const ring = createKeyring({ provider });
