@@ -4,7 +4,8 @@ import { defineConfig } from 'tsup';
 // Each entry is a subpath of the package's `exports` map (package.json):
 //   index → `@org/data` (compatibility façade), identity → `@org/data/identity`,
 //   documents → `@org/data/documents`, events → `@org/data/events`,
-//   integrations → `@org/data/integrations`, forms → `@org/data/forms`, schemas → `@org/data/schemas` (zod only),
+//   integrations → `@org/data/integrations`, forms → `@org/data/forms`,
+//   workflows → `@org/data/workflows`, schemas → `@org/data/schemas` (zod only),
 //   testing → `@org/data/testing`.
 // Splitting puts code shared by several entries into chunks keyed by which entries reach it, so
 // `schemas` imports only chunks of zod code and never a chunk that imports `pg` or `kysely`
@@ -20,6 +21,7 @@ export default defineConfig([
       events: 'src/contexts/events/index.ts',
       integrations: 'src/contexts/integrations/index.ts',
       forms: 'src/contexts/forms/index.ts',
+      workflows: 'src/contexts/workflows/index.ts',
       schemas: 'src/schemas.ts',
       testing: 'src/testing/index.ts',
     },

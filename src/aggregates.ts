@@ -7,6 +7,7 @@ import { EVENT_TABLES } from './core/events/event-tables.js';
 import { EVENTS_AGGREGATES } from './contexts/events/aggregates.js';
 import { INTEGRATIONS_AGGREGATES } from './contexts/integrations/aggregates.js';
 import { FORMS_AGGREGATES } from './contexts/forms/aggregates.js';
+import { WORKFLOWS_AGGREGATES } from './contexts/workflows/aggregates.js';
 import { createAuditReader, type AuditRepository } from './core/audit/audit-repository.js';
 import type { AggregateDescriptor, AuditActionOf } from './core/kernel/aggregate.js';
 import { DOCUMENTS_AGGREGATES } from './contexts/documents/aggregates.js';
@@ -15,7 +16,7 @@ import type { DB } from './schema/db.js';
 import { ValidationError } from './core/errors/validation-error.js';
 
 /** Every aggregate and table descriptor of every context, and the core's audit and event tables. */
-export const AGGREGATES = Object.freeze([...IDENTITY_AGGREGATES, ...DOCUMENTS_AGGREGATES, ...EVENTS_AGGREGATES, ...INTEGRATIONS_AGGREGATES, ...FORMS_AGGREGATES, auditLogTable, ...EVENT_TABLES] as const);
+export const AGGREGATES = Object.freeze([...IDENTITY_AGGREGATES, ...DOCUMENTS_AGGREGATES, ...EVENTS_AGGREGATES, ...INTEGRATIONS_AGGREGATES, ...FORMS_AGGREGATES, ...WORKFLOWS_AGGREGATES, auditLogTable, ...EVENT_TABLES] as const);
 
 type Aggregate = (typeof AGGREGATES)[number];
 type RecordingName<D> = D extends AggregateDescriptor<never, infer N, infer A, string> ? ([A] extends [never] ? never : N) : never;

@@ -134,6 +134,7 @@ export * from './schemas.js';
 export * from './contexts/identity/index.js';
 export * from './contexts/documents/index.js';
 export * from './contexts/forms/index.js';
+export * from './contexts/workflows/index.js';
 
 // Health and telemetry: a readiness probe, the query hook's event, OpenTelemetry spans (optional peer).
 export { checkHealth, type CheckHealthOptions } from './core/health/check-health.js';

@@ -12,6 +12,7 @@ import { documentsRepositories } from './contexts/documents/repositories.js';
 import { identityRepositories } from './contexts/identity/repositories.js';
 import { eventsRepositories } from './contexts/events/repositories.js';
 import { formsRepositories } from './contexts/forms/repositories.js';
+import { workflowsRepositories } from './contexts/workflows/repositories.js';
 import type { DB } from './schema/db.js';
 
 /**
@@ -23,6 +24,7 @@ export const repositoryFactories = Object.freeze({
   ...documentsRepositories,
   ...eventsRepositories,
   ...formsRepositories,
+  ...workflowsRepositories,
   /** The audit trail: entity history and actor activity. */
   audit: (scope: RepositoryScope) => createAuditRepository(scopeArgument(scope).db),
 });

@@ -16,3 +16,4 @@ export * from './contexts/documents/schemas.js';
 export * from './contexts/events/schemas.js';
 export * from './contexts/integrations/schemas.js';
 export * from './contexts/forms/schemas.js';
+export * from './contexts/workflows/schemas.js';

@@ -453,6 +453,96 @@ export interface Webhooks {
   url: string;
 }
 
+export interface WorkflowExecutions {
+  context: Generated<Json>;
+  created_at: Generated<Timestamp>;
+  current_state: string;
+  deadline_at: Timestamp | null;
+  error: string | null;
+  finished_at: Timestamp | null;
+  id: Generated<string>;
+  input: Generated<Json>;
+  organization_id: string;
+  output: Json | null;
+  started_at: Timestamp | null;
+  started_by: string | null;
+  status: Generated<string>;
+  submission_id: string | null;
+  trigger_id: string | null;
+  trigger_key: string | null;
+  updated_at: Generated<Timestamp>;
+  version: Generated<number>;
+  workflow_id: string;
+  workflow_version_id: string;
+}
+
+export interface WorkflowExecutionSteps {
+  action_index: number;
+  action_type: string;
+  attempts: Generated<number>;
+  created_at: Generated<Timestamp>;
+  error: string | null;
+  execution_id: string;
+  finished_at: Timestamp | null;
+  id: Generated<string>;
+  leased_by: string | null;
+  leased_until: Timestamp | null;
+  number: number;
+  organization_id: string;
+  output: Json | null;
+  run_after: Generated<Timestamp>;
+  started_at: Timestamp | null;
+  state: string;
+  status: Generated<string>;
+  timeout_seconds: number;
+  updated_at: Generated<Timestamp>;
+}
+
+export interface Workflows {
+  created_at: Generated<Timestamp>;
+  deleted_at: Timestamp | null;
+  description: string | null;
+  id: Generated<string>;
+  latest_version: Generated<number>;
+  name: string;
+  organization_id: string;
+  published_version: number | null;
+  slug: string;
+  status: Generated<string>;
+  updated_at: Generated<Timestamp>;
+}
+
+export interface WorkflowTriggers {
+  created_at: Generated<Timestamp>;
+  created_by: string | null;
+  cron: string | null;
+  event_type_code: string | null;
+  form_id: string | null;
+  id: Generated<string>;
+  is_active: Generated<boolean>;
+  kind: string;
+  next_run_at: Timestamp | null;
+  organization_id: string;
+  updated_at: Generated<Timestamp>;
+  workflow_id: string;
+}
+
+export interface WorkflowVersions {
+  created_at: Generated<Timestamp>;
+  created_by: string | null;
+  definition: Json;
+  definition_sha256: string;
+  id: Generated<string>;
+  is_published: Generated<boolean>;
+  organization_id: string;
+  published_at: Timestamp | null;
+  published_by: string | null;
+  revision: Generated<number>;
+  updated_at: Generated<Timestamp>;
+  version: number;
+  workflow_id: string;
+}
+
 export interface DB {
   academic_titles: AcademicTitles;
   api_key_permissions: ApiKeyPermissions;
@@ -487,4 +577,9 @@ export interface DB {
   webhook_deliveries: WebhookDeliveries;
   webhook_event_types: WebhookEventTypes;
   webhooks: Webhooks;
+  workflow_execution_steps: WorkflowExecutionSteps;
+  workflow_executions: WorkflowExecutions;
+  workflow_triggers: WorkflowTriggers;
+  workflow_versions: WorkflowVersions;
+  workflows: Workflows;
 }

@@ -37,8 +37,8 @@ const subpaths = Object.keys(pkg.exports).filter((key) => key !== './package.jso
 const entryName = (subpath: string) => (subpath === '.' ? 'index' : subpath.slice(2));
 
 describe('package entries', () => {
-  it('exports lists the root and the seven subpaths', () => {
-    expect(subpaths).toEqual(['.', './identity', './documents', './events', './integrations', './forms', './schemas', './testing']);
+  it('exports lists the root and the eight subpaths', () => {
+    expect(subpaths).toEqual(['.', './identity', './documents', './events', './integrations', './forms', './workflows', './schemas', './testing']);
   });
 
   it.each(subpaths)('%s: ESM and CJS files with their own declarations, built by tsup from a source that exists', (subpath) => {

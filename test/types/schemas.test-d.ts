@@ -28,6 +28,10 @@ describe('@org/data/schemas', () => {
       | 'FORM_DEFINITION_FORMAT'
       | 'FORM_FIELD_TYPES'
       | 'FORM_DEFINITION_LIMITS'
+      | 'WORKFLOW_DEFINITION_FORMAT'
+      | 'WORKFLOW_DEFINITION_LIMITS'
+      | 'WORKFLOW_ACTION_TYPES'
+      | 'CRON_SHAPE'
       | 'DEFAULT_TEXT_LENGTH'
       | 'DEFAULT_TEXTAREA_LENGTH'
     >();

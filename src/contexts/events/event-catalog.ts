@@ -6,9 +6,10 @@ import { DOCUMENT_EVENT_TYPES } from '../documents/index.js';
 import { IDENTITY_EVENT_TYPES } from '../identity/index.js';
 import { INTEGRATION_EVENT_TYPES } from '../integrations/index.js';
 import { FORM_EVENT_TYPES } from '../forms/index.js';
+import { WORKFLOW_EVENT_TYPES } from '../workflows/index.js';
 
 /** Every domain event type the package emits (the rows the migrations seed into `event_types`). */
-export const EVENT_TYPES = Object.freeze([...IDENTITY_EVENT_TYPES, ...DOCUMENT_EVENT_TYPES, ...INTEGRATION_EVENT_TYPES, ...FORM_EVENT_TYPES] as const);
+export const EVENT_TYPES = Object.freeze([...IDENTITY_EVENT_TYPES, ...DOCUMENT_EVENT_TYPES, ...INTEGRATION_EVENT_TYPES, ...FORM_EVENT_TYPES, ...WORKFLOW_EVENT_TYPES] as const);
 
 /** The code of an event type the package emits, e.g. `staff_profile.verified`. */
 export type EventTypeCode = (typeof EVENT_TYPES)[number]['code'];

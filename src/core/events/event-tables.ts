@@ -106,6 +106,15 @@ export const WORKER_QUEUE_POLICIES: Readonly<Record<string, Readonly<Record<stri
     worker_queue_update: ['UPDATE', 'true', 'true'],
     worker_queue_delete: ['DELETE', "(status = ANY (ARRAY['succeeded'::text, 'dead'::text]))", null],
   },
+  // The workflow runner (issue 14): due schedules moved on, steps claimed and given back.
+  workflow_triggers: {
+    worker_queue_select: ['SELECT', 'true', null],
+    worker_queue_update: ['UPDATE', "(kind = 'schedule'::text)", "(kind = 'schedule'::text)"],
+  },
+  workflow_execution_steps: {
+    worker_queue_select: ['SELECT', 'true', null],
+    worker_queue_update: ['UPDATE', 'true', 'true'],
+  },
 });
 
 /**

@@ -4,7 +4,8 @@ import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import { z } from 'zod';
 import type { DB } from '../../schema/db.js';
-import { DataError } from '../errors/data-error.js';
+import type { DataError } from '../errors/data-error.js';
+import { errorLabel } from '../errors/error-label.js';
 import { mapDatabaseError } from '../errors/map-database-error.js';
 import { ValidationError } from '../errors/validation-error.js';
 import { databaseArgument } from '../kernel/database-type.js';
@@ -115,13 +116,6 @@ export interface Worker {
 }
 
 type Resolved = z.output<typeof OptionsSchema>;
-
-/** The error's class and code, never its message (which may hold row values), as stored in `last_error`. */
-function errorLabel(error: unknown): string {
-  if (error instanceof DataError) return `${error.name} (${error.code})`.slice(0, 500);
-  if (error instanceof Error) return error.name.slice(0, 500);
-  return typeof error;
-}
 
 /**
  * Creates a worker over `db` (connected as a login role granted `org_data_worker`). Its handlers

@@ -73,7 +73,7 @@ describe('forms', () => {
       SELECT pg_get_constraintdef(k.oid) AS definition,
              array(SELECT f.conname::text FROM pg_constraint f WHERE f.contype = 'f' AND f.conindid = k.conindid ORDER BY 1) AS referenced_by
       FROM pg_constraint k WHERE k.conname = 'forms_organization_id_id_key'`);
-    expect(rows).toEqual([{ definition: 'UNIQUE (organization_id, id)', referenced_by: ['form_collaborators_form_id_fkey', 'form_versions_form_id_fkey'] }]);
+    expect(rows).toEqual([{ definition: 'UNIQUE (organization_id, id)', referenced_by: ['form_collaborators_form_id_fkey', 'form_versions_form_id_fkey', 'workflow_triggers_form_id_fkey'] }]);
     markViolated('forms_organization_id_id_key');
   });
 

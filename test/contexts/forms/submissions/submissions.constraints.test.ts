@@ -81,7 +81,7 @@ describe('submissions', () => {
       SELECT pg_get_constraintdef(k.oid) AS definition,
              array(SELECT f.conname::text FROM pg_constraint f WHERE f.contype = 'f' AND f.conindid = k.conindid ORDER BY 1) AS referenced_by
       FROM pg_constraint k WHERE k.conname = 'submissions_organization_id_id_key'`);
-    expect(rows).toEqual([{ definition: 'UNIQUE (organization_id, id)', referenced_by: ['submission_attachments_submission_id_fkey'] }]);
+    expect(rows).toEqual([{ definition: 'UNIQUE (organization_id, id)', referenced_by: ['submission_attachments_submission_id_fkey', 'workflow_executions_submission_id_fkey'] }]);
     markViolated('submissions_organization_id_id_key');
   });
 

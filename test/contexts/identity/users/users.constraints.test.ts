@@ -85,6 +85,10 @@ describe('users', () => {
           'user_roles_user_id_fkey',
           'user_staff_profiles_user_id_fkey',
           'webhooks_created_by_user_id_fkey',
+          'workflow_executions_started_by_fkey',
+          'workflow_triggers_created_by_fkey',
+          'workflow_versions_created_by_fkey',
+          'workflow_versions_published_by_fkey',
         ],
       },
     ]);
