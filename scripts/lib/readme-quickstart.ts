@@ -2,7 +2,7 @@
 // blocks were written to): a fresh database; quickstart/migrate.ts as the owner
 // (DATABASE_OWNER_URL); quickstart/create-organization.ts as the owner, which prints the new
 // organization's id; quickstart/grant.sql as a DBA would (the login role of the service);
-// quickstart/service.ts, encrypt.ts, api-key.ts, webhook.ts and form.ts as that role (DATABASE_URL). Any failure fails.
+// quickstart/service.ts, encrypt.ts, api-key.ts, webhook.ts, form.ts and workflow.ts as that role (DATABASE_URL). Any failure fails.
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -77,6 +77,9 @@ try {
   const formed = run('quickstart/form.ts', { DATABASE_URL: url(roleName, rolePassword) });
   process.stdout.write(formed);
   if (!/refused: values\.other_reason must be absent/.test(formed)) throw new Error('form.ts did not refuse the hidden field');
+  const flowed = run('quickstart/workflow.ts', { DATABASE_URL: url(roleName, rolePassword) });
+  process.stdout.write(flowed);
+  if (!/execution: pending in remind \| same on retry: true/.test(flowed)) throw new Error('workflow.ts did not start one execution');
 } finally {
   await admin.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
   await admin.query(`DROP ROLE IF EXISTS ${roleName}`).catch(() => undefined);

@@ -29,7 +29,6 @@ export { createWorkflowRunner, type WorkflowRunner, type WorkflowRunnerOptions, 
 export { parseWorkflowDefinition } from './definitions/workflow-definition.js';
 export { workflowDiagram } from './definitions/workflow-diagram.js';
 export { parseCron, nextCronTime, type CronSchedule } from './definitions/cron.js';
-export { conditionHolds, chooseBranch } from './definitions/evaluate-condition.js';
 export { workflowsRepositories } from './repositories.js';
 export { WORKFLOWS_AGGREGATES } from './aggregates.js';
 export * from './schemas.js';

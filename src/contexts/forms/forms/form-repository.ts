@@ -380,9 +380,12 @@ export function createFormRepository<D extends DB>(database: Kysely<D>, context:
         });
         if (!row?.after || !row.published) {
           throwIfRefused(row?.before ?? null, data.expectedPublishedVersion, 'publish');
-          if (row?.versionIsPublished === true) throw new TransitionConflictError('form version', 'publish', 'published', data.version);
-          if (row?.versionIsPublished === false && data.expectedRevision !== undefined && row.versionRevision !== data.expectedRevision) {
-            throw new VersionConflictError('form draft', data.expectedRevision, row.versionRevision ?? 0, 'draft');
+          // The version as it is now: a new statement sees what an edit that made this one wait
+          // committed (the statement above read the version as it was when it started).
+          const [current] = await formVersionByNumber(trx, { formId: id, version: data.version });
+          if (current?.isPublished) throw new TransitionConflictError('form version', 'publish', 'published', data.version);
+          if (current && data.expectedRevision !== undefined && current.revision !== data.expectedRevision) {
+            throw new VersionConflictError('form draft', data.expectedRevision, current.revision, 'draft');
           }
           throw new NotFoundError('form version');
         }

@@ -379,7 +379,8 @@ export type WorkflowDefinitionInput = z.input<typeof WorkflowDefinitionSchema>;
  * @throws ValidationError for anything that is not a valid definition, whatever `input` is
  *   (including an object whose properties throw when read).
  */
-export function parseWorkflowDefinition(input: unknown, path = 'definition'): WorkflowDefinition {
+export function parseWorkflowDefinition(input: unknown, path: string = 'definition'): WorkflowDefinition {
+  if (typeof path !== 'string' || path.length > 200) throw new ValidationError([{ path: 'path', message: 'must be text of at most 200 characters' }]);
   const under = (issuePath: string) => (issuePath === '' ? path : path === '' ? issuePath : `${path}.${issuePath}`);
   try {
     return parseInput(WorkflowDefinitionSchema, input);

@@ -1,6 +1,6 @@
 // A workflow definition drawn as a Mermaid state diagram (text), for documentation and admin
 // screens. Deterministic: states in declaration order, transitions in order.
-import type { WorkflowAction, WorkflowCondition, WorkflowDefinition } from './workflow-definition.js';
+import { parseWorkflowDefinition, type WorkflowAction, type WorkflowCondition, type WorkflowDefinition } from './workflow-definition.js';
 
 /** The longest value shown in a label, in characters. */
 const MAX_VALUE_LENGTH = 40;
@@ -78,8 +78,11 @@ function actionText(action: WorkflowAction): string {
  * followed by a `note right of <state>` listing its actions in order. Values in labels are
  * sanitized and cut to 40 characters; a state whose name Mermaid reads as a keyword (`note`,
  * `state`, `end`…) is declared as `state "note" as _note` and drawn as `_note`.
+ *
+ * @throws ValidationError for anything that is not a valid definition (it is checked first).
  */
-export function workflowDiagram(definition: WorkflowDefinition): string {
+export function workflowDiagram(input: WorkflowDefinition): string {
+  const definition = parseWorkflowDefinition(input);
   const lines = ['stateDiagram-v2'];
   for (const name of Object.keys(definition.states)) {
     if (idOf(name) !== name) lines.push(`  state "${name}" as ${idOf(name)}`);

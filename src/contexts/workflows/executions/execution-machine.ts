@@ -74,8 +74,3 @@ export const STEP_TRANSITIONS: readonly ExecutionTransition<StepStatus, StepEven
   { event: 'cancel', from: 'running', to: 'cancelled', effect: 'its execution was cancelled or timed out' },
   { event: 'time_out', from: 'running', to: 'timed_out', effect: 'its action ran past the step timeout' },
 ] satisfies ExecutionTransition<StepStatus, StepEvent>[]);
-
-/** The states step event `event` starts from. */
-export function stepStatesFor(event: StepEvent): readonly StepStatus[] {
-  return STEP_TRANSITIONS.filter((t) => t.event === event).map((t) => t.from);
-}

@@ -1,6 +1,7 @@
 // Where an execution goes after a step: the next action of the state, or the state its
 // transition leads to (through states without actions), or an end. Pure: the engine reads the
 // data a branch needs and stores the result.
+import { ValidationError } from '../../../core/errors/validation-error.js';
 import { chooseBranch } from '../definitions/evaluate-condition.js';
 import type { WorkflowAction, WorkflowDefinition, WorkflowState } from '../definitions/workflow-definition.js';
 
@@ -14,7 +15,7 @@ export type BranchData = () => Promise<Readonly<Record<string, unknown>>>;
 
 const stateOf = (definition: WorkflowDefinition, name: string): WorkflowState => {
   const state = Object.hasOwn(definition.states, name) ? definition.states[name] : undefined;
-  if (!state) throw new Error(`workflow state ${name} is not in the definition`);
+  if (!state) throw new ValidationError([{ path: 'definition.states', message: 'has no state the execution is in' }]);
   return state;
 };
 
@@ -31,7 +32,7 @@ export async function enterState(definition: WorkflowDefinition, name: string, d
     if ('end' in then) return { kind: 'end', state: current, outcome: then.end };
     current = 'goto' in then ? then.goto : chooseBranch(then.branch, await data());
   }
-  throw new Error('workflow definition loops through states without actions');
+  throw new ValidationError([{ path: 'definition.states', message: 'loop through states without actions' }]);
 }
 
 /** Where the execution goes after action `actionIndex` of `state` ran. */

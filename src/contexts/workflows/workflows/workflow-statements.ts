@@ -84,14 +84,14 @@ export const updateDraftDefinition = compiledQuery(
  * published version is `expected` (`null`: none): the version becomes published and the workflow
  * points at it, in one statement. The workflow's row is taken first, so of two publishers the second
  * waits and then finds the published version changed. Always one row: the workflow before (`null`
- * when not live), the workflow after and the version (both `null` when nothing changed), and whether
- * the version exists and is published (`null`: no such version) to name the refusal.
+ * when not live), the workflow after and the version (both `null` when nothing changed); the
+ * caller names a refusal from the workflow before and a fresh read of the version.
  */
 export const publishWorkflowVersion = compiledQuery(
   (db, p: { workflowId: string; version: number; expected: number | null; expectedRevision: number | null; states: readonly string[]; publishedBy: string | null }) =>
     compilableSql(
       db,
-      sql<{ before: WorkflowRow | null; after: WorkflowRow | null; published: WorkflowVersionSummary | null; versionIsPublished: boolean | null; versionRevision: number | null }>`
+      sql<{ before: WorkflowRow | null; after: WorkflowRow | null; published: WorkflowVersionSummary | null }>`
         WITH f AS (
           SELECT * FROM workflows WHERE id = ${p.workflowId}::uuid AND deleted_at IS NULL FOR NO KEY UPDATE
         ), v AS (
@@ -108,9 +108,7 @@ export const publishWorkflowVersion = compiledQuery(
         SELECT (SELECT to_jsonb(f) FROM f) AS before, (SELECT to_jsonb(u) FROM u) AS after,
           (SELECT jsonb_build_object('id', id, 'organizationId', organization_id, 'workflowId', workflow_id, 'version', version,
              'definitionSha256', definition_sha256, 'revision', revision, 'isPublished', is_published, 'publishedAt', published_at,
-             'publishedBy', published_by, 'createdBy', created_by, 'createdAt', created_at, 'updatedAt', updated_at) FROM v) AS published,
-          (SELECT is_published FROM workflow_versions WHERE workflow_id = ${p.workflowId}::uuid AND version = ${p.version}::int) AS "versionIsPublished",
-          (SELECT revision FROM workflow_versions WHERE workflow_id = ${p.workflowId}::uuid AND version = ${p.version}::int) AS "versionRevision"`,
+             'publishedBy', published_by, 'createdBy', created_by, 'createdAt', created_at, 'updatedAt', updated_at) FROM v) AS published`,
     ),
 );
 

@@ -118,6 +118,30 @@ describe('forms', () => {
     expect(await count()).toBe(before);
   });
 
+  it('an edit and a publish of the reviewed revision at the same moment: the publisher that waited for the edit gets VersionConflictError (form draft), not NotFoundError; nothing unreviewed is published', async () => {
+    const org = await anOrg();
+    const { form } = await aForm(org);
+    // The edit holds the draft's row until released; the publish starts meanwhile and waits for it.
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    let edited!: () => void;
+    const editing = new Promise<void>((resolve) => (edited = resolve));
+    const edit = org.as(org.ada, async (uow) => {
+      await uow.forms.updateDraft(form.id, 1, expenseClaim('Unreviewed'), { expectedRevision: 1 });
+      edited();
+      await gate;
+    });
+    await editing;
+    const publish = rejection(org.as(org.bob, (uow) => uow.forms.publish(form.id, { version: 1, expectedPublishedVersion: null, expectedRevision: 1 })));
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    release();
+    await edit;
+    const refused = await publish;
+    expect(refused).toBeInstanceOf(VersionConflictError);
+    expect(refused).toMatchObject({ entity: 'form draft', expectedVersion: 1, currentVersion: 2 });
+    expect(await org.as(org.ada, (uow) => uow.forms.findById(form.id))).toMatchObject({ status: 'draft', publishedVersion: null });
+  });
+
   it('drafts: one per form; edited until published (audited only when the definition changes); published versions are immutable', async () => {
     const org = await anOrg();
     const { form, draft } = await aForm(org);
