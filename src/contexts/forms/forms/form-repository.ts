@@ -248,7 +248,7 @@ export function createFormRepository<D extends DB>(database: Kysely<D>, context:
   const moveStatus = async (formId: string, event: 'archive' | 'restore', to: FormStatus) => {
     const id = idOf(formId, 'formId');
     return inTransaction(db, async (trx) => {
-      const [row] = await changeFormStatus(trx, { formId: id, from: formStatesFor(event), to });
+      const [row] = await changeFormStatus(trx, { parentId: id, from: formStatesFor(event), to });
       if (!row?.after) throw refusal(row?.before ?? null, event);
       const before = formOfRow(row.before as FormRow);
       const after = formOfRow(row.after);
@@ -274,7 +274,7 @@ export function createFormRepository<D extends DB>(database: Kysely<D>, context:
           description: data.description ?? null,
         });
         const [draft] = await insertFormVersion(trx, {
-          formId: (made as Form).id,
+          parentId: (made as Form).id,
           definition: JSON.stringify(compiled.definition),
           sha256: compiled.sha256,
           createdBy: actor,
@@ -301,17 +301,17 @@ export function createFormRepository<D extends DB>(database: Kysely<D>, context:
       });
     },
     async findById(id: string) {
-      return (await formById(db, { id: idOf(id, 'id') }))[0] as Form | undefined;
+      return (await formById(db, { parentId: idOf(id, 'id') }))[0] as Form | undefined;
     },
     async list(organizationId: string) {
-      return (await formsOfOrganization(db, { org: idOf(organizationId, 'organizationId') })) as Form[];
+      return (await formsOfOrganization(db, { organizationId: idOf(organizationId, 'organizationId') })) as Form[];
     },
     async update(id: string, patch: UpdateFormInput) {
       const formId = idOf(id, 'id');
       const data = parseInput(UpdateFormInputSchema, patch, 'patch');
       return inTransaction(db, async (trx) => {
         const [row] = await updateForm(trx, {
-          formId,
+          parentId: formId,
           name: data.name ?? null,
           description: data.description ?? null,
           setDescription: data.description !== undefined,
@@ -337,7 +337,7 @@ export function createFormRepository<D extends DB>(database: Kysely<D>, context:
       const id = idOf(formId, 'formId');
       const compiled = compileDefinitionAt(definition, 'definition');
       return inTransaction(db, async (trx) => {
-        const [row] = await insertFormVersion(trx, { formId: id, definition: JSON.stringify(compiled.definition), sha256: compiled.sha256, createdBy: actor });
+        const [row] = await insertFormVersion(trx, { parentId: id, definition: JSON.stringify(compiled.definition), sha256: compiled.sha256, createdBy: actor });
         if (!row) throw new NotFoundError(formAggregate.name);
         const draft = versionOf(row);
         await auditDraft(trx, 'create_draft', null, draft);
@@ -351,7 +351,7 @@ export function createFormRepository<D extends DB>(database: Kysely<D>, context:
       const { expectedRevision } = parseInput(UpdateDraftOptionsSchema, optionsArgument(options), 'options');
       return inTransaction(db, async (trx) => {
         const [row] = await updateDraftDefinition(trx, {
-          formId: id,
+          parentId: id,
           version: number,
           definition: JSON.stringify(compiled.definition),
           sha256: compiled.sha256,
@@ -371,7 +371,7 @@ export function createFormRepository<D extends DB>(database: Kysely<D>, context:
       const data = parseInput(PublishFormInputSchema, input, 'input');
       return inTransaction(db, async (trx) => {
         const [row] = await publishFormVersion(trx, {
-          formId: id,
+          parentId: id,
           version: data.version,
           expected: data.expectedPublishedVersion,
           expectedRevision: data.expectedRevision ?? null,
@@ -382,7 +382,7 @@ export function createFormRepository<D extends DB>(database: Kysely<D>, context:
           throwIfRefused(row?.before ?? null, data.expectedPublishedVersion, 'publish');
           // The version as it is now: a new statement sees what an edit that made this one wait
           // committed (the statement above read the version as it was when it started).
-          const [current] = await formVersionByNumber(trx, { formId: id, version: data.version });
+          const [current] = await formVersionByNumber(trx, { parentId: id, version: data.version });
           if (current?.isPublished) throw new TransitionConflictError('form version', 'publish', 'published', data.version);
           if (current && data.expectedRevision !== undefined && current.revision !== data.expectedRevision) {
             throw new VersionConflictError('form draft', data.expectedRevision, current.revision, 'draft');
@@ -400,7 +400,7 @@ export function createFormRepository<D extends DB>(database: Kysely<D>, context:
       const id = idOf(formId, 'formId');
       const data = parseInput(RollbackFormInputSchema, input, 'input');
       return inTransaction(db, async (trx) => {
-        const [row] = await repointForm(trx, { formId: id, to: data.toVersion, expected: data.expectedPublishedVersion, states: formStatesFor('rollback') });
+        const [row] = await repointForm(trx, { parentId: id, to: data.toVersion, expected: data.expectedPublishedVersion, states: formStatesFor('rollback') });
         if (!row?.after) {
           throwIfRefused(row?.before ?? null, data.expectedPublishedVersion, 'rollback');
           if (!row?.targetIsPublished) throw new NotFoundError('form version');
@@ -416,7 +416,7 @@ export function createFormRepository<D extends DB>(database: Kysely<D>, context:
     async delete(formId: string) {
       const id = idOf(formId, 'formId');
       await inTransaction(db, async (trx) => {
-        const [row] = await deleteForm(trx, { formId: id });
+        const [row] = await deleteForm(trx, { parentId: id });
         if (!row) throw new NotFoundError(formAggregate.name);
         const form = { ...row, createdAt: new Date(row.createdAt), updatedAt: new Date(row.updatedAt) } as Form;
         await writeAudit(
@@ -427,15 +427,15 @@ export function createFormRepository<D extends DB>(database: Kysely<D>, context:
       });
     },
     async getVersion(formId: string, version: number) {
-      const [row] = await formVersionByNumber(db, { formId: idOf(formId, 'formId'), version: parseInput(PositiveInt4Schema, version, 'version') });
+      const [row] = await formVersionByNumber(db, { parentId: idOf(formId, 'formId'), version: parseInput(PositiveInt4Schema, version, 'version') });
       return row ? fullVersionOf(row) : undefined;
     },
     async getPublishedVersion(formId: string) {
-      const [row] = await acceptingFormVersion(db, { formId: idOf(formId, 'formId') });
+      const [row] = await acceptingFormVersion(db, { parentId: idOf(formId, 'formId') });
       return row ? fullVersionOf(row) : undefined;
     },
     async listVersions(formId: string) {
-      return (await versionsOfForm(db, { formId: idOf(formId, 'formId') })).map(versionOf);
+      return (await versionsOfForm(db, { parentId: idOf(formId, 'formId') })).map(versionOf);
     },
     async addCollaborator(formId: string, input: AddFormCollaboratorInput) {
       const id = idOf(formId, 'formId');

@@ -59,36 +59,6 @@ export interface FormVersion {
 /** A version without its definition (lists). */
 export type FormVersionSummary = Omit<FormVersion, 'definition'>;
 
-/** The select list that maps a `forms` row to a {@link Form}. */
-export const formColumns = [
-  'forms.id',
-  'forms.organization_id as organizationId',
-  'forms.slug',
-  'forms.name',
-  'forms.description',
-  'forms.status',
-  'forms.latest_version as latestVersion',
-  'forms.published_version as publishedVersion',
-  'forms.created_at as createdAt',
-  'forms.updated_at as updatedAt',
-] as const;
-
-/** The select list that maps a `form_versions` row to a {@link FormVersionSummary}. */
-export const formVersionSummaryColumns = [
-  'form_versions.id',
-  'form_versions.organization_id as organizationId',
-  'form_versions.form_id as formId',
-  'form_versions.version',
-  'form_versions.definition_sha256 as definitionSha256',
-  'form_versions.revision',
-  'form_versions.is_published as isPublished',
-  'form_versions.published_at as publishedAt',
-  'form_versions.published_by as publishedBy',
-  'form_versions.created_by as createdBy',
-  'form_versions.created_at as createdAt',
-  'form_versions.updated_at as updatedAt',
-] as const;
-
 /** Forms: made, renamed, published, rolled back, archived, restored, deleted; audited. */
 export const formAggregate = defineAggregate<Form>()({
   name: 'form',

@@ -289,7 +289,7 @@ export function createSubmissions(options: SubmissionsOptions): Submissions {
     async create(scope: KeyringScope, input: CreateSubmissionInput) {
       const organizationId = tenantOf(scope);
       const data = parseInput(CreateSubmissionInputSchema, input, 'input');
-      const [version] = await acceptingFormVersion(scope.trx, { formId: data.formId });
+      const [version] = await acceptingFormVersion(scope.trx, { parentId: data.formId });
       if (!version || version.organizationId !== organizationId) throw new NotFoundError('form');
       const compiled = compiledFormVersion({ definition: version.definition, definitionSha256: version.definitionSha256 });
       const values = compiled.validate(data.values ?? {}, 'draft');

@@ -46,7 +46,7 @@ import {
 } from './workflow.inputs.js';
 import { workflowStatesFor, type WorkflowStatus } from './workflow-machine.js';
 import {
-  acceptingWorkflowVersion,
+  runningWorkflowVersion,
   changeWorkflowStatus,
   deleteWorkflow,
   workflowById,
@@ -248,7 +248,7 @@ export function createWorkflowRepository<D extends DB>(database: Kysely<D>, cont
   const moveStatus = async (workflowId: string, event: 'archive' | 'restore', to: WorkflowStatus) => {
     const id = idOf(workflowId, 'workflowId');
     return inTransaction(db, async (trx) => {
-      const [row] = await changeWorkflowStatus(trx, { workflowId: id, from: workflowStatesFor(event), to });
+      const [row] = await changeWorkflowStatus(trx, { parentId: id, from: workflowStatesFor(event), to });
       if (!row?.after) throw refusal(row?.before ?? null, event);
       const before = workflowOfRow(row.before as WorkflowRow);
       const after = workflowOfRow(row.after);
@@ -293,7 +293,7 @@ export function createWorkflowRepository<D extends DB>(database: Kysely<D>, cont
           description: data.description ?? null,
         });
         const [draft] = await insertWorkflowVersion(trx, {
-          workflowId: (made as Workflow).id,
+          parentId: (made as Workflow).id,
           definition: JSON.stringify(compiled.definition),
           sha256: compiled.sha256,
           createdBy: actor,
@@ -320,17 +320,17 @@ export function createWorkflowRepository<D extends DB>(database: Kysely<D>, cont
       });
     },
     async findById(id: string) {
-      return (await workflowById(db, { id: idOf(id, 'id') }))[0] as Workflow | undefined;
+      return (await workflowById(db, { parentId: idOf(id, 'id') }))[0] as Workflow | undefined;
     },
     async list(organizationId: string) {
-      return (await workflowsOfOrganization(db, { org: idOf(organizationId, 'organizationId') })) as Workflow[];
+      return (await workflowsOfOrganization(db, { organizationId: idOf(organizationId, 'organizationId') })) as Workflow[];
     },
     async update(id: string, patch: UpdateWorkflowInput) {
       const workflowId = idOf(id, 'id');
       const data = parseInput(UpdateWorkflowInputSchema, patch, 'patch');
       return inTransaction(db, async (trx) => {
         const [row] = await updateWorkflow(trx, {
-          workflowId,
+          parentId: workflowId,
           name: data.name ?? null,
           description: data.description ?? null,
           setDescription: data.description !== undefined,
@@ -356,7 +356,7 @@ export function createWorkflowRepository<D extends DB>(database: Kysely<D>, cont
       const id = idOf(workflowId, 'workflowId');
       const compiled = checkedDefinition(definition, 'definition');
       return inTransaction(db, async (trx) => {
-        const [row] = await insertWorkflowVersion(trx, { workflowId: id, definition: JSON.stringify(compiled.definition), sha256: compiled.sha256, createdBy: actor });
+        const [row] = await insertWorkflowVersion(trx, { parentId: id, definition: JSON.stringify(compiled.definition), sha256: compiled.sha256, createdBy: actor });
         if (!row) throw new NotFoundError(workflowAggregate.name);
         const draft = versionOf(row);
         await auditDraft(trx, 'create_draft', null, draft);
@@ -370,7 +370,7 @@ export function createWorkflowRepository<D extends DB>(database: Kysely<D>, cont
       const { expectedRevision } = parseInput(UpdateWorkflowDraftOptionsSchema, optionsArgument(options), 'options');
       return inTransaction(db, async (trx) => {
         const [row] = await updateDraftDefinition(trx, {
-          workflowId: id,
+          parentId: id,
           version: number,
           definition: JSON.stringify(compiled.definition),
           sha256: compiled.sha256,
@@ -390,7 +390,7 @@ export function createWorkflowRepository<D extends DB>(database: Kysely<D>, cont
       const data = parseInput(PublishWorkflowInputSchema, input, 'input');
       return inTransaction(db, async (trx) => {
         const [row] = await publishWorkflowVersion(trx, {
-          workflowId: id,
+          parentId: id,
           version: data.version,
           expected: data.expectedPublishedVersion,
           expectedRevision: data.expectedRevision ?? null,
@@ -401,7 +401,7 @@ export function createWorkflowRepository<D extends DB>(database: Kysely<D>, cont
           throwIfRefused(row?.before ?? null, data.expectedPublishedVersion, 'publish');
           // The version as it is now: a new statement sees what an edit that made this one wait
           // committed (the statement above read the version as it was when it started).
-          const [current] = await workflowVersionByNumber(trx, { workflowId: id, version: data.version });
+          const [current] = await workflowVersionByNumber(trx, { parentId: id, version: data.version });
           if (current?.isPublished) throw new TransitionConflictError('workflow version', 'publish', 'published', data.version);
           if (current && data.expectedRevision !== undefined && current.revision !== data.expectedRevision) {
             throw new VersionConflictError('workflow draft', data.expectedRevision, current.revision, 'draft');
@@ -419,7 +419,7 @@ export function createWorkflowRepository<D extends DB>(database: Kysely<D>, cont
       const id = idOf(workflowId, 'workflowId');
       const data = parseInput(RollbackWorkflowInputSchema, input, 'input');
       return inTransaction(db, async (trx) => {
-        const [row] = await repointWorkflow(trx, { workflowId: id, to: data.toVersion, expected: data.expectedPublishedVersion, states: workflowStatesFor('rollback') });
+        const [row] = await repointWorkflow(trx, { parentId: id, to: data.toVersion, expected: data.expectedPublishedVersion, states: workflowStatesFor('rollback') });
         if (!row?.after) {
           throwIfRefused(row?.before ?? null, data.expectedPublishedVersion, 'rollback');
           if (!row?.targetIsPublished) throw new NotFoundError('workflow version');
@@ -435,7 +435,7 @@ export function createWorkflowRepository<D extends DB>(database: Kysely<D>, cont
     async delete(workflowId: string) {
       const id = idOf(workflowId, 'workflowId');
       await inTransaction(db, async (trx) => {
-        const [row] = await deleteWorkflow(trx, { workflowId: id });
+        const [row] = await deleteWorkflow(trx, { parentId: id });
         if (!row) throw new NotFoundError(workflowAggregate.name);
         const workflow = { ...row, createdAt: new Date(row.createdAt), updatedAt: new Date(row.updatedAt) } as Workflow;
         await writeAudit(
@@ -446,15 +446,15 @@ export function createWorkflowRepository<D extends DB>(database: Kysely<D>, cont
       });
     },
     async getVersion(workflowId: string, version: number) {
-      const [row] = await workflowVersionByNumber(db, { workflowId: idOf(workflowId, 'workflowId'), version: parseInput(PositiveInt4Schema, version, 'version') });
+      const [row] = await workflowVersionByNumber(db, { parentId: idOf(workflowId, 'workflowId'), version: parseInput(PositiveInt4Schema, version, 'version') });
       return row ? fullVersionOf(row) : undefined;
     },
     async getPublishedVersion(workflowId: string) {
-      const [row] = await acceptingWorkflowVersion(db, { workflowId: idOf(workflowId, 'workflowId') });
+      const [row] = await runningWorkflowVersion(db, { parentId: idOf(workflowId, 'workflowId') });
       return row ? fullVersionOf(row) : undefined;
     },
     async listVersions(workflowId: string) {
-      return (await versionsOfWorkflow(db, { workflowId: idOf(workflowId, 'workflowId') })).map(versionOf);
+      return (await versionsOfWorkflow(db, { parentId: idOf(workflowId, 'workflowId') })).map(versionOf);
     },
     async addTrigger(workflowId: string, input: AddWorkflowTriggerInput) {
       const id = idOf(workflowId, 'workflowId');

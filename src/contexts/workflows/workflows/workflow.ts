@@ -59,36 +59,6 @@ export interface WorkflowVersion {
 /** A version without its definition (lists). */
 export type WorkflowVersionSummary = Omit<WorkflowVersion, 'definition'>;
 
-/** The select list that maps a `workflows` row to a {@link Workflow}. */
-export const workflowColumns = [
-  'workflows.id',
-  'workflows.organization_id as organizationId',
-  'workflows.slug',
-  'workflows.name',
-  'workflows.description',
-  'workflows.status',
-  'workflows.latest_version as latestVersion',
-  'workflows.published_version as publishedVersion',
-  'workflows.created_at as createdAt',
-  'workflows.updated_at as updatedAt',
-] as const;
-
-/** The select list that maps a `workflow_versions` row to a {@link WorkflowVersionSummary}. */
-export const workflowVersionSummaryColumns = [
-  'workflow_versions.id',
-  'workflow_versions.organization_id as organizationId',
-  'workflow_versions.workflow_id as workflowId',
-  'workflow_versions.version',
-  'workflow_versions.definition_sha256 as definitionSha256',
-  'workflow_versions.revision',
-  'workflow_versions.is_published as isPublished',
-  'workflow_versions.published_at as publishedAt',
-  'workflow_versions.published_by as publishedBy',
-  'workflow_versions.created_by as createdBy',
-  'workflow_versions.created_at as createdAt',
-  'workflow_versions.updated_at as updatedAt',
-] as const;
-
 /** Workflows: made, renamed, published, rolled back, archived, restored, deleted; audited. */
 export const workflowAggregate = defineAggregate<Workflow>()({
   name: 'workflow',
