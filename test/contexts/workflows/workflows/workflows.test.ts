@@ -186,11 +186,11 @@ describe('workflows', () => {
       [{ ...base, organizationId: 'not-a-uuid' }, 'organizationId'],
       [{ ...base, description: 'nul \u0000' }, 'description'],
       [{ ...base, extra: 1 }, 'input'],
-      // Definition issues are reported under input.definition (as the repository documents).
-      [{ ...base, definition: { ...notifyAndEnd(org.ada), format: 2 } }, 'input.definition.format'],
-      [{ ...base, definition: { format: 1, initial: 'nowhere', states: { a: { then: { end: 'completed' } } } } }, 'input.definition.initial'],
-      [{ ...base, definition: null }, 'input.definition'],
-      [{ ...base, definition: 'a definition' }, 'input.definition'],
+      // Definition issues are reported under definition (as for forms).
+      [{ ...base, definition: { ...notifyAndEnd(org.ada), format: 2 } }, 'definition.format'],
+      [{ ...base, definition: { format: 1, initial: 'nowhere', states: { a: { then: { end: 'completed' } } } } }, 'definition.initial'],
+      [{ ...base, definition: null }, 'definition'],
+      [{ ...base, definition: 'a definition' }, 'definition'],
       [null, 'input'],
       ['text', 'input'],
       [[base], 'input'],
@@ -210,7 +210,7 @@ describe('workflows', () => {
     for (const definition of graphs) {
       const error = await rejection(org.as(org.ada, (uow) => uow.workflows.create({ ...base, definition } as never)));
       expect(error).toBeInstanceOf(ValidationError);
-      for (const path of paths(error)) expect(path === 'input.definition' || path.startsWith('input.definition.')).toBe(true);
+      for (const path of paths(error)) expect(path === 'definition' || path.startsWith('definition.')).toBe(true);
     }
     expect(await holdings(org)).toEqual(before);
     const { workflow } = await aWorkflow(org);
@@ -332,7 +332,7 @@ describe('workflows', () => {
       fc.asyncProperty(invalidDefinitionArbitrary, async (definition) => {
         tried += 1;
         const calls: [string, (uow: UnitOfWork) => Promise<unknown>][] = [
-          ['input.definition', (uow) => uow.workflows.create({ organizationId: org.organizationId, slug: `fz-${unique()}`, name: 'Fuzz', definition: definition as never })],
+          ['definition', (uow) => uow.workflows.create({ organizationId: org.organizationId, slug: `fz-${unique()}`, name: 'Fuzz', definition: definition as never })],
           ['definition', (uow) => uow.workflows.createDraft(published.id, definition as never)],
           ['definition', (uow) => uow.workflows.updateDraft(drafted.id, 1, definition as never, { expectedRevision: 1 })],
         ];
