@@ -27,12 +27,17 @@
 //             metadata containment search, addVersion under 8 concurrent writers
 //   events    verify with its domain event against the same statement without it (raw, and
 //             the repository), and events/s through the worker with 1 and 4 workers
+//             (BENCH_WORKER_EVENTS per drain, default 5000)
 //   encryption  an encrypted column against a plaintext one (insert, read), and encrypt +
 //             decrypt of one field in a loop
 //   forms     create + submit of a 50-field submission against the same writes by hand, the
 //             compiled validator in a loop, a form's submitted queue at page 1 and page
 //             BENCH_QUEUE_PAGE
-//             (BENCH_WORKER_EVENTS per drain, default 5000)
+//   workflows executions.start against the same statements with raw pg, one step through
+//             runner.runOnce against a raw runner sending the engine's statements, and steps/s
+//             with 1 and 4 runners (and raw runners) as a worker login role, draining
+//             BENCH_WORKFLOW_EXECUTIONS executions of 3 notify steps (default 2000) per drain;
+//             every execution must complete with each step at its first attempt
 //
 // Same SQL: before timing, every case runs both sides once per checked input on connections
 // that record every statement as pg receives it (both sides' pools record each client.query) and
@@ -56,12 +61,13 @@
 // Flags: --verify; --only <section,…> (one section quickly; wins over BENCH_SECTIONS);
 // --allow-unnamed; --no-throughput.
 // Environment (timing only; --verify uses fixed tiny sizes; defaults are the issue's sizes; the
-// full run takes ~12 min on 2 cores and ~11 GB under the OS tmpdir):
-//   BENCH_SECTIONS=identity,verify,tenant,queue,history,documents,events,encryption,forms   which sections to run
+// full run takes ~12 min on 2 cores and ~11 GB under the OS tmpdir, plus ~5 min for workflows):
+//   BENCH_SECTIONS=identity,verify,tenant,queue,history,documents,events,encryption,forms,workflows   which sections to run
 //   BENCH_THROUGHPUT_ROUNDS=5   BENCH_THROUGHPUT_SECONDS=2
 //   BENCH_DOCUMENTS=1000000   BENCH_CLIENTS=1000
 //   BENCH_PROFILES=1000000   BENCH_QUEUE_PAGE=500
 //   BENCH_AUDIT_ROWS=10000000   BENCH_AUDIT_ENTITIES=100000   BENCH_AUDIT_MONTHS=24
+//   BENCH_WORKER_EVENTS=5000   BENCH_WORKFLOW_EXECUTIONS=2000
 //
 // Progress goes to stderr, the report (markdown) to stdout.
 import { cpus, totalmem } from 'node:os';

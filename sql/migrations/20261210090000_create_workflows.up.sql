@@ -203,10 +203,14 @@ CREATE TRIGGER workflow_triggers_set_updated_at BEFORE UPDATE ON workflow_trigge
 
 CALL org_data_enable_tenant_isolation('workflow_triggers', app_privileges => 'SELECT, INSERT');
 GRANT UPDATE (is_active, next_run_at, updated_at) ON workflow_triggers TO org_data_app;
--- The worker finds due schedules of every tenant and moves them on.
-GRANT UPDATE (next_run_at, updated_at) ON workflow_triggers TO org_data_worker;
-CREATE POLICY worker_queue_select ON workflow_triggers FOR SELECT TO org_data_worker USING (true);
-CREATE POLICY worker_queue_update ON workflow_triggers FOR UPDATE TO org_data_worker USING (kind = 'schedule') WITH CHECK (kind = 'schedule');
+-- The worker finds due schedules of every tenant and moves them on — only outside a tenant's
+-- transaction: with a tenant set (an event handler, a step), the worker sees that tenant's rows
+-- only, like the application role.
+CREATE POLICY worker_queue_select ON workflow_triggers FOR SELECT TO org_data_worker
+  USING (kind = 'schedule' AND nullif(current_setting('app.organization_id', true), '') IS NULL);
+CREATE POLICY worker_queue_update ON workflow_triggers FOR UPDATE TO org_data_worker
+  USING (kind = 'schedule' AND nullif(current_setting('app.organization_id', true), '') IS NULL)
+  WITH CHECK (kind = 'schedule');
 
 -- An execution of a workflow, pinned to the version it started with. Its status is a declared
 -- state machine (EXECUTION_TRANSITIONS in the package); `version` for optimistic concurrency.
@@ -365,13 +369,15 @@ ALTER TABLE workflow_execution_steps SET (
 );
 
 -- The application role starts executions (first step) and cancels; the worker claims steps of
--- every tenant through the worker_queue policies (progress columns only), then advances each in
--- a transaction with the step's tenant set.
+-- every tenant through the worker_queue policies (outside a tenant's transaction only), then
+-- advances each in a transaction with the step's tenant set, where it sees that tenant's rows only.
 CALL org_data_enable_tenant_isolation('workflow_execution_steps', app_privileges => 'SELECT, INSERT');
 GRANT UPDATE (status, run_after, attempts, leased_by, leased_until, started_at, finished_at, output, error, updated_at)
   ON workflow_execution_steps TO org_data_app;
-CREATE POLICY worker_queue_select ON workflow_execution_steps FOR SELECT TO org_data_worker USING (true);
-CREATE POLICY worker_queue_update ON workflow_execution_steps FOR UPDATE TO org_data_worker USING (true) WITH CHECK (true);
+CREATE POLICY worker_queue_select ON workflow_execution_steps FOR SELECT TO org_data_worker
+  USING (nullif(current_setting('app.organization_id', true), '') IS NULL);
+CREATE POLICY worker_queue_update ON workflow_execution_steps FOR UPDATE TO org_data_worker
+  USING (nullif(current_setting('app.organization_id', true), '') IS NULL) WITH CHECK (true);
 
 INSERT INTO event_types (code, description, payload_version) VALUES
   ('workflow.created', 'A workflow was created with its first draft version.', 1),

@@ -106,14 +106,15 @@ export const WORKER_QUEUE_POLICIES: Readonly<Record<string, Readonly<Record<stri
     worker_queue_update: ['UPDATE', 'true', 'true'],
     worker_queue_delete: ['DELETE', "(status = ANY (ARRAY['succeeded'::text, 'dead'::text]))", null],
   },
-  // The workflow runner (issue 14): due schedules moved on, steps claimed and given back.
+  // The workflow runner (issue 14): due schedules moved on, steps claimed and given back — only
+  // outside a tenant's transaction (with a tenant set, the worker sees that tenant's rows only).
   workflow_triggers: {
-    worker_queue_select: ['SELECT', 'true', null],
-    worker_queue_update: ['UPDATE', "(kind = 'schedule'::text)", "(kind = 'schedule'::text)"],
+    worker_queue_select: ['SELECT', "((kind = 'schedule'::text) AND (NULLIF(current_setting('app.organization_id'::text, true), ''::text) IS NULL))", null],
+    worker_queue_update: ['UPDATE', "((kind = 'schedule'::text) AND (NULLIF(current_setting('app.organization_id'::text, true), ''::text) IS NULL))", "(kind = 'schedule'::text)"],
   },
   workflow_execution_steps: {
-    worker_queue_select: ['SELECT', 'true', null],
-    worker_queue_update: ['UPDATE', 'true', 'true'],
+    worker_queue_select: ['SELECT', "(NULLIF(current_setting('app.organization_id'::text, true), ''::text) IS NULL)", null],
+    worker_queue_update: ['UPDATE', "(NULLIF(current_setting('app.organization_id'::text, true), ''::text) IS NULL)", 'true'],
   },
 });
 

@@ -205,6 +205,14 @@ function table(values: readonly number[], size: number): boolean[] {
  */
 export function nextCronTime(schedule: CronSchedule, after: Date): Date {
   if (!(after instanceof Date) || Number.isNaN(after.getTime())) throw new ValidationError([{ path: 'after', message: 'must be a valid Date' }]);
+  const isList = (value: unknown) => Array.isArray(value) && value.every((n) => Number.isInteger(n));
+  if (
+    schedule === null ||
+    typeof schedule !== 'object' ||
+    ![schedule.minutes, schedule.hours, schedule.daysOfMonth, schedule.months, schedule.daysOfWeek].every(isList)
+  ) {
+    throw new ValidationError([{ path: 'schedule', message: 'must be a schedule from parseCron' }]);
+  }
   const minuteOk = table(schedule.minutes, 60);
   const hourOk = table(schedule.hours, 24);
   const domOk = table(schedule.daysOfMonth, 32);

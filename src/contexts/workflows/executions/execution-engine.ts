@@ -284,10 +284,13 @@ export async function failClaimedStep(scope: EngineScope, claimed: ClaimedStep, 
 
 /**
  * Cancels an unfinished execution (at `expectedVersion` when given) and its open step; audited,
- * event `workflow_execution.cancelled`. A worker running its step finds it gone and writes
- * nothing (the execution's row is locked while a step advances, so the two never interleave).
+ * event `workflow_execution.cancelled`. It takes the open step's row before the execution's, in
+ * the order a runner takes them, so the two wait for each other instead of deadlocking: a runner
+ * that holds the step finishes its advance first, and the step it queued is cancelled too; a
+ * runner that claims the step later finds the execution finished and cancels the step.
  */
 export async function cancelExecution(scope: EngineScope, id: string, expectedVersion: number | undefined): Promise<WorkflowExecution> {
+  await cancelOpenSteps(scope.trx, { executionId: id });
   const [row] = await executionForUpdate(scope.trx, { id });
   if (!row) throw new NotFoundError(workflowExecutionAggregate.name);
   const current = executionWithDates(row);

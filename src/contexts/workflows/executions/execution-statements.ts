@@ -112,8 +112,8 @@ export const moveExecution = compiledQuery(
       sql<WorkflowExecution>`
         UPDATE workflow_executions SET status = ${p.to}::text, version = version + 1,
           current_state = coalesce(${p.state}::text, current_state),
-          started_at = CASE WHEN ${p.to}::text IN ('running', 'waiting', 'completed', 'failed') THEN coalesce(started_at, now()) ELSE started_at END,
-          finished_at = CASE WHEN ${p.to}::text IN ('completed', 'failed', 'cancelled', 'timed_out') THEN now() END,
+          started_at = CASE WHEN ${p.to}::text IN ('running', 'waiting', 'completed', 'failed') THEN coalesce(started_at, greatest(now(), created_at)) ELSE started_at END,
+          finished_at = CASE WHEN ${p.to}::text IN ('completed', 'failed', 'cancelled', 'timed_out') THEN greatest(now(), created_at) END,
           error = ${p.error}::text, output = ${p.output}::jsonb
         WHERE id = ${p.id}::uuid AND status = ANY (${p.from}::text[]) AND version = ${p.expectedVersion}::int
         RETURNING ${EXECUTION}`,
@@ -159,26 +159,29 @@ export interface ClaimedStep {
 }
 
 /**
- * Claims up to `limit` steps of every tenant (the worker role's policies): due pending ones and
- * running ones whose lease ran out (their worker died); SKIP LOCKED, so a step whose worker is
- * still in its transaction is never taken. The lease is the step timeout plus `graceMs`.
+ * Claims steps of every tenant (the worker role's policies): up to `expiredLimit` running ones
+ * whose lease ran out (their worker died) and up to `limit` due pending ones, each read from its
+ * own partial index (workflow_execution_steps_lease_idx, _due_idx) so the cost follows the batch,
+ * not the queue; SKIP LOCKED, so a step whose worker is still in its transaction is never taken.
+ * The lease is the step timeout plus `graceMs`.
  */
-export const claimSteps = compiledQuery((db, p: { limit: number; worker: string; graceMs: number }) =>
+export const claimSteps = compiledQuery((db, p: { limit: number; expiredLimit: number; worker: string; graceMs: number }) =>
   compilableSql(
     db,
     sql<ClaimedStep>`
+      WITH due AS (
+        SELECT id FROM workflow_execution_steps WHERE status = 'pending' AND run_after <= now()
+        ORDER BY run_after LIMIT ${p.limit}::int FOR UPDATE SKIP LOCKED
+      ), expired AS (
+        SELECT id FROM workflow_execution_steps WHERE status = 'running' AND leased_until < now()
+        ORDER BY leased_until LIMIT ${p.expiredLimit}::int FOR UPDATE SKIP LOCKED
+      )
       UPDATE workflow_execution_steps s
       SET status = 'running', attempts = s.attempts + 1, leased_by = ${p.worker}::text,
         leased_until = clock_timestamp() + make_interval(secs => s.timeout_seconds + ${p.graceMs}::int / 1000.0),
         started_at = coalesce(s.started_at, now())
-      FROM (
-        SELECT id FROM workflow_execution_steps
-        WHERE (status = 'pending' AND run_after <= now()) OR (status = 'running' AND leased_until < now())
-        ORDER BY run_after, id
-        LIMIT ${p.limit}::int
-        FOR UPDATE SKIP LOCKED
-      ) due
-      WHERE s.id = due.id
+      FROM (SELECT id FROM expired UNION ALL SELECT id FROM due) claimed
+      WHERE s.id = claimed.id
       RETURNING s.id, s.organization_id AS "organizationId", s.execution_id AS "executionId", s.attempts, s.timeout_seconds AS "timeoutSeconds"`,
   ),
 );
@@ -218,7 +221,7 @@ export const finishStep = compiledQuery(
     compilableSql(
       db,
       sql<WorkflowExecutionStep>`
-        UPDATE workflow_execution_steps SET status = ${p.to}::text, finished_at = now(), leased_by = NULL, leased_until = NULL,
+        UPDATE workflow_execution_steps SET status = ${p.to}::text, finished_at = greatest(now(), created_at), leased_by = NULL, leased_until = NULL,
           output = ${p.output}::jsonb, error = ${p.error}::text
         WHERE id = ${p.id}::uuid AND status = 'running' AND leased_by = ${p.worker}::text AND attempts = ${p.attempts}::int
         RETURNING ${STEP}`,
@@ -230,9 +233,25 @@ export const cancelOpenSteps = compiledQuery((db, p: { executionId: string }) =>
   compilableSql(
     db,
     sql<WorkflowExecutionStep>`
-      UPDATE workflow_execution_steps SET status = 'cancelled', finished_at = now(), leased_by = NULL, leased_until = NULL
+      UPDATE workflow_execution_steps SET status = 'cancelled', finished_at = greatest(now(), created_at), leased_by = NULL, leased_until = NULL
       WHERE execution_id = ${p.executionId}::uuid AND status IN ('pending', 'running')
       RETURNING ${STEP}`,
+  ),
+);
+
+/**
+ * Puts a step this worker holds back to pending, due after `delayMs`, its attempt counted (a
+ * conflict with a concurrent change, a deadlock or a serialization failure: run it again soon
+ * rather than after its lease); nothing when the worker no longer holds it.
+ */
+export const retryStep = compiledQuery((db, p: { id: string; worker: string; attempts: number; delayMs: number }) =>
+  compilableSql(
+    db,
+    sql<{ id: string }>`
+      UPDATE workflow_execution_steps SET status = 'pending', leased_by = NULL, leased_until = NULL,
+        run_after = clock_timestamp() + make_interval(secs => ${p.delayMs}::int / 1000.0)
+      WHERE id = ${p.id}::uuid AND status = 'running' AND leased_by = ${p.worker}::text AND attempts = ${p.attempts}::int
+      RETURNING id`,
   ),
 );
 

@@ -55,6 +55,7 @@ export interface WorkflowExecutions {
 }
 
 const EVENT_TYPE = /^[a-z][a-z0-9_]*(?:\.[a-z][a-z0-9_]*)+$/;
+const isObject = (value: unknown): value is Record<string, unknown> => value !== null && typeof value === 'object' && !Array.isArray(value);
 
 /**
  * Creates the executions API over the service's submissions.
@@ -65,6 +66,9 @@ export function createWorkflowExecutions(options: WorkflowExecutionsOptions = {}
   const eventTypes = options.eventTypes ?? [];
   if (!Array.isArray(eventTypes) || !eventTypes.every((t) => typeof t === 'string' && t.length <= 100 && EVENT_TYPE.test(t))) {
     throw new ValidationError([{ path: 'options.eventTypes', message: 'must be event type codes' }]);
+  }
+  if (options.submissions !== undefined && (!isObject(options.submissions) || typeof options.submissions.get !== 'function')) {
+    throw new ValidationError([{ path: 'options.submissions', message: 'must be submissions (createSubmissions)' }]);
   }
   const env: WorkflowEnvironment = options.submissions ? { submissions: options.submissions } : {};
   const needs = 'workflow executions need';
@@ -114,7 +118,7 @@ export function createWorkflowExecutions(options: WorkflowExecutionsOptions = {}
       eventTypes: ['submission.submitted', ...eventTypes.filter((t) => t !== 'submission.submitted')],
       async handle(event, handlerScope) {
         const scope = { trx: handlerScope.trx, tenant: handlerScope.tenant, context: { correlationId: event.correlationId ?? event.id, causationId: event.id } };
-        const payload = event.payload as { formId?: unknown; submissionId?: unknown };
+        const payload = (isObject(event.payload) ? event.payload : {}) as { formId?: unknown; submissionId?: unknown };
         const formId = event.eventType === 'submission.submitted' && typeof payload.formId === 'string' ? payload.formId : null;
         const submissionId = event.eventType === 'submission.submitted' && typeof payload.submissionId === 'string' ? payload.submissionId : null;
         for (const trigger of await firingTriggers(scope.trx, { formId, eventType: event.eventType })) {
@@ -122,7 +126,8 @@ export function createWorkflowExecutions(options: WorkflowExecutionsOptions = {}
             ...trigger,
             triggerKey: event.id,
             submissionId,
-            input: { event: { id: event.id, type: event.eventType, payload: event.payload } },
+            // The event's payload at the top (branches read its fields), its id and type under `$event`.
+            input: { ...(isObject(event.payload) ? event.payload : {}), $event: { id: event.id, type: event.eventType } },
             startedBy: null,
           });
         }

@@ -7,6 +7,7 @@ import { z } from 'zod';
 import type { DataError } from '../../../core/errors/data-error.js';
 import { mapDatabaseError } from '../../../core/errors/map-database-error.js';
 import { CommitOutcomeUnknownError, ConnectionLostError, TooManyConnectionsError } from '../../../core/errors/operational-errors.js';
+import { VersionConflictError } from '../../../core/errors/version-conflict-error.js';
 import { createPollingLoop, runInLanes } from '../../../core/events/polling-loop.js';
 import { setTenant } from '../../../core/events/worker-statements.js';
 import { databaseArgument } from '../../../core/kernel/database-type.js';
@@ -19,7 +20,7 @@ import { nextCronTime, parseCron } from '../definitions/cron.js';
 import { dueSchedules, moveSchedule, triggerToFire } from '../triggers/workflow-trigger-statements.js';
 import type { WorkflowEnvironment } from './engine-scope.js';
 import { failClaimedStep, runClaimedStep, startExecution, type StepOutcome } from './execution-engine.js';
-import { claimSteps, releaseSteps, type ClaimedStep } from './execution-statements.js';
+import { claimSteps, releaseSteps, retryStep, type ClaimedStep } from './execution-statements.js';
 
 /** Failures of the connection or the server, never of an action. */
 const OPERATIONAL = [ConnectionLostError, CommitOutcomeUnknownError, TooManyConnectionsError] as const;
@@ -48,6 +49,8 @@ export interface WorkflowRound {
   readonly failed: number;
   /** Steps (and their executions) that timed out. */
   readonly timedOut: number;
+  /** Steps put back to run again soon after a conflict with a concurrent change. */
+  readonly retried: number;
 }
 
 /** A runner made by {@link createWorkflowRunner}. */
@@ -94,7 +97,17 @@ export function createWorkflowRunner(db: Kysely<DB>, options: WorkflowRunnerOpti
       if (!due) return 0;
       await setTenant(trx, { tenant: due.organizationId });
       const dueAt = new Date(due.nextRunAt);
-      await moveSchedule(trx, { id: due.id, next: nextCronTime(parseCron(due.cron), new Date(Math.max(Date.now(), dueAt.getTime()))) });
+      let next: Date | null;
+      try {
+        next = nextCronTime(parseCron(due.cron), new Date(Math.max(Date.now(), dueAt.getTime())));
+      } catch (error) {
+        // A cron the database's shape check let through but the parser refuses: the schedule
+        // stops (no next time) instead of failing every round.
+        report(error);
+        next = null;
+      }
+      await moveSchedule(trx, { id: due.id, next });
+      if (!next) return 1;
       const [trigger] = await triggerToFire(trx, { id: due.id });
       if (trigger) {
         await startExecution({ trx, tenant: due.organizationId, context }, env, {
@@ -108,7 +121,7 @@ export function createWorkflowRunner(db: Kysely<DB>, options: WorkflowRunnerOpti
       return 1;
     });
 
-  const counts = { ran: 0, failed: 0, timedOut: 0 };
+  const counts = { ran: 0, failed: 0, timedOut: 0, retried: 0 };
   const count = (outcome: StepOutcome) => {
     if (outcome === 'ran') counts.ran += 1;
     else if (outcome === 'failed') counts.failed += 1;
@@ -123,7 +136,18 @@ export function createWorkflowRunner(db: Kysely<DB>, options: WorkflowRunnerOpti
       report(mapped);
       // A failure of the connection or the server is not the action's: the step is claimed
       // again when its lease runs out (the transaction that ran it rolled back).
-      if (mapped.retryable || OPERATIONAL.some((type) => mapped instanceof type)) return;
+      if (OPERATIONAL.some((type) => mapped instanceof type)) return;
+      // A conflict with a concurrent change (another workflow changed the same submission, a
+      // deadlock, a serialization failure): the step runs again soon, its attempt counted.
+      if (mapped.retryable || mapped instanceof VersionConflictError) {
+        try {
+          await retryStep(db, { id: claimed.id, worker, attempts: claimed.attempts, delayMs: Math.min(30_000, 100 * 2 ** claimed.attempts) });
+          counts.retried += 1;
+        } catch (failure) {
+          report(failure); // the lease runs out and the step is claimed again
+        }
+        return;
+      }
       try {
         count(await inTenant(claimed.organizationId, (scope) => failClaimedStep(scope, claimed, worker, mapped)));
       } catch (failure) {
@@ -135,19 +159,31 @@ export function createWorkflowRunner(db: Kysely<DB>, options: WorkflowRunnerOpti
   const runOnce = async (): Promise<WorkflowRound> => {
     const before = { ...counts };
     let scheduled = 0;
-    while (!loop.stopping() && scheduled < settings.batchSize && (await fireSchedule()) > 0) scheduled += 1;
+    try {
+      while (!loop.stopping() && scheduled < settings.batchSize && (await fireSchedule()) > 0) scheduled += 1;
+    } catch (error) {
+      // A schedule that cannot fire (its transaction rolled back) is reported and tried again
+      // next round; it never keeps the runner from the steps.
+      report(error);
+    }
     if (!loop.stopping()) {
-      const claimed = await claimSteps(db, { limit: settings.batchSize, worker, graceMs: settings.graceMs });
+      const claimed = await claimSteps(db, { limit: settings.batchSize, expiredLimit: settings.batchSize, worker, graceMs: settings.graceMs });
       const left = await runInLanes(claimed, settings.concurrency, loop.stopping, run);
       if (left.length > 0) await releaseSteps(db, { ids: left.map((s) => s.id), worker });
     }
-    return { scheduled, ran: counts.ran - before.ran, failed: counts.failed - before.failed, timedOut: counts.timedOut - before.timedOut };
+    return {
+      scheduled,
+      ran: counts.ran - before.ran,
+      failed: counts.failed - before.failed,
+      timedOut: counts.timedOut - before.timedOut,
+      retried: counts.retried - before.retried,
+    };
   };
 
   const loop = createPollingLoop(
     async () => {
       const round = await runOnce();
-      return round.scheduled + round.ran + round.failed + round.timedOut > 0;
+      return round.scheduled + round.ran + round.failed + round.timedOut + round.retried > 0;
     },
     settings.pollIntervalMs,
     report,

@@ -114,8 +114,8 @@ export const dueSchedules = compiledQuery((db, p: { limit: number }) =>
   ),
 );
 
-/** Moves a schedule on to its next time. */
-export const moveSchedule = compiledQuery((db, p: { id: string; next: Date }) =>
+/** Moves a schedule on to its next time (`null`: it stops). */
+export const moveSchedule = compiledQuery((db, p: { id: string; next: Date | null }) =>
   compilableSql(db, sql<{ id: string }>`UPDATE workflow_triggers SET next_run_at = ${p.next}::timestamptz WHERE id = ${p.id}::uuid RETURNING id`),
 );
 

@@ -198,6 +198,50 @@ describe('workflow executions', () => {
     expect(await caught(() => org.as((uow) => executions.cancel(uow, randomUUID())))).toBeInstanceOf(NotFoundError);
   });
 
+  it('a cancel in a unit of work that began before the runner advanced: no CHECK violation; the step the runner queued is cancelled too', async () => {
+    const org = await anOrg();
+    const id = (await start(org, await aWorkflow(org, notifyWaitSignal(org.userId, 600)))).id;
+    const cancelled = await org.as(async (uow) => {
+      await sql`SELECT 1`.execute(uow.trx); // the transaction's now() is fixed here
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      await drain(); // step 1 runs, step 2 (the wait) is queued after that instant
+      return executions.cancel(uow, id);
+    });
+    expect(cancelled.status).toBe('cancelled');
+    expect((await steps(org, id)).map((s) => s.status)).toEqual(['completed', 'cancelled']);
+  });
+
+  it('the worker role in a tenant’s transaction sees that tenant’s steps and triggers only', async () => {
+    const org = await anOrg();
+    const other = await anOrg();
+    const workflowId = await aWorkflow(other, notifyAndEnd(other.userId));
+    const { id } = await start(other, workflowId);
+    await other.as((uow) => uow.workflows.addTrigger(workflowId, { kind: 'schedule', cron: '0 3 * * *' }));
+    const seen = await unitOfWork(workerDb, { tenant: org.id }, async (uow) => ({
+      steps: await executions.steps(uow, id),
+      triggers: await uow.workflows.listTriggers(workflowId),
+      raw: (await sql<{ n: number }>`SELECT count(*)::int AS n FROM workflow_triggers WHERE workflow_id = ${workflowId}`.execute(uow.trx)).rows[0]!.n,
+    }));
+    expect(seen).toEqual({ steps: [], triggers: [], raw: 0 });
+    const own = await unitOfWork(workerDb, { tenant: other.id }, (uow) => executions.steps(uow, id));
+    expect(own).toHaveLength(1);
+  });
+
+  it('a schedule the parser refuses stops (no next time) and does not keep the runner from its steps', async () => {
+    const org = await anOrg();
+    const { workflow } = await org.as((uow) => uow.workflows.create({ organizationId: org.id, slug: `bad-${unique()}`, name: 'Bad cron', definition: notifyAndEnd(org.userId) }));
+    await org.as((uow) => uow.workflows.publish(workflow.id, { version: 1, expectedPublishedVersion: null }));
+    const trigger = await org.as((uow) => uow.workflows.addTrigger(workflow.id, { kind: 'schedule', cron: '0 0 1 2 *' }));
+    // The shape check lets it through; the parser refuses it (30 February never comes).
+    await sql`UPDATE workflow_triggers SET cron = '0 0 30 2 *', next_run_at = now() - interval '1 minute' WHERE id = ${trigger.id}`.execute(owner);
+    const id = (await start(org, await aWorkflow(org, notifyAndEnd(org.userId)))).id;
+    await drain();
+    expect((await get(org, id)).status).toBe('completed');
+    const after = await owner.selectFrom('workflow_triggers').select('next_run_at').where('id', '=', trigger.id).executeTakeFirstOrThrow();
+    expect(after.next_run_at).toBeNull();
+    expect(await owner.selectFrom('workflow_executions').select('id').where('trigger_id', '=', trigger.id).execute()).toEqual([]);
+  });
+
   it('an execution past its deadline times out (a long wait is cut at the deadline)', async () => {
     const org = await anOrg();
     const definition = { ...notifyWaitSignal(org.userId, 3600), timeoutSeconds: 1 } as WorkflowDefinitionInput;
@@ -292,7 +336,7 @@ describe('workflow executions', () => {
     await dispatch();
     const fired = await owner.selectFrom('workflow_executions').selectAll().where('trigger_id', '=', trigger.id).execute();
     expect(fired).toHaveLength(1);
-    expect(fired[0]!.input).toMatchObject({ event: { type: 'user.registered', payload: { userId: user.id } } });
+    expect(fired[0]!.input).toMatchObject({ userId: user.id, $event: { type: 'user.registered' } });
     await org.as((uow) => uow.workflows.deactivateTrigger(workflow.id, trigger.id));
     await aUser(createRepositories(owner), org.id);
     await dispatch();

@@ -264,6 +264,30 @@ describe('workflows that run', () => {
     expect(reviews.rows[0]!.n).toBe(claims.length);
   });
 
+  it('two workflows on one submission at once (one reviews it, the other assigns it): both complete, a conflict only retries', async () => {
+    const org = await anOrg();
+    const single = (action: object): WorkflowDefinitionInput =>
+      ({ format: 1, initial: 'act', states: { act: { actions: [action], then: { end: 'completed' } } } }) as WorkflowDefinitionInput;
+    await aTriggeredWorkflow(org, single({ type: 'set_submission_status', event: 'start_review' }));
+    await aTriggeredWorkflow(org, single({ type: 'assign', team: org.teamId }));
+    const claims = [];
+    for (let i = 0; i < 6; i += 1) claims.push(await aSubmittedClaim(org, 10));
+    await dispatch();
+    const runners = [aRunner('org-data-test-flows-pair-a'), aRunner('org-data-test-flows-pair-b')];
+    for (let round = 0; round < 20; round += 1) {
+      await Promise.all(runners.map((runner) => drain(runner)));
+      const open = await sql<{ n: number }>`
+        SELECT count(*)::int AS n FROM workflow_execution_steps WHERE organization_id = ${org.id} AND status IN ('pending', 'running')`.execute(owner);
+      if (open.rows[0]!.n === 0) break;
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+    for (const claim of claims) {
+      const executions = await executionsOf(claim.id);
+      expect(executions.map((e) => e.status)).toEqual(['completed', 'completed']);
+      expect(await org.as((uow) => submissions.get(uow, claim.id))).toMatchObject({ status: 'in_review', assignedTeamId: org.teamId });
+    }
+  });
+
   it('a runner whose backend is terminated while it holds a step: the step is claimed again after its lease and the execution completes once', async () => {
     const org = await anOrg();
     await aTriggeredWorkflow(org, claimsFlow(org, 6));
