@@ -206,6 +206,37 @@ export async function startExecution(
   return { execution: await finish(scope, execution, position), started: true };
 }
 
+/**
+ * Records that `start` could not start an execution (its savepoint rolled back): a `failed`
+ * execution of the trigger and key, with the error's class and code, so the failure shows and a
+ * redelivered event does not try again. Nothing when the key already has an execution.
+ */
+export async function recordFailedStart(scope: EngineScope, start: ExecutionStart, error: unknown): Promise<WorkflowExecution | undefined> {
+  let state = 'start';
+  try {
+    state = storedDefinition(start.definition, start.definitionSha256).initial;
+  } catch {
+    // A definition this package refuses: the execution is recorded in a placeholder state.
+  }
+  const [made] = await insertExecution(scope.trx, {
+    organizationId: scope.tenant,
+    workflowId: start.workflowId,
+    versionId: start.versionId,
+    triggerId: start.triggerId,
+    triggerKey: start.triggerKey,
+    submissionId: start.submissionId,
+    state,
+    input: '{}',
+    timeoutSeconds: null,
+    startedBy: start.startedBy,
+  });
+  if (!made) return undefined;
+  let execution = executionWithDates(made);
+  await record(scope, 'create', null, execution);
+  execution = await moveTo(scope, execution, 'start');
+  return moveTo(scope, execution, 'fail', { error: errorLabel(error) });
+}
+
 /** What became of a claimed step. */
 export type StepOutcome = 'ran' | 'lost' | 'timed_out' | 'failed' | 'skipped';
 

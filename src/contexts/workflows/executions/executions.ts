@@ -1,6 +1,8 @@
 // Executions as a service uses them: start by hand, read, cancel, and the event handler that
 // starts executions from triggers (run by the worker, in the delivery's transaction).
 import { randomUUID } from 'node:crypto';
+import type { Kysely } from 'kysely';
+import type { DB } from '../../../schema/db.js';
 import type { EventHandler } from '../../../core/events/event-handler.js';
 import { NotFoundError } from '../../../core/errors/not-found-error.js';
 import { ValidationError } from '../../../core/errors/validation-error.js';
@@ -8,12 +10,15 @@ import { UuidSchema } from '../../../core/kernel/common-schemas.js';
 import { optionsArgument, parseInput } from '../../../core/kernel/parse-input.js';
 import { tenantScopeArgument, type TenantScopeInput } from '../../../core/kernel/tenant-scope.js';
 import { withErrorMapping } from '../../../core/kernel/with-error-mapping.js';
+import { CommitOutcomeUnknownError, ConnectionLostError, SerializationFailureError, DeadlockError } from '../../../core/errors/operational-errors.js';
+import { runUnitOfWork } from '../../../core/unit-of-work/run-unit-of-work.js';
+import { resolveUnitOfWorkOptions } from '../../../core/unit-of-work/unit-of-work-options.js';
 import type { Submissions } from '../../forms/index.js';
 import { firingTriggers, manualTrigger } from '../triggers/workflow-trigger-statements.js';
 import type { WorkflowExecution, WorkflowExecutionStep } from './execution.js';
 import { CancelExecutionOptionsSchema, StartExecutionInputSchema, type CancelExecutionOptions, type StartExecutionInput } from './execution.inputs.js';
 import type { WorkflowEnvironment } from './engine-scope.js';
-import { cancelExecution, startExecution } from './execution-engine.js';
+import { cancelExecution, recordFailedStart, startExecution } from './execution-engine.js';
 import { executionWithDates, stepWithDates } from './execution-rows.js';
 import { executionById, executionsOfWorkflow, stepsOfExecution } from './execution-statements.js';
 
@@ -53,6 +58,9 @@ export interface WorkflowExecutions {
    */
   triggerHandler(): EventHandler;
 }
+
+/** Failures of the connection or the transaction, never of one trigger: the delivery is retried. */
+const OPERATIONAL = [ConnectionLostError, CommitOutcomeUnknownError, SerializationFailureError, DeadlockError] as const;
 
 const EVENT_TYPE = /^[a-z][a-z0-9_]*(?:\.[a-z][a-z0-9_]*)+$/;
 const isObject = (value: unknown): value is Record<string, unknown> => value !== null && typeof value === 'object' && !Array.isArray(value);
@@ -122,14 +130,25 @@ export function createWorkflowExecutions(options: WorkflowExecutionsOptions = {}
         const formId = event.eventType === 'submission.submitted' && typeof payload.formId === 'string' ? payload.formId : null;
         const submissionId = event.eventType === 'submission.submitted' && typeof payload.submissionId === 'string' ? payload.submissionId : null;
         for (const trigger of await firingTriggers(scope.trx, { formId, eventType: event.eventType })) {
-          await startExecution(scope, env, {
+          const start = {
             ...trigger,
             triggerKey: event.id,
             submissionId,
             // The event's payload at the top (branches read its fields), its id and type under `$event`.
             input: { ...(isObject(event.payload) ? event.payload : {}), $event: { id: event.id, type: event.eventType } },
             startedBy: null,
-          });
+          };
+          // Each trigger in a savepoint of the delivery's transaction: one that cannot start (an
+          // input too large, a definition this package refuses) is recorded as a failed
+          // execution, and the event's other triggers still start.
+          const nested = (fn: (inner: typeof scope) => Promise<unknown>) =>
+            runUnitOfWork(scope.trx as Kysely<DB>, resolveUnitOfWorkOptions(undefined), ({ trx }) => fn({ ...scope, trx: trx as typeof scope.trx }));
+          try {
+            await nested((inner) => startExecution(inner, env, start));
+          } catch (error) {
+            if (OPERATIONAL.some((type) => error instanceof type)) throw error;
+            await nested((inner) => recordFailedStart(inner, start, error));
+          }
         }
       },
     }),

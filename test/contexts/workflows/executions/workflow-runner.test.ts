@@ -240,6 +240,38 @@ describe('workflows that run', () => {
     expect((await executionsOf(claim.id))[0]!.status).toBe('completed');
   });
 
+  it('a trigger that cannot start is recorded as a failed execution; the event’s other triggers still start', async () => {
+    const org = await anOrg();
+    // Its first state branches on a submission field, and this handler has no submissions to read it with.
+    const branching: WorkflowDefinitionInput = {
+      format: 1,
+      initial: 'route',
+      states: {
+        route: { then: { branch: { field: 'amount', cases: [{ when: { greaterThan: 1 }, goto: 'big' }], otherwise: 'big' } } },
+        big: { actions: [{ type: 'notify', users: [org.userId], title: 'Big', message: 'big' }], then: { end: 'completed' } },
+      },
+    };
+    const broken = await aTriggeredWorkflow(org, branching);
+    const fine = await aTriggeredWorkflow(org, claimsFlow(org));
+    const claim = await aSubmittedClaim(org, 10);
+    const [event] = (
+      await sql<Record<string, unknown>>`
+        SELECT id, created_at AS "createdAt", organization_id AS "organizationId", event_type_code AS "eventType", payload_version AS "payloadVersion",
+          aggregate_type AS "aggregateType", aggregate_id AS "aggregateId", aggregate_version AS "aggregateVersion", payload,
+          actor_user_id AS "actorUserId", correlation_id AS "correlationId", causation_id AS "causationId", request_id AS "requestId"
+        FROM domain_events WHERE event_type_code = 'submission.submitted' AND aggregate_id = ${claim.id}`.execute(owner)
+    ).rows;
+    const handler = createWorkflowExecutions().triggerHandler();
+    await unitOfWork(app, { tenant: org.id }, (uow) => handler.handle(event as never, { trx: uow.trx as never, tenant: org.id, attempt: 1 }));
+    const started = await executionsOf(claim.id);
+    const byWorkflow = Object.fromEntries(started.map((e) => [e.workflow_id, e]));
+    expect(byWorkflow[broken.workflowId]).toMatchObject({ status: 'failed', error: 'ValidationError (VALIDATION)', trigger_key: event!.id });
+    expect(byWorkflow[fine.workflowId]).toMatchObject({ status: 'pending' });
+    // Handled again (a redelivery): nothing new.
+    await unitOfWork(app, { tenant: org.id }, (uow) => handler.handle(event as never, { trx: uow.trx as never, tenant: org.id, attempt: 2 }));
+    expect(await executionsOf(claim.id)).toHaveLength(2);
+  });
+
   it('four runners at once never run one step twice: every step ran once, every execution completed once', async () => {
     const org = await anOrg();
     await aTriggeredWorkflow(org);
