@@ -80,6 +80,14 @@ const WELL_FORMED = 'must not contain a lone surrogate';
 /** Text jsonb can store (no NUL, no lone surrogate), not trimmed, at most `max` characters. */
 const text = (max: number) => z.string().max(max).pipe(PgTextSchema).refine(wellFormed, WELL_FORMED);
 /** Text jsonb can store, trimmed, not blank, at most `max` characters. */
+/** Whether every key and text of a JSON value is text jsonb can store (no NUL, no lone surrogate). */
+function storableJson(value: unknown): boolean {
+  const ok = (text: string) => !text.includes('\u0000') && wellFormed(text);
+  if (typeof value === 'string') return ok(value);
+  if (Array.isArray(value)) return value.every(storableJson);
+  if (value !== null && typeof value === 'object') return Object.entries(value).every(([key, item]) => ok(key) && storableJson(item));
+  return true;
+}
 const nonBlank = (max: number) => requiredText(max).refine(wellFormed, WELL_FORMED);
 /** A finite number, −0 stored as 0 (as jsonb does). */
 const finite = z
@@ -218,8 +226,8 @@ const WebhookActionSchema = z.strictObject({
   type: z.literal('webhook'),
   /** The name of the domain event the organisation's webhooks receive, e.g. `invoice_due`. */
   event: z.string().regex(IDENTIFIER, IDENTIFIER_MESSAGE),
-  /** The event's data. */
-  data: MetadataSchema.optional(),
+  /** The event's data (every key and text jsonb can store: no NUL, no lone surrogate). */
+  data: MetadataSchema.refine(storableJson, 'must not contain NUL or a lone surrogate').optional(),
   ...stepTimeout,
 });
 

@@ -378,6 +378,9 @@ describe('workflow definition meta-schema', () => {
     for (let i = 0; i < 100; i += 1) deep = { d: deep };
     expect(pathsOf(withAction(0, { type: 'webhook', event: 'x', data: deep }))).toContain(`${at}.data`);
     expect(pathsOf(withAction(0, { type: 'webhook', event: 'x', data: { big: 'x'.repeat(20_000) } }))).toContain(`${at}.data`);
+    // Text jsonb cannot store (a lone surrogate, NUL), as a value or as a key.
+    expect(pathsOf(withAction(0, { type: 'webhook', event: 'x', data: { note: '\ud800' } }))).toContain(`${at}.data`);
+    expect(pathsOf(withAction(0, { type: 'webhook', event: 'x', data: { nested: [{ '\u0000': 1 }] } })).some((p) => p.startsWith(`${at}.data`))).toBe(true);
   });
 
   it('assign: exactly one of user and team', () => {
