@@ -3,7 +3,11 @@
 // (`@org/data/schemas`) or the test helpers (`@org/data/testing`).
 
 // Core: connections, configuration, migrations, errors, generated types.
-export { createDatabase, createPool, type DatabaseConfig } from './core/database/create-database.js';
+export { createDatabase, createPool, type DatabaseConfig, type ReplicaConfig } from './core/database/create-database.js';
+// Read replicas: routing options, the read-your-writes token, what checkHealth reports of each.
+export type { ReplicaRoutingOptions } from './core/replicas/replica-routing.js';
+export { replicaToken, type ReplicaToken } from './core/replicas/replica-token.js';
+export type { ReplicaState, ReplicaStatus } from './core/replicas/replica-set.js';
 export {
   loadDatabaseConfig,
   ConfigurationError,
@@ -146,6 +150,7 @@ export type {
   MigrationHealth,
   AuditPartitionHealth,
   EventQueueHealth,
+  ReplicaHealth,
 } from './core/health/health-report.js';
 export type { PoolFigures } from './core/health/pool-figures.js';
 export type { QueryEvent, QueryHook, QueryHookOptions, QueryHookConfig } from './core/telemetry/query-event.js';

@@ -3,7 +3,7 @@
 // environment; --verify always uses the tiny sizes below, so CI runs the same checks every time.
 
 /** The sections of the benchmark (groups of cases), in the order they run. */
-const SECTIONS = ['identity', 'verify', 'tenant', 'queue', 'history', 'documents', 'events', 'encryption', 'forms', 'workflows'] as const;
+const SECTIONS = ['identity', 'verify', 'tenant', 'queue', 'history', 'documents', 'events', 'encryption', 'forms', 'workflows', 'replicas'] as const;
 
 /** One section of the benchmark. */
 export type Section = (typeof SECTIONS)[number];

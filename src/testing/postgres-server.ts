@@ -1,12 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, statSync } from 'node:fs';
 import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { ConfigurationError } from '../core/config/configuration-error.js';
 import { announceServer } from './announce-server.js';
+import { freePort } from './free-port.js';
 import { DATA_DIR_PREFIX, OWNER_FILE, removeLeftoverDataDirs } from './leftover-data-dirs.js';
 import { loadEmbeddedPostgres } from './load-embedded-postgres.js';
 
@@ -41,18 +41,6 @@ export interface StartPostgresServerOptions {
    * for none. (Default: standard error)
    */
   readonly announce?: ((line: string) => void) | false;
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.unref();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
-    });
-  });
 }
 
 function dockerConfigured(): boolean {

@@ -8,9 +8,10 @@ import { encryption } from './encryption/index.js';
 import { history } from './history/index.js';
 import { identity } from './identity/index.js';
 import { queue } from './queue/index.js';
+import { replicas } from './replicas/index.js';
 import { tenant } from './tenant/index.js';
 import { verify } from './verify/index.js';
 import { workflows } from './workflows/index.js';
 
 /** The sections of the benchmark, in run order. */
-export const GROUPS: readonly BenchGroup[] = [identity, verify, tenant, queue, history, documents, events, encryption, forms, workflows];
+export const GROUPS: readonly BenchGroup[] = [identity, verify, tenant, queue, history, documents, events, encryption, forms, workflows, replicas];

@@ -8,6 +8,8 @@ import { registerPool } from '../health/pool-figures.js';
 import { observeQueries } from '../telemetry/query-hook.js';
 import type { QueryHookConfig } from '../telemetry/query-event.js';
 import { responseBoundFor } from './response-bound.js';
+import { resolveReplicaRouting, type ReplicaRoutingOptions } from '../replicas/replica-routing.js';
+import { registerReplicaSet, ReplicaSet } from '../replicas/replica-set.js';
 
 function milliseconds(value: number, name: string): number {
   if (!Number.isSafeInteger(value) || value < 0) throw new ConfigurationError([{ path: name, message: 'must be a non-negative integer' }]);
@@ -96,6 +98,72 @@ export interface DatabaseConfig {
    * system. (Default: `10000`)
    */
   readonly keepAliveInitialDelayMs?: number;
+  /**
+   * Read replicas beside this primary (streaming standbys). Units of work with
+   * `readFrom: 'replica'` run on them, read only (see `replicaRouting`); everything else runs on
+   * the primary. Each replica is its own pool; a setting a replica does not give is the
+   * primary's, except the server's address (`connectionString`, `host`, `port`), which each
+   * replica gives itself. `db.destroy()` closes them too. (Default: none)
+   */
+  readonly replicas?: readonly ReplicaConfig[];
+  /** How replica reads choose a replica, wait for one to catch up, and what they do when none can serve. */
+  readonly replicaRouting?: ReplicaRoutingOptions;
+}
+
+/** One read replica of {@link DatabaseConfig.replicas}: its address and what differs from the primary. */
+export interface ReplicaConfig extends Omit<DatabaseConfig, 'replicas' | 'replicaRouting'> {
+  /** Names the replica in `checkHealth` and its `application_name`. (Default: `replica-<n>`, from 1 in the order given) */
+  readonly name?: string;
+}
+
+/** At most this many replicas: one pool each. */
+const MAX_REPLICAS = 16;
+/** A replica's name: letters, digits, `-`, `_`, `.`, 1–63 characters. */
+const REPLICA_NAME = /^[A-Za-z0-9_.-]{1,63}$/;
+
+/** The settings of replica `index`: its own over the primary's, without the primary's address. */
+function replicaSettings(config: DatabaseConfig, replica: unknown, index: number): { name: string; config: DatabaseConfig } {
+  const path = `replicas.${index}`;
+  if (typeof replica !== 'object' || replica === null || Array.isArray(replica)) {
+    throw new ConfigurationError([{ path, message: 'must be an object of connection settings' }]);
+  }
+  const given = replica as ReplicaConfig & Partial<Pick<DatabaseConfig, 'replicas' | 'replicaRouting'>>;
+  if (given.replicas !== undefined || given.replicaRouting !== undefined) {
+    throw new ConfigurationError([{ path, message: 'a replica cannot have replicas or routing of its own' }]);
+  }
+  const name = given.name ?? `replica-${index + 1}`;
+  if (typeof name !== 'string' || !REPLICA_NAME.test(name)) {
+    throw new ConfigurationError([{ path: `${path}.name`, message: 'must be 1-63 letters, digits, -, _ or .' }]);
+  }
+  if (given.connectionString === undefined && given.host === undefined) {
+    throw new ConfigurationError([{ path, message: 'needs connectionString or host: a replica is another server' }]);
+  }
+  const { connectionString: _url, host: _host, port: _port, replicas: _r, replicaRouting: _routing, ...inherited } = config;
+  const { name: _name, ...own } = given;
+  return {
+    name,
+    config: { ...inherited, applicationName: `${config.applicationName ?? 'org-data'}:${name}`, ...own },
+  };
+}
+
+/** The replicas of `config` as Kysely instances, or none. */
+function replicaDatabases(config: DatabaseConfig): { name: string; db: Kysely<DB> }[] {
+  if (config.replicas === undefined) {
+    if (config.replicaRouting !== undefined) resolveReplicaRouting(config.replicaRouting);
+    return [];
+  }
+  if (!Array.isArray(config.replicas) || config.replicas.length > MAX_REPLICAS) {
+    throw new ConfigurationError([{ path: 'replicas', message: `must be an array of at most ${MAX_REPLICAS} replica settings` }]);
+  }
+  const settings = config.replicas.map((replica, index) => replicaSettings(config, replica, index));
+  const names = new Set(settings.map((s) => s.name));
+  if (names.size !== settings.length) throw new ConfigurationError([{ path: 'replicas', message: 'replica names must differ' }]);
+  // Every replica's settings are checked before any pool is created.
+  for (const { config: replica } of settings) {
+    preparedStatements(replica);
+    responseTimeout(replica);
+  }
+  return settings.map(({ name, config: replica }) => ({ name, db: createDatabase(replica) }));
 }
 
 /** The response bound of `config` (see {@link DatabaseConfig.responseTimeoutMs}). */
@@ -190,8 +258,26 @@ export function createPool(config: DatabaseConfig = {}): pg.Pool {
  */
 export function createDatabase(config: DatabaseConfig = {}): Kysely<DB> {
   configObject(config);
-  const options = { preparedStatements: preparedStatements(config), responseTimeoutMs: responseTimeout(config) };
+  const routing = config.replicas === undefined ? undefined : resolveReplicaRouting(config.replicaRouting);
+  const replicas = replicaDatabases(config);
+  const set = routing && replicas.length > 0 ? new ReplicaSet(replicas, routing) : undefined;
+  const options = {
+    preparedStatements: preparedStatements(config),
+    responseTimeoutMs: responseTimeout(config),
+    alsoDestroy: set ? () => set.destroy() : undefined,
+  };
   const pool = observeQueries(createPool(config), config.onQuery);
+  const db = overPool(pool, config, options);
+  if (set) registerReplicaSet(db, set);
+  return db;
+}
+
+/** The instance over `pool`, re-reading a rotated secret when `config.refreshPassword` says how. */
+function overPool(
+  pool: pg.Pool,
+  config: DatabaseConfig,
+  options: { preparedStatements: boolean; responseTimeoutMs: number; alsoDestroy: (() => Promise<void>) | undefined },
+): Kysely<DB> {
   const refresh = config.refreshPassword;
   if (!refresh) return registerPool(databaseOverPool(pool, options), pool);
   // Re-read a rotated secret once when the server refuses the credentials, then try again.

@@ -17,10 +17,10 @@ import { PoolDriver, type PoolConnection, type PoolDriverOptions } from './pool-
  */
 export function databaseOverPool(
   pool: PostgresDialectConfig['pool'],
-  options: PoolDriverOptions = { preparedStatements: true },
+  options: PoolDriverOptions & { readonly alsoDestroy?: () => Promise<void> } = { preparedStatements: true },
 ): Kysely<DB> {
   const dialect = new PostgresDialect({ pool });
-  const driver = new ManagedDriver(new PoolDriver(pool, options));
+  const driver = new ManagedDriver(new PoolDriver(pool, options), options.alsoDestroy);
   const compiler = dialect.createQueryCompiler();
   const adapter = dialect.createAdapter();
   const executor = new DefaultQueryExecutor(compiler, adapter, new DefaultConnectionProvider(driver), []);

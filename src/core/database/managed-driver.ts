@@ -19,9 +19,12 @@ export class ManagedDriver implements Driver {
   #initializing: Promise<void> | undefined;
   #initialized = false;
   #destroying: Promise<void> | undefined;
+  readonly #alsoDestroy: (() => Promise<void>) | undefined;
 
-  constructor(driver: Driver) {
+  /** `alsoDestroy` runs once with the first `destroy()` (the replicas' pools of a primary). */
+  constructor(driver: Driver, alsoDestroy?: () => Promise<void>) {
     this.#driver = driver;
+    this.#alsoDestroy = alsoDestroy;
   }
 
   /**
@@ -102,11 +105,19 @@ export class ManagedDriver implements Driver {
    */
   async destroy(): Promise<void> {
     this.#destroying ??= (async () => {
+      // Started at once, awaited last (its failure is reported after the pool's own).
+      const also = this.#alsoDestroy?.().then(
+        () => undefined,
+        (error: unknown) => ({ error }),
+      );
       // Never initialised: the driver has not taken the pool yet, so it has nothing to end (as
       // RuntimeDriver); initialising it now only to end it would be the same.
-      if (!this.#initializing) return;
-      await this.#initializing;
-      await this.#driver.destroy();
+      if (this.#initializing) {
+        await this.#initializing;
+        await this.#driver.destroy();
+      }
+      const failed = await also;
+      if (failed) throw failed.error;
     })().catch((error: unknown) => {
       this.#destroying = undefined;
       throw error;

@@ -36,7 +36,8 @@ export type DataErrorCode =
   | 'TENANT_ISOLATION'
   | 'CONFIGURATION'
   | 'DECRYPTION_FAILED'
-  | 'KEY_PROVIDER';
+  | 'KEY_PROVIDER'
+  | 'REPLICA_UNAVAILABLE';
 
 /** What a {@link DataError} keeps of the driver error it replaces: names and codes, never values. */
 export interface DataErrorOrigin {

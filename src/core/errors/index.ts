@@ -34,3 +34,4 @@ export { DatabaseNotFoundError } from './database-not-found-error.js';
 export { ReadOnlyTransactionError } from './read-only-transaction-error.js';
 export { TenantIsolationError } from './tenant-isolation-error.js';
 export { DecryptionError, KeyProviderError, type DecryptionFailure } from './encryption-errors.js';
+export { ReplicaUnavailableError } from './replica-unavailable-error.js';

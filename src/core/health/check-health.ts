@@ -17,10 +17,12 @@ import type {
   HealthReport,
   HealthStatus,
   MigrationHealth,
+  ReplicaHealth,
   ServerHealth,
 } from './health-report.js';
 import { poolFiguresOf } from './pool-figures.js';
 import { queueStatus } from '../events/worker-statements.js';
+import { replicaSetOf, type ReplicaState } from '../replicas/replica-set.js';
 
 /** Options of {@link checkHealth}. */
 export interface CheckHealthOptions {
@@ -207,7 +209,16 @@ export async function checkHealth(db: Kysely<DB>, options: CheckHealthOptions = 
   const started = performance.now();
   const pool = poolFiguresOf(db);
   const progress: Progress = {};
-  await within(runChecks(db, progress, minPartitionsAhead, maxOutboxAgeSeconds), timeoutMs);
+  const replicaSet = replicaSetOf(db);
+  let replicaStates: readonly ReplicaState[] | undefined;
+  const replicaCheck = replicaSet
+    ? replicaSet.checkAll().then((states) => {
+        replicaStates = states;
+      })
+    : Promise.resolve();
+  await within(Promise.all([runChecks(db, progress, minPartitionsAhead, maxOutboxAgeSeconds), replicaCheck]).then(() => undefined), timeoutMs);
+  // Replicas not checked in time are reported as last known.
+  const replicas = (replicaStates ?? replicaSet?.states() ?? []).map(replicaHealth);
 
   // Read once, now: checks still running after a timeout must not change the report.
   const timeout: HealthProblem = { code: 'TIMEOUT', sqlState: undefined, message: `no answer within ${timeoutMs} ms` };
@@ -227,7 +238,7 @@ export async function checkHealth(db: Kysely<DB>, options: CheckHealthOptions = 
   const migrations = progress.migrations ?? unknownMigrations(notChecked);
   const auditPartitions = progress.auditPartitions ?? unknownPartitions(notChecked);
   const eventQueue = progress.eventQueue ?? unknownEventQueue(notChecked);
-  const status = worst([server.status, migrations.status, auditPartitions.status, eventQueue.status]);
+  const status = worst([server.status, migrations.status, auditPartitions.status, eventQueue.status, ...replicas.map((r) => r.health)]);
   return {
     ok: status !== 'fail',
     status,
@@ -238,5 +249,11 @@ export async function checkHealth(db: Kysely<DB>, options: CheckHealthOptions = 
     migrations,
     auditPartitions,
     eventQueue,
+    replicas,
   };
+}
+
+/** A replica's state as a health check: only an up standby within its lag bound passes. */
+function replicaHealth(state: ReplicaState): ReplicaHealth {
+  return { ...state, health: state.status === 'up' && state.inRecovery !== false ? 'pass' : 'warn' };
 }

@@ -1,5 +1,6 @@
 import type { DataErrorCode } from '../errors/data-error.js';
 import type { PoolFigures } from './pool-figures.js';
+import type { ReplicaState } from '../replicas/replica-set.js';
 
 /**
  * How one check, or the whole report, came out: `pass`; `warn` (serving works, something needs
@@ -74,6 +75,16 @@ export interface EventQueueHealth {
   readonly problem: HealthProblem | undefined;
 }
 
+/** One read replica, checked when the report was made (see `createDatabase`'s `replicas`). */
+export interface ReplicaHealth extends ReplicaState {
+  /**
+   * `pass` when it is up and within `maxLagMs`; `warn` when it is down or lags beyond it (its
+   * reads go to another replica or the primary, or fail when `whenUnavailable` is `'error'`),
+   * or when it is not a standby (`inRecovery: false`: promoted, no longer following the primary).
+   */
+  readonly health: HealthStatus;
+}
+
 /** What {@link checkHealth} found. A plain object: log it, or serialise it as the probe's body. */
 export interface HealthReport {
   /** `status !== 'fail'`: what a readiness probe answers. */
@@ -94,4 +105,6 @@ export interface HealthReport {
   readonly auditPartitions: AuditPartitionHealth;
   /** The domain event outbox and deliveries. */
   readonly eventQueue: EventQueueHealth;
+  /** The read replicas of `db`, each checked now; empty when it has none. */
+  readonly replicas: readonly ReplicaHealth[];
 }

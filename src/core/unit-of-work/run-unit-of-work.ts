@@ -5,6 +5,8 @@ import { mapDatabaseError } from '../errors/map-database-error.js';
 import { TransactionScopeError } from '../errors/transaction-scope-error.js';
 import { TENANT_SETTING } from '../tenancy/tenant-setting.js';
 import { backoffMs } from './retry-options.js';
+import { runOnReplica } from '../replicas/route-read.js';
+import { lsnPosition } from '../replicas/replica-token.js';
 import { runTransaction } from './transaction.js';
 import { concurrentNestingError, popSavepoint, pushSavepoint } from './savepoint-stack.js';
 import type { ResolvedUnitOfWorkOptions } from './unit-of-work-options.js';
@@ -60,9 +62,16 @@ function outermost<D, T>(
 ): Promise<T> {
   const { tenant, retry } = options;
   const context = options.context ?? {};
+  const transact = options.readFrom === 'replica' ? onReplica(options) : runTransaction;
   // Every attempt is a new transaction: the tenant is set again before anything else.
-  if (!retry || retry.attempts <= 1) return runTransaction(db, options, (trx) => enter(trx, tenant, context, fn));
-  return withRetry(db, options, retry, (trx) => enter(trx, tenant, context, fn));
+  if (!retry || retry.attempts <= 1) return transact(db, options, (trx) => enter(trx, tenant, context, fn));
+  return withRetry(db, options, retry, transact, (trx) => enter(trx, tenant, context, fn));
+}
+
+/** `runTransaction` on a replica of the database (see `runOnReplica`), after `options.after` when given. */
+function onReplica(options: ResolvedUnitOfWorkOptions): typeof runTransaction {
+  const after = options.after === undefined ? undefined : lsnPosition(options.after);
+  return (db, settings, work) => runOnReplica(db, settings, after, work, runTransaction);
 }
 
 /** Runs `fn` in the transaction `trx` a unit of work opened, recording its scope for nested ones. */
@@ -80,11 +89,12 @@ async function withRetry<D, T>(
   db: Kysely<D>,
   options: ResolvedUnitOfWorkOptions,
   retry: NonNullable<ResolvedUnitOfWorkOptions['retry']>,
+  transact: typeof runTransaction,
   work: (trx: Transaction<D>) => Promise<T>,
 ): Promise<T> {
   for (let attempt = 1; ; attempt += 1) {
     try {
-      return await runTransaction(db, options, work);
+      return await transact(db, options, work);
     } catch (error) {
       if (!(error instanceof DataError) || !error.retryable || attempt >= retry.attempts) throw error;
       retry.onRetry?.(attempt, error);
@@ -100,6 +110,9 @@ async function nested<D, T>(
 ): Promise<T> {
   if (options.retry && options.retry.attempts > 1) {
     throw new TransactionScopeError('a nested unit of work cannot retry; pass retry to the outermost one');
+  }
+  if (options.readFrom === 'replica') {
+    throw new TransactionScopeError('readFrom applies to the outermost unit of work: a nested one runs where its transaction runs');
   }
   const outer = scopeOf(trx);
   let tenant = outer?.tenant;

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { AuditContextSchema, type AuditContext } from '../audit/audit-context.js';
 import { CANONICAL_UUID, UuidSchema } from '../kernel/common-schemas.js';
 import { parseInput } from '../kernel/parse-input.js';
+import { lsnPosition, type ReplicaToken } from '../replicas/replica-token.js';
 import { RetryOptionsSchema, type RetryOptions } from './retry-options.js';
 import { ACCESS_MODES, ISOLATION_LEVELS, type TransactionSettings } from './transaction.js';
 
@@ -25,6 +26,20 @@ export interface UnitOfWorkOptions extends TransactionSettings {
   readonly retry?: number | RetryOptions;
   /** Who acts, recorded on the audit rows the repositories write. (Default: the enclosing unit of work's, or `{}`) */
   readonly context?: AuditContext;
+  /**
+   * Where the transaction runs: `'replica'` runs it read only on a replica of an instance
+   * `createDatabase` built with `replicas` (a write is refused with `ReadOnlyTransactionError`,
+   * 25006), chosen as `replicaRouting` says; with no usable replica, or on an instance without
+   * replicas, on the primary, read only (or `ReplicaUnavailableError` when `replicaRouting`
+   * says `whenUnavailable: 'error'`). Only the outermost unit of work chooses. (Default: `'primary'`)
+   */
+  readonly readFrom?: 'primary' | 'replica';
+  /**
+   * Read your writes: a token from `replicaToken`, taken after the write committed. With
+   * `readFrom: 'replica'` the unit of work runs on a replica that has replayed at least that far,
+   * waiting up to `replicaRouting.readYourWritesTimeoutMs` for one. (Default: none, any usable replica)
+   */
+  readonly after?: ReplicaToken;
 }
 
 const OptionsSchema = z
@@ -36,8 +51,24 @@ const OptionsSchema = z
     isolationLevel: z.enum(ISOLATION_LEVELS).optional(),
     accessMode: z.enum(ACCESS_MODES).optional(),
     context: AuditContextSchema.optional(),
+    readFrom: z.enum(['primary', 'replica']).optional(),
+    after: z
+      .string()
+      .refine((token) => lsnPosition(token) !== undefined, 'must be a token from replicaToken (a WAL position such as 16/B374D848)')
+      .optional(),
   })
-  .strict();
+  .strict()
+  .superRefine((options, ctx) => {
+    if (options.after !== undefined && options.readFrom !== 'replica') {
+      ctx.addIssue({ code: 'custom', path: ['after'], message: "applies only with readFrom: 'replica'" });
+    }
+    if (options.readFrom === 'replica' && options.accessMode === 'read write') {
+      ctx.addIssue({ code: 'custom', path: ['accessMode'], message: "a unit of work that reads from a replica is read only" });
+    }
+    if (options.readFrom === 'replica' && options.isolationLevel === 'serializable') {
+      ctx.addIssue({ code: 'custom', path: ['isolationLevel'], message: 'a replica cannot run serializable transactions' });
+    }
+  });
 
 /** Validated {@link UnitOfWorkOptions}. */
 export type ResolvedUnitOfWorkOptions = z.output<typeof OptionsSchema>;
