@@ -419,3 +419,23 @@ export function metadataChecks(table: string, row: (metadata: string) => Row, ex
     await create(table, row(duplicateKey));
   });
 }
+
+/**
+ * Checks a primary key that holds the same columns as another unique key of its table (a tenant
+ * table's `(id, organization_id)` and its `(organization_id, id)`, the target of composite
+ * foreign keys): a duplicate is reported by whichever of the two PostgreSQL checks first, so the
+ * test violates `sameAs` and this checks the primary key by its definition and column set, and
+ * records it as exercised with it.
+ */
+export async function expectSameKey(primaryKey: string, definition: string, sameAs: string): Promise<void> {
+  const { rows } = await client.query<{ name: string; definition: string; columns: string[] }>(
+    `SELECT conname AS name, pg_get_constraintdef(oid) AS definition,
+            array(SELECT a.attname::text FROM unnest(conkey) k(n) JOIN pg_attribute a ON a.attrelid = conrelid AND a.attnum = k.n ORDER BY 1) AS columns
+     FROM pg_constraint WHERE conname = ANY($1::text[]) ORDER BY conname = $2 DESC`,
+    [[primaryKey, sameAs], primaryKey],
+  );
+  expect(rows.map((row) => row.name)).toEqual([primaryKey, sameAs]);
+  expect(rows[0]!.definition).toBe(definition);
+  expect(rows[0]!.columns).toEqual(rows[1]!.columns);
+  markViolated(primaryKey);
+}

@@ -195,7 +195,7 @@ describe('plans under generic plans (prepared statements)', () => {
       `WITH u AS (
          SELECT id, organization_id, split_part(auth_subject, '|', 2)::int AS g
          FROM users WHERE auth_subject LIKE $1::text || '|%'
-       ), verifier AS (SELECT min(id::text)::uuid AS id FROM u)
+       ), verifier AS (SELECT organization_id, min(id::text)::uuid AS id FROM u GROUP BY organization_id)
        INSERT INTO user_staff_profiles (user_id, organization_id, job_title, profile_verification_status,
          verification_submitted_at, verified_at, verified_by_user_id, rejection_reason)
        SELECT u.id, u.organization_id, 'Lecturer', s.status,
@@ -203,7 +203,7 @@ describe('plans under generic plans (prepared statements)', () => {
          CASE WHEN s.status = 'verified' THEN timestamptz '2025-01-02' + u.g * interval '17 minutes' END,
          CASE WHEN s.status = 'verified' THEN verifier.id END,
          CASE WHEN s.status = 'rejected' THEN 'Documents incomplete' END
-       FROM u, verifier,
+       FROM u JOIN verifier ON verifier.organization_id = u.organization_id,
          LATERAL (SELECT (CASE WHEN u.g % 100 < 3 THEN 'pending' WHEN u.g % 100 < 53 THEN 'verified'
                                WHEN u.g % 100 < 58 THEN 'rejected' ELSE 'draft' END)::profile_verification_status AS status) s`,
       [orgSlug],

@@ -39,8 +39,11 @@ async function loadProfiles(pool: pg.Pool, total: number): Promise<string> {
      SELECT 'bench-queue-' || lpad(o::text, 2, '0'), 'Queue ' || o FROM generate_series(1, $1::int) o`,
     [ORGANIZATIONS],
   );
-  // Verified profiles need a verifier that exists; which one does not matter to the queue.
-  const verifier = (await pool.query(`SELECT id FROM users ORDER BY auth_subject LIMIT 1`)).rows[0].id as string;
+  // Verified profiles need a verifier of their own organization; which one does not matter to the queue.
+  await pool.query(
+    `INSERT INTO users (organization_id, auth_subject, email)
+     SELECT id, 'queue-verifier|' || slug, 'verifier@' || slug || '.example.com' FROM organizations WHERE slug LIKE 'bench-queue-%'`,
+  );
   for (let from = 1; from <= total; from += CHUNK) {
     const to = Math.min(total, from + CHUNK - 1);
     await step(`queue: users + staff profiles ${count(from)}–${count(to)} of ${count(total)}`, () =>
@@ -52,25 +55,27 @@ async function loadProfiles(pool: pg.Pool, total: number): Promise<string> {
            SELECT orgs.ids[1 + (g - 1) % ${ORGANIZATIONS}], 'queue|' || g, 'queue.' || g || '@queue.example.com'
            FROM orgs, generate_series($1::int, $2::int) g
            RETURNING id, organization_id, auth_subject
+         ), v AS (
+           SELECT organization_id, id FROM users WHERE auth_subject LIKE 'queue-verifier|%'
          ), n AS (
-           SELECT u.id, u.organization_id, g,
+           SELECT u.id, u.organization_id, v.id AS verifier_id, g,
              ((g - 1) / ${ORGANIZATIONS}) % 20 AS bucket,
              now() - interval '180 days'
                + abs(hashint8extended(g, 42) % 15552000000000) * interval '1 microsecond' AS submitted_at
-           FROM u, LATERAL (SELECT substr(u.auth_subject, 7)::bigint AS g) s
+           FROM u JOIN v ON v.organization_id = u.organization_id, LATERAL (SELECT substr(u.auth_subject, 7)::bigint AS g) s
          )
          INSERT INTO user_staff_profiles (user_id, organization_id, job_title, profile_verification_status,
            verification_submitted_at, verified_at, verified_by_user_id, rejection_reason, version)
          SELECT id, organization_id, 'Lecturer', s.status,
            CASE WHEN s.status = 'draft' THEN NULL ELSE submitted_at END,
            CASE WHEN s.status = 'verified' THEN submitted_at + interval '1 day' END,
-           CASE WHEN s.status = 'verified' THEN $3::uuid END,
+           CASE WHEN s.status = 'verified' THEN verifier_id END,
            CASE WHEN s.status = 'rejected' THEN 'Documents incomplete' END,
            1 + g % 3
          FROM n, LATERAL (SELECT (CASE WHEN bucket < 2 THEN 'pending' WHEN bucket < 7 THEN 'verified'
                                       WHEN bucket < 8 THEN 'rejected' ELSE 'draft' END
                                 )::profile_verification_status AS status) s`,
-        [from, to, verifier],
+        [from, to],
       ),
     );
   }

@@ -52,7 +52,7 @@ export async function preparePending(pool: pg.Pool, organizationId: string, veri
      SELECT id, organization_id, 'Lecturer', 'pending', now() - interval '1 day'
      FROM users WHERE organization_id = $1 AND deleted_at IS NULL AND id <> $2
      ORDER BY auth_subject LIMIT $3
-     ON CONFLICT (user_id) DO UPDATE SET profile_verification_status = 'pending',
+     ON CONFLICT ON CONSTRAINT user_staff_profiles_pkey DO UPDATE SET profile_verification_status = 'pending',
        verification_submitted_at = excluded.verification_submitted_at, verified_at = NULL,
        verified_by_user_id = NULL, verification_expires_at = NULL, rejection_reason = NULL
      RETURNING user_id, version`,

@@ -55,7 +55,9 @@ export const insertUserRole = compiledQuery((db, p: { user: string; role: string
         .where('users.id', '=', p.user)
         .where('users.deleted_at', 'is', null),
     )
-    .onConflict((oc) => oc.columns(['user_id', 'role_id']).doNothing())
+    // By the key's name, not its columns: the key gains organization_id (Citus, docs/scaling.md)
+    // once no service runs 0.11, whose grants name the columns.
+    .onConflict((oc) => oc.constraint('user_roles_pkey').doNothing())
     .returning(['user_roles.organization_id']),
 );
 

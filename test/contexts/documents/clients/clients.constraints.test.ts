@@ -23,8 +23,7 @@ import {
   NOT_NULL,
   OLD,
   UNIQUE,
-  useConstraintHarness,
-} from '../../../helpers/constraints.js';
+  useConstraintHarness, expectSameKey } from '../../../helpers/constraints.js';
 import { coverage } from './clients.constraints.js';
 
 useConstraintHarness(coverage);
@@ -55,9 +54,10 @@ describe('clients', () => {
       expectRejected(insert('clients', clientRow(organizationId, { [column]: null })), NOT_NULL, `clients.${column}`),
   );
 
-  it('clients_pkey rejects a duplicate id', async () => {
+  it('clients_pkey is (id, organization_id): a duplicate id in its organization is rejected', async () => {
     const { id } = await createClient(organizationId);
-    await expectRejected(insert('clients', clientRow(organizationId, { id })), UNIQUE, 'clients_pkey');
+    await expectRejected(insert('clients', clientRow(organizationId, { id })), UNIQUE, 'clients_organization_id_id_key');
+    await expectSameKey('clients_pkey', 'PRIMARY KEY (id, organization_id)', 'clients_organization_id_id_key');
     await createClient(organizationId, { id: randomUUID() });
   });
 
@@ -66,7 +66,7 @@ describe('clients', () => {
     // which clients_pkey reports first. Its behaviour as the referenced key is covered by
     // documents_client_id_fkey.
     const { id } = await createClient(organizationId);
-    await expectRejected(insert('clients', clientRow(organizationId, { id })), UNIQUE, 'clients_pkey');
+    await expectRejected(insert('clients', clientRow(organizationId, { id })), UNIQUE, 'clients_organization_id_id_key');
     const { rows } = await client.query(`
       SELECT pg_get_constraintdef(k.oid) AS definition,
              array(SELECT f.conname::text FROM pg_constraint f

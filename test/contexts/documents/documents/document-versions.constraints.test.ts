@@ -100,7 +100,7 @@ describe('document_versions', () => {
     ),
   );
 
-  it('document_versions_pkey rejects a duplicate id', async () => {
+  it('document_versions_pkey is (id, organization_id): a duplicate id in its organization is rejected', async () => {
     const { id } = await createVersion();
     await expectRejected(insert('document_versions', versionRow(document, { id })), UNIQUE, 'document_versions_pkey');
     await createVersion(document, { id: randomUUID() });

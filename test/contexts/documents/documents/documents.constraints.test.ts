@@ -23,8 +23,7 @@ import {
   NOT_NULL,
   OLD,
   UNIQUE,
-  useConstraintHarness,
-} from '../../../helpers/constraints.js';
+  useConstraintHarness, expectSameKey } from '../../../helpers/constraints.js';
 import { coverage } from './documents.constraints.js';
 
 useConstraintHarness(coverage);
@@ -65,9 +64,10 @@ describe('documents', () => {
     expectRejected(insert('documents', documentRow(owner, { [column]: null })), NOT_NULL, `documents.${column}`),
   );
 
-  it('documents_pkey rejects a duplicate id', async () => {
+  it('documents_pkey is (id, organization_id): a duplicate id in its organization is rejected', async () => {
     const { id } = await createDocument(owner);
-    await expectRejected(insert('documents', documentRow(owner, { id })), UNIQUE, 'documents_pkey');
+    await expectRejected(insert('documents', documentRow(owner, { id })), UNIQUE, 'documents_organization_id_id_key');
+    await expectSameKey('documents_pkey', 'PRIMARY KEY (id, organization_id)', 'documents_organization_id_id_key');
     await createDocument(owner, { id: randomUUID() });
   });
 
@@ -75,7 +75,7 @@ describe('documents', () => {
     // As users_organization_id_id_key: documents_pkey reports a duplicate first. Its behaviour
     // as the referenced key is covered by document_versions_document_id_fkey.
     const { id } = await createDocument(owner);
-    await expectRejected(insert('documents', documentRow(owner, { id })), UNIQUE, 'documents_pkey');
+    await expectRejected(insert('documents', documentRow(owner, { id })), UNIQUE, 'documents_organization_id_id_key');
     const { rows } = await client.query(`
       SELECT pg_get_constraintdef(k.oid) AS definition,
              array(SELECT f.conname::text FROM pg_constraint f

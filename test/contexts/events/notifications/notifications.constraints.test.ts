@@ -46,7 +46,7 @@ describe('notifications', () => {
     expectRejected(insert('notifications', row({ [column]: null })), NOT_NULL, `notifications.${column}`),
   );
 
-  it('notifications_pkey rejects a duplicate id', async () => {
+  it('notifications_pkey is (id, organization_id): a duplicate id in its organization is rejected', async () => {
     const first = await create('notifications', row());
     await expectRejected(insert('notifications', row({ id: first.id })), UNIQUE, 'notifications_pkey');
   });

@@ -20,8 +20,7 @@ import {
   type Row,
   UNIQUE,
   useConstraintHarness,
-  userRow,
-} from '../../../helpers/constraints.js';
+  userRow, expectSameKey } from '../../../helpers/constraints.js';
 import { coverage } from './forms.constraints.js';
 
 useConstraintHarness(coverage);
@@ -64,7 +63,8 @@ describe('forms', () => {
 
   it('forms_pkey; forms_organization_id_slug_key among live forms only; forms_organization_id_id_key is the versions’ target', async () => {
     const first = await aForm();
-    await expectRejected(insert('forms', formRow({ id: first.id })), UNIQUE, 'forms_pkey');
+    await expectRejected(insert('forms', formRow({ id: first.id })), UNIQUE, 'forms_organization_id_id_key');
+    await expectSameKey('forms_pkey', 'PRIMARY KEY (id, organization_id)', 'forms_organization_id_id_key');
     await expectRejected(insert('forms', formRow({ slug: first.slug })), UNIQUE, 'forms_organization_id_slug_key');
     await create('forms', formRow({ slug: first.slug, deleted_at: '2031-01-01T00:00:00Z' }));
     const other = (await create('organizations', organizationRow())).id as string;

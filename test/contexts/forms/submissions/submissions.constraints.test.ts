@@ -20,8 +20,7 @@ import {
   type Row,
   UNIQUE,
   useConstraintHarness,
-  userRow,
-} from '../../../helpers/constraints.js';
+  userRow, expectSameKey } from '../../../helpers/constraints.js';
 import { coverage } from './submissions.constraints.js';
 
 useConstraintHarness(coverage);
@@ -71,7 +70,8 @@ describe('submissions', () => {
 
   it('keys: submissions_pkey; one number per form (submissions_form_id_number_key); submissions_organization_id_id_key is the attachments’ target', async () => {
     const first = await create('submissions', submitted(1));
-    await expectRejected(insert('submissions', row({ id: first.id })), UNIQUE, 'submissions_pkey');
+    await expectRejected(insert('submissions', row({ id: first.id })), UNIQUE, 'submissions_organization_id_id_key');
+    await expectSameKey('submissions_pkey', 'PRIMARY KEY (id, organization_id)', 'submissions_organization_id_id_key');
     await expectRejected(insert('submissions', submitted(1)), UNIQUE, 'submissions_form_id_number_key');
     await create('submissions', row()); // drafts: no number, any count
     await create('submissions', row());

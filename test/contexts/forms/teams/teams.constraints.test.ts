@@ -20,8 +20,7 @@ import {
   type Row,
   UNIQUE,
   useConstraintHarness,
-  userRow,
-} from '../../../helpers/constraints.js';
+  userRow, expectSameKey } from '../../../helpers/constraints.js';
 import { coverage } from './teams.constraints.js';
 
 useConstraintHarness(coverage);
@@ -57,7 +56,8 @@ describe('teams', () => {
 
   it('teams_pkey; teams_organization_id_slug_key among live teams only; teams_organization_id_id_key is the members’ target', async () => {
     const first = await aLiveTeam();
-    await expectRejected(insert('teams', teamRow({ id: first.id })), UNIQUE, 'teams_pkey');
+    await expectRejected(insert('teams', teamRow({ id: first.id })), UNIQUE, 'teams_organization_id_id_key');
+    await expectSameKey('teams_pkey', 'PRIMARY KEY (id, organization_id)', 'teams_organization_id_id_key');
     await expectRejected(insert('teams', teamRow({ slug: first.slug })), UNIQUE, 'teams_organization_id_slug_key');
     await create('teams', teamRow({ slug: first.slug, deleted_at: '2031-01-01T00:00:00Z' }));
     const other = (await create('organizations', organizationRow())).id as string;

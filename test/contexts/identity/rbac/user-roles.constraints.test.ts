@@ -130,6 +130,14 @@ describe('user_roles', () => {
     const admin = await createUser(user.organization_id);
     await create('user_roles', userRoleRow(await createUser(user.organization_id), roleId, { granted_by: admin.id }));
     await create('user_roles', userRoleRow(await createUser(user.organization_id), roleId, { granted_by: null }));
+    // (organization_id, granted_by): a granter of another organization is refused.
+    const stranger = await createUser();
+    expect(stranger.organization_id).not.toBe(user.organization_id);
+    await expectRejected(
+      insert('user_roles', userRoleRow(await createUser(user.organization_id), roleId, { granted_by: stranger.id })),
+      FOREIGN_KEY,
+      'user_roles_granted_by_fkey',
+    );
   });
 
   it('user_roles_granted_by_fkey sets granted_by to NULL when the granter is deleted, keeping the assignment', async () => {

@@ -20,8 +20,7 @@ import {
   OLD,
   UNIQUE,
   unitRow,
-  useConstraintHarness,
-} from '../../../helpers/constraints.js';
+  useConstraintHarness, expectSameKey } from '../../../helpers/constraints.js';
 import { coverage } from './units.constraints.js';
 
 useConstraintHarness(coverage);
@@ -43,9 +42,10 @@ describe('units', () => {
     expectRejected(insert('units', unitRow(organizationId, { [column]: null })), NOT_NULL, `units.${column}`),
   );
 
-  it('units_pkey rejects a duplicate id', async () => {
+  it('units_pkey is (id, organization_id): a duplicate id in its organization is rejected', async () => {
     const id = await createUnit(organizationId);
-    await expectRejected(insert('units', unitRow(organizationId, { id })), UNIQUE, 'units_pkey');
+    await expectRejected(insert('units', unitRow(organizationId, { id })), UNIQUE, 'units_organization_id_id_key');
+    await expectSameKey('units_pkey', 'PRIMARY KEY (id, organization_id)', 'units_organization_id_id_key');
     await createUnit(organizationId, { id: randomUUID() });
   });
 
@@ -54,7 +54,7 @@ describe('units', () => {
     // units_pkey reports first. Its behaviour as the referenced key is covered by
     // units_parent_unit_id_fkey and user_staff_profiles_unit_id_fkey.
     const id = await createUnit(organizationId);
-    await expectRejected(insert('units', unitRow(organizationId, { id })), UNIQUE, 'units_pkey');
+    await expectRejected(insert('units', unitRow(organizationId, { id })), UNIQUE, 'units_organization_id_id_key');
     const { rows } = await client.query(`
       SELECT pg_get_constraintdef(k.oid) AS definition,
              array(SELECT f.conname::text FROM pg_constraint f

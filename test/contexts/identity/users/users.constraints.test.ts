@@ -19,8 +19,7 @@ import {
   OLD,
   UNIQUE,
   useConstraintHarness,
-  userRow,
-} from '../../../helpers/constraints.js';
+  userRow, expectSameKey } from '../../../helpers/constraints.js';
 import { coverage } from './users.constraints.js';
 
 useConstraintHarness(coverage);
@@ -47,9 +46,10 @@ describe('users', () => {
       expectRejected(insert('users', userRow(organizationId, { [column]: null })), NOT_NULL, `users.${column}`),
   );
 
-  it('users_pkey rejects a duplicate id', async () => {
+  it('users_pkey is (id, organization_id): a duplicate id in its organization is rejected', async () => {
     const user = await createUser(organizationId);
-    await expectRejected(insert('users', userRow(organizationId, { id: user.id })), UNIQUE, 'users_pkey');
+    await expectRejected(insert('users', userRow(organizationId, { id: user.id })), UNIQUE, 'users_organization_id_id_key');
+    await expectSameKey('users_pkey', 'PRIMARY KEY (id, organization_id)', 'users_organization_id_id_key');
     await createUser(organizationId, { id: randomUUID() });
   });
 
@@ -59,7 +59,7 @@ describe('users', () => {
     // covered by user_profiles_user_id_fkey, user_roles_user_id_fkey,
     // user_staff_profiles_user_id_fkey and clients_manager_user_id_fkey below.
     const user = await createUser(organizationId);
-    await expectRejected(insert('users', userRow(organizationId, { id: user.id })), UNIQUE, 'users_pkey');
+    await expectRejected(insert('users', userRow(organizationId, { id: user.id })), UNIQUE, 'users_organization_id_id_key');
     const { rows } = await client.query(`
       SELECT pg_get_constraintdef(k.oid) AS definition,
              array(SELECT f.conname::text FROM pg_constraint f
@@ -82,8 +82,10 @@ describe('users', () => {
           'submissions_decided_by_fkey',
           'team_members_user_id_fkey',
           'user_profiles_user_id_fkey',
+          'user_roles_granted_by_fkey',
           'user_roles_user_id_fkey',
           'user_staff_profiles_user_id_fkey',
+          'user_staff_profiles_verified_by_user_id_fkey',
           'webhooks_created_by_user_id_fkey',
           'workflow_executions_started_by_fkey',
           'workflow_triggers_created_by_fkey',

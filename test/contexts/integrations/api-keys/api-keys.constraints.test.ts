@@ -19,8 +19,7 @@ import {
   type Row,
   UNIQUE,
   useConstraintHarness,
-  userRow,
-} from '../../../helpers/constraints.js';
+  userRow, expectSameKey } from '../../../helpers/constraints.js';
 import { coverage } from './api-keys.constraints.js';
 
 useConstraintHarness(coverage);
@@ -49,12 +48,13 @@ describe('api_keys', () => {
 
   it('api_keys_pkey and api_keys_secret_hash_key reject duplicates; api_keys_organization_id_id_key is the junction’s target', async () => {
     const first = await create('api_keys', keyRow());
-    await expectRejected(insert('api_keys', keyRow({ id: first.id })), UNIQUE, 'api_keys_pkey');
+    await expectRejected(insert('api_keys', keyRow({ id: first.id })), UNIQUE, 'api_keys_organization_id_id_key');
+    await expectSameKey('api_keys_pkey', 'PRIMARY KEY (id, organization_id)', 'api_keys_organization_id_id_key');
     await expectRejected(insert('api_keys', keyRow({ secret_hash: first.secret_hash })), UNIQUE, 'api_keys_secret_hash_key');
     // api_keys_organization_id_id_key cannot be violated on its own (a duplicate (organization_id,
     // id) is a duplicate id, which api_keys_pkey reports first); it is the key the permissions'
     // tenant-scoped foreign key references.
-    await expectRejected(insert('api_keys', keyRow({ id: first.id, secret_hash: randomBytes(32) })), UNIQUE, 'api_keys_pkey');
+    await expectRejected(insert('api_keys', keyRow({ id: first.id, secret_hash: randomBytes(32) })), UNIQUE, 'api_keys_organization_id_id_key');
     const { rows } = await client.query(`
       SELECT pg_get_constraintdef(k.oid) AS definition,
              array(SELECT f.conname::text FROM pg_constraint f WHERE f.contype = 'f' AND f.conindid = k.conindid ORDER BY 1) AS referenced_by

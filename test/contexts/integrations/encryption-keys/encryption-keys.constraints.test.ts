@@ -52,7 +52,7 @@ describe('encryption_keys', () => {
     (column) => expectRejected(insert('encryption_keys', row({ [column]: null })), NOT_NULL, `encryption_keys.${column}`),
   );
 
-  it('encryption_keys_pkey rejects a duplicate id', async () => {
+  it('encryption_keys_pkey is (id, organization_id): a duplicate id in its organization is rejected', async () => {
     const first = await create('encryption_keys', row());
     await expectRejected(insert('encryption_keys', row({ id: first.id })), UNIQUE, 'encryption_keys_pkey');
   });

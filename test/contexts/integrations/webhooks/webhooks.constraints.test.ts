@@ -19,8 +19,7 @@ import {
   type Row,
   UNIQUE,
   useConstraintHarness,
-  userRow,
-} from '../../../helpers/constraints.js';
+  userRow, expectSameKey } from '../../../helpers/constraints.js';
 import { coverage } from './webhooks.constraints.js';
 
 useConstraintHarness(coverage);
@@ -48,7 +47,8 @@ describe('webhooks', () => {
 
   it('webhooks_pkey rejects a duplicate id; webhooks_organization_id_id_key is the target of the tenant-scoped foreign keys', async () => {
     const first = await create('webhooks', webhookRow());
-    await expectRejected(insert('webhooks', webhookRow({ id: first.id })), UNIQUE, 'webhooks_pkey');
+    await expectRejected(insert('webhooks', webhookRow({ id: first.id })), UNIQUE, 'webhooks_organization_id_id_key');
+    await expectSameKey('webhooks_pkey', 'PRIMARY KEY (id, organization_id)', 'webhooks_organization_id_id_key');
     const { rows } = await client.query(`
       SELECT pg_get_constraintdef(k.oid) AS definition,
              array(SELECT f.conname::text FROM pg_constraint f WHERE f.contype = 'f' AND f.conindid = k.conindid ORDER BY 1) AS referenced_by

@@ -21,8 +21,7 @@ import {
   type Row,
   UNIQUE,
   useConstraintHarness,
-  userRow,
-} from '../../../helpers/constraints.js';
+  userRow, expectSameKey } from '../../../helpers/constraints.js';
 import { coverage } from './workflows.constraints.js';
 
 useConstraintHarness(coverage);
@@ -167,7 +166,8 @@ describe('workflows', () => {
 
   it('workflows_pkey; workflows_organization_id_slug_key among live workflows only; workflows_organization_id_id_key is the target of the tenant-scoped keys', async () => {
     const first = await create('workflows', workflowRow());
-    await expectRejected(insert('workflows', workflowRow({ id: first.id })), UNIQUE, 'workflows_pkey');
+    await expectRejected(insert('workflows', workflowRow({ id: first.id })), UNIQUE, 'workflows_organization_id_id_key');
+    await expectSameKey('workflows_pkey', 'PRIMARY KEY (id, organization_id)', 'workflows_organization_id_id_key');
     await expectRejected(insert('workflows', workflowRow({ slug: first.slug })), UNIQUE, 'workflows_organization_id_slug_key');
     // A deleted workflow's slug can be taken again, and another organization has slugs of its own.
     await create('workflows', workflowRow({ slug: first.slug, deleted_at: '2031-01-01T00:00:00Z' }));
@@ -518,7 +518,8 @@ describe('workflow_executions', () => {
 
   it('keys: workflow_executions_pkey; workflow_executions_organization_id_id_key is the steps’ target', async () => {
     const first = await create('workflow_executions', executionRow(flow));
-    await expectRejected(insert('workflow_executions', executionRow(flow, { id: first.id })), UNIQUE, 'workflow_executions_pkey');
+    await expectRejected(insert('workflow_executions', executionRow(flow, { id: first.id })), UNIQUE, 'workflow_executions_organization_id_id_key');
+    await expectSameKey('workflow_executions_pkey', 'PRIMARY KEY (id, organization_id)', 'workflow_executions_organization_id_id_key');
     expect(await referencedBy('workflow_executions_organization_id_id_key')).toEqual([
       { definition: 'UNIQUE (organization_id, id)', referenced_by: ['workflow_execution_steps_execution_id_fkey'] },
     ]);
