@@ -24,6 +24,8 @@ export interface ReplicatedPair {
   readonly replicaAppUrl: string;
   /** Sets the standby's `recovery_min_apply_delay` (0: replay at once) and waits until it is in force. */
   setApplyDelay(ms: number): Promise<void>;
+  /** Sets the standby's `primary_conninfo` (`''`: it stops receiving WAL) and reloads. */
+  setPrimaryConninfo(value: 'original' | ''): Promise<void>;
   /** Stops the standby (fast shutdown); {@link startReplica} starts it again on the same data. */
   stopReplica(): Promise<void>;
   startReplica(): Promise<void>;
@@ -52,7 +54,10 @@ function spawnStandby(binary: string, dir: string, port: number): Promise<ChildP
   const child = spawn(binary, ['-D', dir, '-p', String(port), '-c', 'fsync=off'], { ...serverUser(), stdio: ['ignore', 'ignore', 'pipe'] });
   return new Promise((resolve, reject) => {
     let log = '';
-    const timer = setTimeout(() => reject(new Error(`the standby did not start within 60 s:\n${log}`)), 60_000);
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`the standby did not start within 60 s:\n${log}`));
+    }, 60_000);
     child.stderr!.on('data', (chunk: Buffer) => {
       log += chunk.toString();
       if (log.includes('ready to accept read-only connections')) {
@@ -113,6 +118,7 @@ export async function startReplicatedPair(prepare: (primaryUrl: string) => Promi
     onLog: quiet,
     onError: quiet,
   });
+  const originalConninfo = `host=127.0.0.1 port=${primaryPort} user=postgres password=${password} application_name=standby`;
   const url = (port: number, user = 'postgres', secret = password) => `postgres://${user}:${secret}@127.0.0.1:${port}/${APP_DATABASE}`;
   let standby: ChildProcess | undefined;
   try {
@@ -128,10 +134,7 @@ export async function startReplicatedPair(prepare: (primaryUrl: string) => Promi
     await cp(primaryDir, standbyDir, { recursive: true });
     await rm(join(standbyDir, 'postmaster.pid'), { force: true });
     await writeFile(join(standbyDir, 'standby.signal'), '');
-    await appendFile(
-      join(standbyDir, 'postgresql.auto.conf'),
-      `primary_conninfo = 'host=127.0.0.1 port=${primaryPort} user=postgres password=${password} application_name=standby'\n`,
-    );
+    await appendFile(join(standbyDir, 'postgresql.auto.conf'), `primary_conninfo = '${originalConninfo}'\n`);
     const { uid, gid } = serverUser();
     if (uid !== undefined && gid !== undefined) await chownTree(standbyDir, uid, gid);
     await chmod(standbyDir, 0o700);
@@ -159,6 +162,11 @@ export async function startReplicatedPair(prepare: (primaryUrl: string) => Promi
         await new Promise((resolve) => setTimeout(resolve, 10));
       }
       throw new Error('recovery_min_apply_delay did not take effect');
+    },
+    async setPrimaryConninfo(value) {
+      const conninfo = value === '' ? '' : originalConninfo;
+      await query(replicaUrl, `alter system set primary_conninfo = '${conninfo.replace(/'/g, "''")}'`);
+      await query(replicaUrl, 'select pg_reload_conf()');
     },
     async stopReplica() {
       await stopProcess(standby);

@@ -49,6 +49,16 @@ describe('hostile inputs', () => {
     clientId = (await repos.clients.create({ organizationId, code: 'H-1', name: 'Hostile client' })).id;
   });
 
+  it('a lone UTF-16 surrogate in metadata is a ValidationError before any SQL, and nothing is written', async () => {
+    const code = `S-${randomUUID().slice(0, 6)}`;
+    for (const metadata of [{ note: 'a\ud800b' }, { '\udc00': 1 }, { nested: { list: ['\ud83d'] } }]) {
+      const error = await validationOf(() => repos.clients.create({ organizationId, code, name: 'x', metadata: metadata as never }));
+      expect(error.issues[0]?.message).toMatch(/lone UTF-16 surrogate|Invalid key in record/);
+      await validationOf(() => repos.clients.pageByMetadata(organizationId, metadata as never));
+    }
+    expect(await repos.clients.findByCode(organizationId, code)).toBeUndefined();
+  });
+
   it('JSON nested a thousand or a hundred thousand levels deep is a ValidationError, never a RangeError', async () => {
     for (const deep of [nested(1_000, 'object'), nested(100_000, 'object'), nested(100_000, 'array')]) {
       const error = await validationOf(() =>

@@ -102,8 +102,10 @@ export interface DatabaseConfig {
    * Read replicas beside this primary (streaming standbys). Units of work with
    * `readFrom: 'replica'` run on them, read only (see `replicaRouting`); everything else runs on
    * the primary. Each replica is its own pool; a setting a replica does not give is the
-   * primary's, except the server's address (`connectionString`, `host`, `port`), which each
-   * replica gives itself. `db.destroy()` closes them too. (Default: none)
+   * primary's, except the server's address (`connectionString` or `host`/`port`) and TLS
+   * (`ssl`: required per replica when the primary has it), which each replica gives itself. A
+   * replica given by `connectionString` also takes its user, password and database from it
+   * (pg reads a connection string whole). `db.destroy()` closes them too. (Default: none)
    */
   readonly replicas?: readonly ReplicaConfig[];
   /** How replica reads choose a replica, wait for one to catch up, and what they do when none can serve. */
@@ -138,7 +140,24 @@ function replicaSettings(config: DatabaseConfig, replica: unknown, index: number
   if (given.connectionString === undefined && given.host === undefined) {
     throw new ConfigurationError([{ path, message: 'needs connectionString or host: a replica is another server' }]);
   }
-  const { connectionString: _url, host: _host, port: _port, replicas: _r, replicaRouting: _routing, ...inherited } = config;
+  if (config.ssl !== undefined && given.ssl === undefined) {
+    // TLS options name the server (servername, a CA for its host): the primary's do not fit a
+    // replica, and none at all would send the password in the clear to a remote one.
+    throw new ConfigurationError([{ path: `${path}.ssl`, message: 'the primary has TLS settings: give each replica its own' }]);
+  }
+  // A replica's connection string is read whole by pg (credentials and database included, or
+  // pg's defaults): nothing of the primary's identity is inherited then.
+  const {
+    connectionString: _url,
+    host: _host,
+    port: _port,
+    ssl: _ssl,
+    replicas: _r,
+    replicaRouting: _routing,
+    ...inheritable
+  } = config;
+  const { user: _user, password: _password, database: _database, ...settingsOnly } = inheritable;
+  const inherited = given.connectionString === undefined ? inheritable : settingsOnly;
   const { name: _name, ...own } = given;
   return {
     name,

@@ -5,8 +5,19 @@ import { TO_ZOD, withFastPath } from './parse-input.js';
 /** Largest metadata document accepted, in bytes of its JSON text (the `*_metadata_size` CHECKs). */
 export const MAX_METADATA_BYTES = 16_384;
 
-/** An object key: no NUL (jsonb refuses it). */
-const KeySchema = z.string().refine((key) => !key.includes('\u0000'), 'must not contain NUL');
+/**
+ * Whether `text` is well-formed UTF-16 (no lone surrogate): JSON carries a lone surrogate as a
+ * `\ud800` escape, which jsonb refuses (22P02), so such text is refused before any SQL.
+ */
+const wellFormed = (text: string): boolean => (text as unknown as { isWellFormed(): boolean }).isWellFormed();
+
+/** What jsonb stores of a string, key or value: no NUL, no lone surrogate. */
+const storable = (text: string): boolean => !text.includes('\u0000') && wellFormed(text);
+
+const NOT_STORABLE = 'must not contain NUL or a lone UTF-16 surrogate';
+
+/** An object key: no NUL, no lone surrogate (jsonb refuses both). */
+const KeySchema = z.string().refine(storable, NOT_STORABLE);
 
 /**
  * The deepest nesting of arrays and objects a metadata document (or filter) may have: checked
@@ -47,7 +58,7 @@ function jsonShapeProblem(value: unknown): string | undefined {
 
 const JsonValueSchema: z.ZodType<unknown> = z.lazy(() =>
   z.union([
-    z.string().refine((value) => !value.includes('\u0000'), 'must not contain NUL'),
+    z.string().refine(storable, NOT_STORABLE),
     z.number().refine(Number.isFinite, 'must be finite'),
     z.boolean(),
     z.null(),
@@ -88,10 +99,10 @@ function flatMetadata(input: unknown): Record<string, string | number | boolean 
   if (!keys || keys.length > FLAT_MAX_KEYS) return TO_ZOD;
   const copy: Record<string, string | number | boolean | null> = {};
   for (const key of keys) {
-    if (key === '__proto__' || key.includes('\u0000')) return TO_ZOD;
+    if (key === '__proto__' || !storable(key)) return TO_ZOD;
     const value = (input as Record<string, unknown>)[key];
     if (typeof value === 'string') {
-      if (value.includes('\u0000')) return TO_ZOD;
+      if (!storable(value)) return TO_ZOD;
     } else if (typeof value === 'number') {
       if (!Number.isFinite(value)) return TO_ZOD;
     } else if (typeof value !== 'boolean' && value !== null) {
@@ -110,8 +121,8 @@ const MetadataObjectSchema = z
 
 /**
  * A metadata document: a JSON object of at most {@link MAX_METADATA_BYTES} bytes in jsonb's
- * text form, nested at most {@link MAX_JSON_DEPTH} levels. Strings cannot hold NUL (PostgreSQL
- * jsonb refuses `\u0000`). Keys are stored as given, `constructor`, `prototype`, `toString`
+ * text form, nested at most {@link MAX_JSON_DEPTH} levels. Strings and keys cannot hold NUL or a
+ * lone UTF-16 surrogate (PostgreSQL jsonb refuses `\u0000` and unpaired `\ud800`-style escapes). Keys are stored as given, `constructor`, `prototype`, `toString`
  * included; a `__proto__` key is refused (`ValidationError`), never dropped.
  */
 export const MetadataSchema = withFastPath(

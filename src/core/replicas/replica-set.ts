@@ -5,7 +5,11 @@ import type { DB } from '../../schema/db.js';
 import type { ResolvedReplicaRouting } from './replica-routing.js';
 import { lsnPosition } from './replica-token.js';
 
-/** What a check found a replica to be: `up` (serves reads), `lagging` (beyond `maxLagMs`), `down` (no answer), `unknown` (not checked yet). */
+/**
+ * What a check found a replica to be: `up` (serves reads); `lagging` (beyond `maxLagMs`, or not
+ * streaming from the primary: its data may be arbitrarily old); `down` (no answer, or not a
+ * standby: a promoted server no longer follows the primary); `unknown` (not checked yet).
+ */
 export type ReplicaStatus = 'unknown' | 'up' | 'lagging' | 'down';
 
 /** What is known of one replica, as `checkHealth` and the router see it. */
@@ -20,7 +24,7 @@ export interface ReplicaState {
   readonly replayLsn: string | undefined;
   /** Whether it is a standby (`pg_is_in_recovery()`); `false` for a server that was promoted. */
   readonly inRecovery: boolean | undefined;
-  /** The code of the error that made it `down` (no host, user or password). */
+  /** Why it is not `up`: the code of the error (no host, user or password), `TIMEOUT`, `NOT_STANDBY` or `NOT_STREAMING`. */
   readonly problem: string | undefined;
 }
 
@@ -36,9 +40,16 @@ interface Member {
   problem: string | undefined;
   checkedAt: number;
   checking: Promise<void> | undefined;
+  /** A replay-position read in flight, shared by the reads that wait for this replica. */
+  polling: Promise<bigint> | undefined;
 }
 
+// `receiving`: a WAL receiver runs (its pid is visible to every role; the other columns of
+// pg_stat_wal_receiver only to pg_read_all_stats). Without one the standby is not following the
+// primary and its lag cannot be known: replay has caught up with what it received, and that may
+// be arbitrarily old.
 const PROBE = CompiledQuery.raw(`select pg_is_in_recovery() as in_recovery, pg_last_wal_replay_lsn()::text as replay_lsn,
+  exists (select 1 from pg_stat_wal_receiver where pid is not null) as receiving,
   (case when not pg_is_in_recovery() or pg_last_wal_receive_lsn() = pg_last_wal_replay_lsn() then 0
    else coalesce(greatest(0, extract(epoch from clock_timestamp() - pg_last_xact_replay_timestamp()) * 1000), 0) end)::float8 as lag_ms`);
 
@@ -70,6 +81,8 @@ export class ReplicaSet {
   readonly #members: Member[];
   readonly routing: ResolvedReplicaRouting;
   #turn = 0;
+  /** `destroy()` ran: reads fail with `DatabaseClosedError`, as on the primary. */
+  closed = false;
 
   constructor(replicas: readonly { readonly name: string; readonly db: Kysely<DB> }[], routing: ResolvedReplicaRouting) {
     this.routing = routing;
@@ -84,6 +97,7 @@ export class ReplicaSet {
       problem: undefined,
       checkedAt: Number.NEGATIVE_INFINITY,
       checking: undefined,
+      polling: undefined,
     }));
   }
 
@@ -107,29 +121,49 @@ export class ReplicaSet {
     member.checkedAt = performance.now();
   }
 
+  /** Forgets how far the replica behind `db` has replayed (a read found it behind what was known). */
+  forgetReplayed(db: Kysely<DB>): void {
+    const member = this.#members.find((m) => m.db === db);
+    if (member) member.replayed = -1n;
+  }
+
   /**
-   * A replica to read from, or why there is none: one that is up and within `maxLagMs`, taken
-   * in turn; given `after` (a WAL position), one that has replayed at least that far, waiting up
-   * to `readYourWritesTimeoutMs` for one to.
+   * A replica to read from, or why there is none: one that is up, within `maxLagMs` and
+   * streaming, taken in turn; given `after` (a WAL position), one known to have replayed at
+   * least that far, polling the usable replicas (in parallel, one poll per replica shared by
+   * every waiting read) until `deadline` (a `performance.now()` time) for one to. What is known
+   * of a replica is refreshed when older than `healthCheckIntervalMs`: in the background, except
+   * for a replica never checked, which the read waits for. The caller checks the position again
+   * inside its transaction (the known position is a hint).
    */
-  async choose(after: bigint | undefined, exclude?: ReadonlySet<Kysely<DB>>): Promise<Kysely<DB> | NoReplica> {
+  async choose(after: bigint | undefined, exclude: ReadonlySet<Kysely<DB>>, deadline: number): Promise<Kysely<DB> | NoReplica> {
     const now = performance.now();
-    const stale = this.#members.filter((m) => now - m.checkedAt >= this.routing.healthCheckIntervalMs);
-    if (stale.length > 0) await Promise.all(stale.map((member) => this.#check(member, false)));
+    const unknown: Promise<void>[] = [];
+    for (const member of this.#members) {
+      if (now - member.checkedAt < this.routing.healthCheckIntervalMs) continue;
+      const check = this.#check(member, false);
+      if (member.status === 'unknown') unknown.push(check);
+    }
+    if (unknown.length > 0) await Promise.all(unknown);
     const usable = this.#usable(exclude);
-    if (usable.length === 0) return { reason: 'every replica is down or lags beyond maxLagMs' };
+    if (usable.length === 0) return { reason: 'every replica is down, lags beyond maxLagMs or is not streaming' };
     if (after === undefined) return usable[0]!.db;
     const caughtUp = usable.find((m) => m.replayed >= after);
     if (caughtUp) return caughtUp.db;
-    const deadline = performance.now() + this.routing.readYourWritesTimeoutMs;
     for (let pause = 1; ; pause = Math.min(pause * 2, 25)) {
-      for (const member of this.#usable(exclude)) {
-        if ((await this.#readReplayed(member)) >= after) return member.db;
-      }
-      const left = deadline - performance.now();
-      if (left <= 0) return { reason: `no replica replayed the write within ${this.routing.readYourWritesTimeoutMs} ms` };
+      const members = this.#usable(exclude);
+      if (members.length === 0) return { reason: 'every replica is down, lags beyond maxLagMs or is not streaming' };
+      let left = deadline - performance.now();
+      if (left <= 0) break;
+      const bound = Math.min(this.routing.healthCheckTimeoutMs, left);
+      const positions = await Promise.all(members.map((member) => this.#readReplayed(member, bound)));
+      const found = members.find((_, k) => positions[k]! >= after);
+      if (found) return found.db;
+      left = deadline - performance.now();
+      if (left <= 0) break;
       await sleep(Math.min(pause, left));
     }
+    return { reason: `no replica replayed the write within ${this.routing.readYourWritesTimeoutMs} ms` };
   }
 
   /** The usable members, starting with the next in turn. */
@@ -141,20 +175,29 @@ export class ReplicaSet {
     return [...usable.slice(start), ...usable.slice(0, start)];
   }
 
-  /** Reads how far `member` has replayed (a read-your-writes wait); a failure marks it down. */
-  async #readReplayed(member: Member): Promise<bigint> {
-    try {
-      const { rows } = await bounded(member.db.executeQuery<{ replay_lsn: string | null }>(REPLAYED), this.routing.healthCheckTimeoutMs);
-      const position = lsnPosition(rows[0]?.replay_lsn);
-      if (position !== undefined) {
-        member.replayed = position;
-        member.replayLsn = rows[0]!.replay_lsn!;
+  /**
+   * How far `member` has replayed (a read-your-writes wait), one read at a time per replica:
+   * reads that wait together share it. A connection failure marks the replica down; running out
+   * of `boundMs` (a busy pool, a slow answer) does not, and counts as not replayed.
+   */
+  #readReplayed(member: Member, boundMs: number): Promise<bigint> {
+    member.polling ??= (async () => {
+      try {
+        const { rows } = await bounded(member.db.executeQuery<{ replay_lsn: string | null }>(REPLAYED), boundMs);
+        const position = lsnPosition(rows[0]?.replay_lsn);
+        if (position !== undefined) {
+          member.replayed = position;
+          member.replayLsn = rows[0]!.replay_lsn!;
+        }
+        return position ?? -1n;
+      } catch (error) {
+        if (!(error instanceof Error && error.message === 'timeout')) this.markDown(member.db, error);
+        return -1n;
+      } finally {
+        member.polling = undefined;
       }
-      return position ?? -1n;
-    } catch (error) {
-      this.markDown(member.db, error);
-      return -1n;
-    }
+    })();
+    return member.polling;
   }
 
   /** Checks `member` (once at a time: a check in flight is shared; `force` waits for it and starts no second). */
@@ -170,16 +213,26 @@ export class ReplicaSet {
   async #probe(member: Member): Promise<void> {
     try {
       const { rows } = await bounded(
-        member.db.executeQuery<{ in_recovery: boolean; replay_lsn: string | null; lag_ms: number }>(PROBE),
+        member.db.executeQuery<{ in_recovery: boolean; replay_lsn: string | null; receiving: boolean; lag_ms: number }>(PROBE),
         this.routing.healthCheckTimeoutMs,
       );
       const row = rows[0]!;
       member.inRecovery = row.in_recovery;
       member.lagMs = Math.round(row.lag_ms);
       member.replayLsn = row.replay_lsn ?? undefined;
-      member.replayed = lsnPosition(row.replay_lsn) ?? (row.in_recovery ? -1n : member.replayed);
-      member.problem = undefined;
-      member.status = member.lagMs > this.routing.maxLagMs ? 'lagging' : 'up';
+      member.replayed = lsnPosition(row.replay_lsn) ?? -1n;
+      if (!row.in_recovery) {
+        // Promoted, or never a standby: it does not follow the primary (a dev setup listing the
+        // primary as its replica reads from the primary anyway, by the fallback).
+        member.status = 'down';
+        member.problem = 'NOT_STANDBY';
+      } else if (!row.receiving) {
+        member.status = 'lagging';
+        member.problem = 'NOT_STREAMING';
+      } else {
+        member.status = member.lagMs > this.routing.maxLagMs ? 'lagging' : 'up';
+        member.problem = undefined;
+      }
     } catch (error) {
       member.status = 'down';
       member.problem = problemCode(error);
@@ -191,6 +244,7 @@ export class ReplicaSet {
 
   /** Closes every replica's pool. */
   async destroy(): Promise<void> {
+    this.closed = true;
     await Promise.all(this.#members.map((member) => member.db.destroy()));
   }
 }

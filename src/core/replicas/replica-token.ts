@@ -21,11 +21,14 @@ export function lsnPosition(token: unknown): bigint | undefined {
   return (BigInt(`0x${token.slice(0, slash)}`) << 32n) | BigInt(`0x${token.slice(slash + 1)}`);
 }
 
-const CURRENT_POSITION = CompiledQuery.raw('select pg_current_wal_lsn()::text as lsn');
+// The insert position, not the write position (`pg_current_wal_lsn()`): with
+// synchronous_commit off a commit returns before its record is written, so the write position
+// can be before it. A replica reaches the insert position once the WAL writer has flushed it.
+const CURRENT_POSITION = CompiledQuery.raw('select pg_current_wal_insert_lsn()::text as lsn');
 
 /**
- * The read-your-writes token: the primary's WAL position now, which is at or after the commit of
- * every transaction that committed before the call. Call it after a write (a unit of work, a
+ * The read-your-writes token: the primary's WAL insert position now, which is at or after the
+ * commit record of every transaction that committed before the call. Call it after a write (a unit of work, a
  * repository mutation) has committed, and pass it as `after` to a unit of work that reads from a
  * replica: that read waits until a replica has replayed the write (see `replicaRouting`). One
  * round trip on the primary.

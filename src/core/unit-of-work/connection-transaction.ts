@@ -71,6 +71,8 @@ const MAX_BEGINS = 1024;
 /** The compiled first message of a transaction with `settings`, built once per text. */
 function beginQuery(settings: TenantTransactionSettings): CompiledQuery {
   const text = beginStatement(settings);
+  // A token is new on nearly every call: not worth a place among the cached messages.
+  if (settings.replayedAfter !== undefined) return CompiledQuery.raw(text);
   let query = begins.get(text);
   if (!query) {
     if (begins.size >= MAX_BEGINS) begins.clear();

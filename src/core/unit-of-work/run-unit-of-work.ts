@@ -70,7 +70,8 @@ function outermost<D, T>(
 
 /** `runTransaction` on a replica of the database (see `runOnReplica`), after `options.after` when given. */
 function onReplica(options: ResolvedUnitOfWorkOptions): typeof runTransaction {
-  const after = options.after === undefined ? undefined : lsnPosition(options.after);
+  const position = options.after === undefined ? undefined : lsnPosition(options.after);
+  const after = position === undefined ? undefined : { token: options.after!, position };
   return (db, settings, work) => runOnReplica(db, settings, after, work, runTransaction);
 }
 

@@ -15,4 +15,9 @@ export interface TransactionSettings {
 export interface TenantTransactionSettings extends TransactionSettings {
   /** The organization (a uuid) set as `app.organization_id` for the transaction. (Default: none) */
   readonly tenant?: string;
+  /**
+   * Replica reads after a token: a WAL position (`16/B374D848`) the server must have replayed.
+   * The first message then fails with SQLSTATE 22012 when it has not (see `beginStatement`).
+   */
+  readonly replayedAfter?: string;
 }

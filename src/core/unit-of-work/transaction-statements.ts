@@ -1,5 +1,6 @@
 import { CompiledQuery } from 'kysely';
 import { ValidationError } from '../errors/validation-error.js';
+import { lsnPosition } from '../replicas/replica-token.js';
 import { TENANT_SETTING } from '../tenancy/tenant-setting.js';
 import { ACCESS_MODES, ISOLATION_LEVELS, type TenantTransactionSettings } from './transaction-settings.js';
 
@@ -18,7 +19,8 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
  * PostgresDriver sends), then, with a tenant, `select set_config('app.organization_id',
  * '<uuid>', true)` in the same simple-protocol query, so the tenant costs no round trip of its
  * own. The uuid is inlined as a literal only after it matched the canonical form; the level and
- * mode only when they are among the known words.
+ * mode only when they are among the known words. With `replayedAfter` (replica reads after a
+ * token) the message also asserts that the server has replayed that WAL position.
  *
  * @throws ValidationError for a tenant that is not a uuid or an unknown level or mode (nothing
  *   is sent; the options schema refuses these first).
@@ -37,11 +39,22 @@ export function beginStatement(settings: TenantTransactionSettings): string {
     if (isolationLevel) sql += ` isolation level ${isolationLevel}`;
     if (accessMode) sql += ` ${accessMode}`;
   }
-  if (tenant === undefined) return sql;
-  if (typeof tenant !== 'string' || !UUID.test(tenant)) {
-    throw new ValidationError([{ path: 'tenant', message: 'must be a uuid' }]);
+  if (tenant !== undefined) {
+    if (typeof tenant !== 'string' || !UUID.test(tenant)) {
+      throw new ValidationError([{ path: 'tenant', message: 'must be a uuid' }]);
+    }
+    sql += `; select set_config('${TENANT_SETTING}', '${tenant}', true)`;
   }
-  return `${sql}; select set_config('${TENANT_SETTING}', '${tenant}', true)`;
+  const { replayedAfter } = settings;
+  if (replayedAfter === undefined) return sql;
+  if (lsnPosition(replayedAfter) === undefined) {
+    throw new ValidationError([{ path: 'after', message: 'must be a token from replicaToken (a WAL position such as 16/B374D848)' }]);
+  }
+  // Read your writes on a replica, in the same message: a division by zero (22012) when the
+  // server has not replayed the token yet (or is no standby), so the transaction never starts
+  // on a replica behind the write and no round trip is added. The token is inlined only after
+  // it matched the LSN shape.
+  return `${sql}; select 1 / (coalesce(pg_last_wal_replay_lsn() >= '${replayedAfter}'::pg_lsn, false))::int`;
 }
 
 /** `commit`, compiled once. */

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   checkHealth,
   createDatabase,
+  DatabaseClosedError,
   createRepositories,
   migrate,
   ReadOnlyTransactionError,
@@ -19,6 +20,7 @@ import {
   type DB,
 } from '../../../src/index.js';
 import { ConfigurationError } from '../../../src/core/config/configuration-error.js';
+import { runTransaction } from '../../../src/core/unit-of-work/transaction.js';
 import { startReplicatedPair, type ReplicatedPair } from '../../helpers/replication.js';
 
 /** The standby's replay delay while a test needs it stale. */
@@ -191,6 +193,64 @@ describe('read replicas', () => {
       await pair.startReplica().catch(() => undefined);
       await db.destroy();
       await strict.destroy();
+    }
+  });
+
+  it('skips a standby that stopped receiving WAL (its lag cannot be known) and a server that is not a standby', async () => {
+    const notStreaming = serviceDatabase({ replicaRouting: { healthCheckIntervalMs: 0 } });
+    const primaryAsReplica = createDatabase({
+      connectionString: pair.primaryAppUrl,
+      replicas: [{ name: 'not-a-standby', connectionString: pair.primaryAppUrl }],
+      replicaRouting: { healthCheckIntervalMs: 0 },
+    });
+    try {
+      await pair.setPrimaryConninfo('');
+      await expect
+        .poll(async () => (await checkHealth(notStreaming)).replicas[0], { timeout: 20_000, interval: 100 })
+        .toMatchObject({ status: 'lagging', problem: 'NOT_STREAMING', health: 'warn' });
+      expect(await ranOn(notStreaming, { readFrom: 'replica' })).toBe('primary');
+      expect(await ranOn(primaryAsReplica, { readFrom: 'replica' })).toBe('primary');
+      expect((await checkHealth(primaryAsReplica)).replicas[0]).toMatchObject({ status: 'down', problem: 'NOT_STANDBY', inRecovery: false });
+    } finally {
+      await pair.setPrimaryConninfo('original');
+      await notStreaming.destroy();
+      await primaryAsReplica.destroy();
+    }
+    const db = serviceDatabase({ replicaRouting: { healthCheckIntervalMs: 0 } });
+    try {
+      await expect.poll(() => ranOn(db, { readFrom: 'replica' }), { timeout: 20_000, interval: 100 }).toBe('replica');
+    } finally {
+      await db.destroy();
+    }
+  });
+
+  it('refuses a replica read after destroy() with DatabaseClosedError, also when told to fail without a replica', async () => {
+    const db = serviceDatabase({ replicaRouting: { whenUnavailable: 'error' } });
+    await ranOn(db, { readFrom: 'replica' });
+    await db.destroy();
+    await expect(ranOn(db, { readFrom: 'replica' })).rejects.toBeInstanceOf(DatabaseClosedError);
+  });
+
+  it('takes no TLS settings or credentials of the primary a replica cannot use', () => {
+    expect(() => createDatabase({ connectionString: pair.primaryUrl, ssl: { rejectUnauthorized: true }, replicas: [{ host: 'replica.internal' }] })).toThrow(
+      ConfigurationError,
+    );
+  });
+
+  it('the first message refuses to start on a server that has not replayed the token (22012), in the same round trip as BEGIN', async () => {
+    const standby = createDatabase({ connectionString: pair.replicaAppUrl });
+    try {
+      const token = await replicaToken(owner);
+      const begin = (replayedAfter: string) =>
+        runTransaction(standby, { accessMode: 'read only', tenant: organizationId, replayedAfter }, async () => 'ran').catch(
+          (error: unknown) => (error as { sqlState?: string }).sqlState,
+        );
+      expect(await begin('FFFFFFFF/0')).toBe('22012');
+      await expect.poll(() => begin(token), { timeout: 10_000, interval: 20 }).toBe('ran');
+      // The primary is no standby: it never passes the check (replica reads fall back to it without one).
+      expect(await runTransaction(owner, { replayedAfter: token }, async () => 'ran').catch((e: { sqlState?: string }) => e.sqlState)).toBe('22012');
+    } finally {
+      await standby.destroy();
     }
   });
 
