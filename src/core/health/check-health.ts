@@ -253,7 +253,7 @@ export async function checkHealth(db: Kysely<DB>, options: CheckHealthOptions = 
   };
 }
 
-/** A replica's state as a health check: only an up standby within its lag bound passes. */
+/** A replica's state as a health check: only an up replica (a streaming standby within its lag bound) passes. */
 function replicaHealth(state: ReplicaState): ReplicaHealth {
-  return { ...state, health: state.status === 'up' && state.inRecovery !== false ? 'pass' : 'warn' };
+  return { ...state, health: state.status === 'up' ? 'pass' : 'warn' };
 }

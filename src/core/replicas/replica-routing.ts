@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ConfigurationError } from '../config/configuration-error.js';
+import { parseConfig } from '../config/parse-config.js';
 
 /** How units of work that read from a replica choose one (see `createDatabase`'s `replicas`). */
 export interface ReplicaRoutingOptions {
@@ -47,12 +47,5 @@ export type ResolvedReplicaRouting = z.output<typeof RoutingSchema>;
  * @throws ConfigurationError naming every bad option.
  */
 export function resolveReplicaRouting(options: unknown): ResolvedReplicaRouting {
-  const parsed = RoutingSchema.safeParse(options ?? {});
-  if (parsed.success) return parsed.data;
-  throw new ConfigurationError(
-    parsed.error.issues.map((issue) => ({
-      path: ['replicaRouting', ...issue.path.map(String)].join('.'),
-      message: issue.message,
-    })),
-  );
+  return parseConfig(RoutingSchema, options ?? {}, 'replicaRouting');
 }

@@ -57,11 +57,14 @@ const REPLAYED = CompiledQuery.raw('select pg_last_wal_replay_lsn()::text as rep
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
-/** Rejects with `timeout` after `ms` unless `work` settles first. */
+/** What {@link bounded} rejects with when time ran out (never thrown to a caller). */
+class OutOfTime extends Error {}
+
+/** Rejects with {@link OutOfTime} after `ms` unless `work` settles first. */
 function bounded<T>(work: Promise<T>, ms: number): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error('timeout')), ms);
+    timer = setTimeout(() => reject(new OutOfTime()), ms);
     timer.unref();
   });
   return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
@@ -108,7 +111,7 @@ export class ReplicaSet {
 
   /** Checks every replica now (bounded by `healthCheckTimeoutMs` each) and returns what was found. */
   async checkAll(): Promise<ReplicaState[]> {
-    await Promise.all(this.#members.map((member) => this.#check(member, true)));
+    await Promise.all(this.#members.map((member) => this.#check(member)));
     return this.states();
   }
 
@@ -141,7 +144,7 @@ export class ReplicaSet {
     const unknown: Promise<void>[] = [];
     for (const member of this.#members) {
       if (now - member.checkedAt < this.routing.healthCheckIntervalMs) continue;
-      const check = this.#check(member, false);
+      const check = this.#check(member);
       if (member.status === 'unknown') unknown.push(check);
     }
     if (unknown.length > 0) await Promise.all(unknown);
@@ -191,7 +194,7 @@ export class ReplicaSet {
         }
         return position ?? -1n;
       } catch (error) {
-        if (!(error instanceof Error && error.message === 'timeout')) this.markDown(member.db, error);
+        if (!(error instanceof OutOfTime)) this.markDown(member.db, error);
         return -1n;
       } finally {
         member.polling = undefined;
@@ -200,10 +203,9 @@ export class ReplicaSet {
     return member.polling;
   }
 
-  /** Checks `member` (once at a time: a check in flight is shared; `force` waits for it and starts no second). */
-  #check(member: Member, force: boolean): Promise<void> {
+  /** Checks `member` now, once at a time: a check in flight is shared. */
+  #check(member: Member): Promise<void> {
     if (member.checking) return member.checking;
-    if (!force && performance.now() - member.checkedAt < this.routing.healthCheckIntervalMs) return Promise.resolve();
     member.checking = this.#probe(member).finally(() => {
       member.checking = undefined;
     });
@@ -251,7 +253,7 @@ export class ReplicaSet {
 
 /** The stable code of a failure (never its message: it may name a host). */
 function problemCode(error: unknown): string {
-  if (error instanceof Error && error.message === 'timeout') return 'TIMEOUT';
+  if (error instanceof OutOfTime) return 'TIMEOUT';
   const mapped = mapDatabaseError(error);
   return mapped instanceof DataError ? mapped.code : 'DATABASE_ERROR';
 }
