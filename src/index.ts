@@ -122,6 +122,7 @@ export { AuditContextSchema, type AuditContext } from './core/audit/audit-contex
 export { auditEvent, type AuditRecord, type AuditChange, type AuditSnapshot } from './core/audit/audit-event.js';
 export { writeAudit } from './core/audit/write-audit.js';
 export type { AuditEntry } from './core/audit/audit-entry.js';
+export { PLATFORM_ORGANIZATION_ID } from './core/audit/platform-organization.js';
 export type { AuditRepository, EntityHistoryOptions } from './core/audit/audit-repository.js';
 export {
   createAuditPartitions,

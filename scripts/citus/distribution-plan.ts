@@ -98,20 +98,19 @@ export const DISTRIBUTION: DistributionPlan = {
       'global by design: two organizations must never share one stored object. On Citus: storage keys carry the organization id as their prefix (CHECK), and this key becomes (storage_key, organization_id)',
     'submission_attachments.submission_attachments_storage_key_key':
       'global by design, as document_versions_storage_key_key, with the same plan',
+    'user_roles.user_roles_pkey':
+      'expand/contract across releases: 0.11.0 grants roles with ON CONFLICT (user_id, role_id), which needs a key of exactly those columns, and services on 0.11 must keep working on this schema. 0.12 names the key instead (ON CONFLICT ON CONSTRAINT user_roles_pkey), so the first release after every service runs 0.12 or later moves the key to (user_id, role_id, organization_id) the way 20261211091000 moved the others. It must happen before create_distributed_table (docs/scaling.md, phase 2); a user belongs to one organization, so the key is exactly as unique either way',
     'user_staff_profiles.user_staff_profiles_employee_id_key':
       'an employee id is unique across organizations today; keeping that on Citus needs a reference lookup as above, making it per organization weakens a guarantee services may rely on: the owners decide before the move',
   },
-  pending: {
-    'audit_logs.organization_id':
-      'audit rows of platform actions (roles, permissions, organizations themselves) have no organization: they need a home first (a reference-table platform trail, or the acting organization) — next release',
-    'audit_logs.audit_logs_pkey':
-      'a partitioned table: its key changes partition by partition (CREATE INDEX CONCURRENTLY does not run on a partitioned parent), after organization_id is NOT NULL — next release',
-    'user_roles.user_roles_pkey':
-      '0.11.0 grants roles with ON CONFLICT (user_id, role_id), which needs exactly that key; 0.12 names the key instead (ON CONFLICT ON CONSTRAINT user_roles_pkey), so the key gains organization_id in the first release after every service runs 0.12 or later (expand/contract: code first, key next)',
-  },
+  pending: {},
   triggerFunctions: {
     set_updated_at: { behaviour: 'row', does: 'sets NEW.updated_at = now() before an update' },
     audit_logs_reject_change: { behaviour: 'row', does: 'raises on UPDATE, DELETE and TRUNCATE of audit rows (append-only)' },
+    org_data_audit_platform_row: {
+      behaviour: 'row',
+      does: 'gives an audit row written with organization_id NULL (by 0.11) the platform marker; on Citus the row must carry it already (rows are routed before triggers run): 0.12 writes it, and the trigger goes once no service runs 0.11',
+    },
     document_versions_reject_change: { behaviour: 'row', does: 'raises on UPDATE, DELETE and TRUNCATE of document versions (immutable)' },
     org_data_reject_change: { behaviour: 'row', does: 'raises on UPDATE, DELETE and TRUNCATE of domain events (append-only)' },
     org_data_form_version_immutable: { behaviour: 'row', does: 'raises when a published form version would change (compares OLD and NEW)' },

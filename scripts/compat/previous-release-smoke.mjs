@@ -60,6 +60,13 @@ try {
   assert.ok(history.items.length >= 2, 'the staff profile has audit history');
   step(`audit.pageEntityHistory: ${history.items.length} entries`);
 
+  // A platform row (a global role: no organization), written by this release as NULL: stored
+  // under the platform marker since 0.12 (audit_logs.organization_id is NOT NULL), not refused.
+  const role = await repos.roles.create({ name: `compat-${randomUUID().slice(0, 8)}`, description: 'Compat role' });
+  const roleHistory = await repos.audit.pageEntityHistory('role', role.id);
+  assert.deepEqual(roleHistory.items.map((entry) => entry.action), ['role.create']);
+  step('roles.create: its platform audit row is written');
+
   // As the application role: row-level security with the tenant set, nothing without it.
   const seen = await unitOfWork(app, { tenant: org.id }, (uow) => uow.users.findById(alice.user.id));
   assert.equal(seen?.id, alice.user.id);

@@ -73,7 +73,7 @@ export interface AuditLogs {
   entity_type: string;
   event_id: Generated<Int8>;
   ip: string | null;
-  organization_id: string | null;
+  organization_id: string;
   request_id: string | null;
   updated_at: Generated<Timestamp>;
   user_agent: string | null;

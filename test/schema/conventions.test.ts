@@ -199,11 +199,11 @@ describe('schema conventions', () => {
       return !column?.endsWith('_id'); // 1:1 child keyed by its parent, e.g. user_profiles.user_id
     });
     expect(problems).toEqual([]);
-    // Every tenant table's key includes organization_id, but the two the Citus plan lists as
-    // pending (scripts/citus/distribution-plan.ts).
+    // Every tenant table's key includes organization_id, but the one the Citus plan lists as an
+    // exception until services leave 0.11 (scripts/citus/distribution-plan.ts).
     const tenantTables = new Set((await columns()).filter((c) => c.column === 'organization_id').map((c) => c.table));
     const keyWithoutTenant = withoutTenant.filter((pk) => tenantTables.has(pk.table) && !pk.tenant).map((pk) => pk.table);
-    expect(keyWithoutTenant.sort()).toEqual(['audit_logs', 'user_roles']);
+    expect(keyWithoutTenant.sort()).toEqual(['user_roles']);
     expect(problems).toEqual([]);
   });
 });

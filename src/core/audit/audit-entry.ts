@@ -1,3 +1,6 @@
+import { sql } from 'kysely';
+import { PLATFORM_ORGANIZATION_ID } from './platform-organization.js';
+
 /** One row of the audit trail, as returned by the audit queries. */
 export interface AuditEntry {
   /** Monotonic event order (bigint, as a string so no precision is lost). */
@@ -30,7 +33,8 @@ export interface AuditEntry {
 export const auditEntryColumns = [
   'audit_logs.event_id as eventId',
   'audit_logs.created_at as createdAt',
-  'audit_logs.organization_id as organizationId',
+  // A platform row's marker reads as `null`, as before the column was NOT NULL.
+  sql<string | null>`nullif(${sql.ref('audit_logs.organization_id')}, ${sql.lit(PLATFORM_ORGANIZATION_ID)}::uuid)`.as('organizationId'),
   'audit_logs.actor_user_id as actorUserId',
   'audit_logs.action',
   'audit_logs.entity_type as entityType',

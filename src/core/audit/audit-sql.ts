@@ -89,7 +89,7 @@ export interface AuditRowSql<E extends object, A extends string> {
   readonly action: NoInfer<A>;
   /** The relations the row comes from: one audit row per row of them (`u CROSS JOIN c`). */
   readonly from: RawBuilder<unknown>;
-  /** The tenant (`NULL` for a global entity). */
+  /** The tenant (`PLATFORM_ORGANIZATION_ID` for a global entity). */
   readonly organizationId: RawBuilder<unknown>;
   /** The entity's id. */
   readonly entityId: RawBuilder<unknown>;

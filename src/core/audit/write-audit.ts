@@ -7,6 +7,7 @@ import type { DB } from '../../schema/db.js';
 import type { ResolvedAuditContext } from './audit-context.js';
 import type { AuditRecord } from './audit-event.js';
 import type { DomainEventRecord } from '../events/domain-event.js';
+import { PLATFORM_ORGANIZATION_ID } from './platform-organization.js';
 
 /** Rows per statement: one compiled statement per count of audit rows and of events; more rows take several. */
 const MAX_ROWS = 8;
@@ -16,7 +17,7 @@ type RowShape = `${number}` | `${number}e${number}`;
 
 const auditValues = (p: Record<string, unknown>, count: number) =>
   Array.from({ length: count }, (_, k) => ({
-    organization_id: p[`organization_id_${k}`] as string | null,
+    organization_id: p[`organization_id_${k}`] as string,
     actor_user_id: p[`actor_user_id_${k}`] as string | null,
     action: p[`action_${k}`] as string,
     entity_type: p[`entity_type_${k}`] as string,
@@ -85,7 +86,8 @@ function isEventRecord(event: DomainEventRecord): boolean {
  * Appends audit rows (made with `auditEvent`). Call it with the transaction of the change it
  * records, so a failing audit insert rolls the change back. Records that carry a domain event
  * (`auditEvent(…, { event: domainEvent(…) })`) also write the event and its outbox message, in
- * the same statement as their audit rows. Compiled once per count of rows and events (up to 8
+ * the same statement as their audit rows. A record of a global entity (`organizationId: null`)
+ * is stored under {@link PLATFORM_ORGANIZATION_ID}. Compiled once per count of rows and events (up to 8
  * records per statement).
  */
 export async function writeAudit(
@@ -119,7 +121,7 @@ export async function writeAudit(
     };
     let events = 0;
     chunk.forEach((record, k) => {
-      params[`organization_id_${k}`] = record.organizationId;
+      params[`organization_id_${k}`] = record.organizationId ?? PLATFORM_ORGANIZATION_ID;
       params[`actor_user_id_${k}`] = context.actorUserId ?? null;
       params[`action_${k}`] = record.action;
       params[`entity_type_${k}`] = record.entityType;

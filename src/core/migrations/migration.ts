@@ -4,6 +4,14 @@ import { ValidationError } from '../errors/validation-error.js';
 /** The first-line marker that makes the runner execute a script outside a transaction. */
 export const NO_TRANSACTION_MARKER = '-- org-data:no-transaction';
 
+/**
+ * In a no-transaction script, a statement preceded by this comment line is a query whose rows
+ * are statements: each row's `statement` column is run in order, each on its own, like psql's
+ * `\gexec`. For work on objects a script cannot name in advance (every partition of a
+ * partitioned table, built `CONCURRENTLY` one by one).
+ */
+export const RUN_RESULTS_MARKER = '-- org-data:run-results';
+
 const NAME_PATTERN = /^\d{14}_[a-z0-9]+(?:_[a-z0-9]+)*$/;
 
 /** One direction of a migration. */
@@ -48,8 +56,8 @@ export function checksumOf(sql: string): string {
 /**
  * Builds a frozen {@link Migration} from its name and the text of its two files.
  *
- * @throws ValidationError when the name is not `<14-digit UTC timestamp>_<snake_case description>`
- *   or a file's text is not a string.
+ * @throws ValidationError when the name is not `<14-digit UTC timestamp>_<snake_case description>`,
+ *   a file's text is not a string, or a transactional file uses `-- org-data:run-results`.
  */
 export function defineMigration(name: string, up: string, down: string): Migration {
   if (typeof up !== 'string' || typeof down !== 'string') {
@@ -58,10 +66,16 @@ export function defineMigration(name: string, up: string, down: string): Migrati
   if (typeof name !== 'string' || !NAME_PATTERN.test(name)) {
     throw new ValidationError([{ path: 'name', message: `must be <YYYYMMDDHHMMSS>_<description>: ${String(name)}` }]);
   }
+  const scripts = { up: script(up), down: script(down) };
+  for (const [path, file] of Object.entries(scripts)) {
+    // In a transaction the whole file is one string: the marker would silently do nothing.
+    if (file.transactional && file.sql.split('\n').some((line) => line.trim() === RUN_RESULTS_MARKER)) {
+      throw new ValidationError([{ path, message: `${RUN_RESULTS_MARKER} works only in a file that starts with ${NO_TRANSACTION_MARKER}` }]);
+    }
+  }
   return Object.freeze({
     name,
-    up: script(up),
-    down: script(down),
+    ...scripts,
     checksum: checksumOf(up),
     downChecksum: checksumOf(down),
   });

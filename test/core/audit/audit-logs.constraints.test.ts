@@ -23,6 +23,7 @@ import {
   UNIQUE,
   useConstraintHarness,
 } from '../../helpers/constraints.js';
+import { PLATFORM_ORGANIZATION_ID } from '../../../src/core/audit/platform-organization.js';
 import { coverage } from './audit-logs.constraints.js';
 
 useConstraintHarness(coverage);
@@ -94,7 +95,8 @@ describe('audit_logs', () => {
   it('accepts a row with only the required columns; defaults fill the rest', async () => {
     const row = await create('audit_logs', { action: 'user.created', entity_type: 'user', entity_id: randomUUID() });
     expect(row).toMatchObject({
-      organization_id: null,
+      // audit_logs_platform_row: no organization is the platform's marker.
+      organization_id: PLATFORM_ORGANIZATION_ID,
       actor_user_id: null,
       before: null,
       after: null,
@@ -125,6 +127,28 @@ describe('audit_logs', () => {
     ),
   );
 
+  it('audit_logs_platform_row: a row written with organization_id NULL (as 0.11 writes platform rows) gets the platform marker', async () => {
+    for (const created_at of ['2031-07-15T00:00:00Z', IN_MONTHLY]) {
+      const row = await create('audit_logs', auditRow({ organization_id: null, created_at }));
+      expect(row.organization_id).toBe(PLATFORM_ORGANIZATION_ID);
+    }
+    // Near miss: a tenant's row keeps its tenant.
+    const tenant = randomUUID();
+    expect((await create('audit_logs', auditRow({ organization_id: tenant }))).organization_id).toBe(tenant);
+    markTriggerChecked('audit_logs_platform_row');
+  });
+
+  it('NOT NULL organization_id holds without its trigger too (triggers off: session_replication_role = replica)', () =>
+    inRolledBackTransaction(async () => {
+      await client.query('SET LOCAL session_replication_role = replica');
+      await expectRejectedInPartition(
+        insert('audit_logs', auditRow({ organization_id: null })),
+        NOT_NULL,
+        `${DEFAULT_PARTITION}.organization_id`,
+        'audit_logs.organization_id',
+      );
+    }));
+
   it('NOT NULL event_id (GENERATED ALWAYS: an explicit value needs OVERRIDING SYSTEM VALUE)', async () => {
     await expect(client.query(insert('audit_logs', auditRow({ event_id: 1 })))).rejects.toMatchObject({
       code: GENERATED_ALWAYS,
@@ -137,7 +161,7 @@ describe('audit_logs', () => {
     );
   });
 
-  it('audit_logs_pkey rejects a duplicate (event_id, created_at); the error names the partition index', async () => {
+  it('audit_logs_pkey rejects a duplicate (event_id, created_at, organization_id); the error names the partition index', async () => {
     const event_id = 9_000_000_000 + next();
     for (const [created_at, partition] of [
       ['2031-07-15T00:00:00Z', DEFAULT_PARTITION],
@@ -151,9 +175,11 @@ describe('audit_logs', () => {
         'audit_logs_pkey',
       );
     }
-    // Near miss: the key includes created_at (a partitioned table's keys must include the
-    // partition key), so only the identity keeps event_id unique on its own.
+    // Near misses: the key includes created_at (a partitioned table's keys must include the
+    // partition key) and organization_id (the shard key on Citus), so only the identity keeps
+    // event_id unique on its own.
     await client.query(insertOverriding(auditRow({ event_id, created_at: '2031-07-15T00:00:00.000001Z' })));
+    await client.query(insertOverriding(auditRow({ event_id, created_at: IN_MONTHLY, organization_id: randomUUID() })));
   });
 
   it.each([

@@ -14,8 +14,8 @@ export const coverage = {
       'audit_logs_snapshots_are_objects',
       'audit_logs_user_agent_length',
     ],
-    notNull: ['event_id', 'action', 'entity_type', 'entity_id', 'created_at', 'updated_at'],
-    triggers: ['audit_logs_append_only', 'audit_logs_no_truncate'],
+    notNull: ['event_id', 'organization_id', 'action', 'entity_type', 'entity_id', 'created_at', 'updated_at'],
+    triggers: ['audit_logs_append_only', 'audit_logs_no_truncate', 'audit_logs_platform_row'],
   },
   audit_logs_default: {
     constraints: [],

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { CompiledQuery, Kysely, PostgresDialect, sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAuditPartitions } from '../../../src/core/audit/audit-partitions.js';
+import { PLATFORM_ORGANIZATION_ID } from '../../../src/core/audit/platform-organization.js';
 import { AUDITED_FIELDS } from '../../../src/aggregates.js';
 import { createPool } from '../../../src/core/database/create-database.js';
 import { DataError } from '../../../src/core/errors/data-error.js';
@@ -472,9 +473,12 @@ describe('audit trail', () => {
         roleId = (await repos.roles.create({ name, description: 'Audited role' })).id;
       });
       expect(created).toMatchObject([
-        { action: 'role.create', entity_type: 'role', entity_id: roleId, organization_id: null, before: null },
+        { action: 'role.create', entity_type: 'role', entity_id: roleId, organization_id: PLATFORM_ORGANIZATION_ID, before: null },
       ]);
       expect(created[0]!.after).toEqual({ id: roleId, name, description: 'Audited role' });
+      // Read through the audit queries, a platform row has no organization, as before 0.12.
+      const history = await repos.audit.pageEntityHistory('role', roleId);
+      expect(history.items.map((e) => [e.action, e.organizationId])).toEqual([['role.create', null]]);
 
       const duplicate = await auditedFailure(db(), () => repos.roles.create({ name }));
       expect(duplicate.error).toMatchObject({ code: 'UNIQUE_VIOLATION' });
@@ -529,7 +533,7 @@ describe('audit trail', () => {
       expect(deleteAgain.error).toBeInstanceOf(NotFoundError);
       expect(deleteAgain.rows).toEqual([]);
       for (const row of [...created, ...renamed, ...permission, ...granted, ...revoked, ...deleted]) {
-        expect(row.organization_id).toBeNull();
+        expect(row.organization_id).toBe(PLATFORM_ORGANIZATION_ID);
       }
       expectContext([...created, ...renamed, ...permission, ...granted, ...revoked, ...deleted]);
     });

@@ -2,6 +2,7 @@ import { sql, type Kysely } from 'kysely';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createDatabase } from '../../../src/core/database/create-database.js';
 import { MigrationChecksumError, MigrationError, MigrationStateError } from '../../../src/core/errors/migration-errors.js';
+import { ValidationError } from '../../../src/core/errors/validation-error.js';
 import { embeddedMigrations } from '../../../src/core/migrations/embedded-migrations.js';
 import { migrate } from '../../../src/core/migrations/migrate.js';
 import { defineMigration, type Migration } from '../../../src/core/migrations/migration.js';
@@ -201,6 +202,59 @@ describe('migrate', () => {
     expect((await migrationStatus(db, { migrations: [partial] })).pending.map((p) => p.name)).toEqual([partial.name]);
     const timeout = await sql<{ lock_timeout: string }>`SHOW lock_timeout`.execute(db);
     expect(timeout.rows[0]?.lock_timeout).toBe('10s'); // the connection's own default, restored
+  });
+
+  it('runs the statements a -- org-data:run-results query returns, one by one outside a transaction', async () => {
+    const { db } = await emptyDatabase();
+    const parts = defineMigration(
+      '20200101000900_parts',
+      'CREATE TABLE parts (id int NOT NULL, at date NOT NULL) PARTITION BY RANGE (at);\n' +
+        "CREATE TABLE parts_a PARTITION OF parts FOR VALUES FROM ('2020-01-01') TO ('2020-02-01');\n" +
+        "CREATE TABLE parts_b PARTITION OF parts FOR VALUES FROM ('2020-02-01') TO ('2020-03-01');",
+      'DROP TABLE parts;',
+    );
+    const eachPartition = defineMigration(
+      '20200101001000_index_each_part',
+      '-- org-data:no-transaction\nSELECT 1;\n-- org-data:run-results\n' +
+        "SELECT format('CREATE INDEX CONCURRENTLY %I ON %s (id)', c.relname || '_id_idx', c.oid::regclass) AS statement\n" +
+        "FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid WHERE i.inhparent = 'parts'::regclass ORDER BY c.relname;\n" +
+        '-- org-data:run-results\nSELECT NULL::text AS statement WHERE false;',
+      '-- org-data:no-transaction\nDROP INDEX CONCURRENTLY parts_a_id_idx;\nDROP INDEX CONCURRENTLY parts_b_id_idx;',
+    );
+    await migrate(db, { migrations: [parts, eachPartition] });
+    const valid = await sql<{ name: string; valid: boolean }>`
+      SELECT c.relname AS name, i.indisvalid AS valid FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid
+      WHERE c.relname LIKE 'parts_%_id_idx' ORDER BY 1`.execute(db);
+    expect(valid.rows).toEqual([
+      { name: 'parts_a_id_idx', valid: true },
+      { name: 'parts_b_id_idx', valid: true },
+    ]);
+
+    // A failing generated statement is named, and the file is not recorded.
+    const failing = defineMigration(
+      '20200101001100_failing_generated',
+      "-- org-data:no-transaction\n-- org-data:run-results\nSELECT s AS statement FROM (VALUES (1, 'SELECT 1'), (2, 'SELECT 1 / 0')) v(n, s) ORDER BY n;",
+      'SELECT 1;',
+    );
+    const error = await migrate(db, { migrations: [parts, eachPartition, failing] }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(MigrationError);
+    expect((error as Error).message).toContain('statement 1 of 1');
+    expect((error as Error).message).toContain('generated statement 2 of 2');
+    expect((error as MigrationError).sqlState).toBe('22012');
+    // A row without a statement is the script's mistake: a MigrationError, not a raw Error.
+    const empty = defineMigration(
+      '20200101001200_empty_generated',
+      '-- org-data:no-transaction\n-- org-data:run-results\nSELECT NULL::text AS statement;',
+      'SELECT 1;',
+    );
+    const emptyError = await migrate(db, { migrations: [parts, eachPartition, empty] }).catch((e: unknown) => e);
+    expect(emptyError).toBeInstanceOf(MigrationError);
+    expect((emptyError as Error).message).toContain('has no text in its "statement" column');
+    expect((await migrationStatus(db, { migrations: [parts, eachPartition, empty] })).pending.map((p) => p.name)).toEqual([empty.name]);
+    // In a transactional file the marker would do nothing: refused when the migration is defined.
+    expect(() => defineMigration('20200101001300_in_transaction', '-- org-data:run-results\nSELECT 1 AS statement;', 'SELECT 1;')).toThrow(
+      ValidationError,
+    );
   });
 
   it('refuses a pending migration that sorts before the last applied one', async () => {

@@ -129,8 +129,9 @@ export async function isolationProblems(db: Kysely<any>): Promise<string[]> {
       problems.push(`${rel.name}: queue table without exactly the worker's policies ${expectedPolicies.join(', ')}`);
     }
     // Permissive policies are OR-ed: any other one could widen what a tenant sees.
-    // …and the declared lookup policies (src/core/tenancy/lookup-policies.ts).
-    for (const p of own.filter((x) => !good.includes(x) && !worker.includes(x) && !ownerStatus.includes(x) && !isLookupPolicy(rel.name, x))) {
+    // …and the declared lookup policies (src/core/tenancy/lookup-policies.ts). Restrictive ones
+    // are AND-ed with them: they only narrow (audit_logs' platform_rows_not_for_app).
+    for (const p of own.filter((x) => x.permissive !== 'RESTRICTIVE' && !good.includes(x) && !worker.includes(x) && !ownerStatus.includes(x) && !isLookupPolicy(rel.name, x))) {
       problems.push(`${rel.name}: unexpected policy ${p.name}`);
     }
     // Partitions are reached through their parent, whose privileges and policy then apply.

@@ -3,6 +3,7 @@
 // database's superuser, which row-level security does not apply to.
 import { sql, Kysely, PostgresDialect, type Transaction } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PLATFORM_ORGANIZATION_ID } from '../../../src/core/audit/platform-organization.js';
 import { createPool } from '../../../src/core/database/create-database.js';
 import { UniqueViolationError } from '../../../src/core/errors/constraint-errors.js';
 import { ForbiddenError } from '../../../src/core/errors/forbidden-error.js';
@@ -260,6 +261,31 @@ describe('row-level security, connected as the application role', () => {
     expect(await sqlStateOf(app, sql`UPDATE academic_titles SET label_en = label_en`)).toBe('42501');
     expect(await sqlStateOf(app, sql`DELETE FROM role_permissions`)).toBe('42501');
     await expect(createRepositories(app).roles.create({ name: 'intruder' })).rejects.toBeInstanceOf(ForbiddenError);
+  });
+
+  it('platform audit rows (roles, permissions): the application role reads and writes none, even with the tenant set to the platform marker; the owner reads them so', async () => {
+    const role = await createRepositories(testDb.current.db).roles.create({ name: `platform-${unique()}` });
+    const isRole = sql`entity_type = 'role' AND entity_id = ${role.id}`;
+    expect(await count(testDb.current.db, 'audit_logs', isRole)).toBe(1);
+    await withTenant(app, PLATFORM_ORGANIZATION_ID, async (_repos, trx) => {
+      expect(await count(trx, 'audit_logs', isRole)).toBe(0);
+      expect(await count(trx, 'audit_logs', sql`organization_id = ${PLATFORM_ORGANIZATION_ID}`)).toBe(0);
+    });
+    for (const organization of [PLATFORM_ORGANIZATION_ID, null]) {
+      const forged = sql`INSERT INTO audit_logs (organization_id, action, entity_type, entity_id)
+        VALUES (${organization}, 'role.delete', 'role', ${role.id})`;
+      await expect(
+        withTenant(app, PLATFORM_ORGANIZATION_ID, (_repos, trx) => sqlStateOf(trx, forged)),
+      ).resolves.toBe('42501');
+    }
+    expect(await count(testDb.current.db, 'audit_logs', isRole)).toBe(1);
+    // Near miss: the owner (FORCEd row-level security, no BYPASSRLS needed for this) with the
+    // tenant set to the marker reads them; here as the test's superuser through a tenant scope.
+    await withTenant(testDb.current.db, PLATFORM_ORGANIZATION_ID, async (repos) => {
+      expect((await repos.audit.pageEntityHistory('role', role.id)).items.map((e) => [e.action, e.organizationId])).toEqual([
+        ['role.create', null],
+      ]);
+    });
   });
 
   it('the application role reaches audit rows only through the parent table, never a partition', async () => {

@@ -8,7 +8,7 @@ export const LIMIT = 50;
 
 const SELECT = `
   select "audit_logs"."event_id" as "eventId", "audit_logs"."created_at" as "createdAt",
-    "audit_logs"."organization_id" as "organizationId", "audit_logs"."actor_user_id" as "actorUserId",
+    nullif("audit_logs"."organization_id", '00000000-0000-0000-0000-000000000000'::uuid) as "organizationId", "audit_logs"."actor_user_id" as "actorUserId",
     "audit_logs"."action", "audit_logs"."entity_type" as "entityType", "audit_logs"."entity_id" as "entityId",
     "audit_logs"."before", "audit_logs"."after", "audit_logs"."request_id" as "requestId",
     "audit_logs"."ip", "audit_logs"."user_agent" as "userAgent"

@@ -99,6 +99,8 @@ describe('forms', () => {
       expect(error, path).toBeInstanceOf(ValidationError);
       expect((error as ValidationError).issues.map((i) => i.path)).toContain(path);
     }
+    // None of the refused creations wrote a form or a version.
+    expect(Number(await count())).toBe(0);
     const { form } = await aForm(org);
     const before = await count();
     const calls: ((uow: UnitOfWork) => Promise<unknown>)[] = [

@@ -67,6 +67,19 @@ describe('organizations', () => {
     await create('organizations', organizationRow({ slug }));
   });
 
+  it('organizations_id_not_platform rejects the nil uuid (the audit trail\'s platform marker), on INSERT and UPDATE', async () => {
+    const nil = '00000000-0000-0000-0000-000000000000';
+    await expectRejected(insert('organizations', organizationRow({ id: nil })), CHECK, 'organizations_id_not_platform');
+    const row = await create('organizations', organizationRow());
+    await expectRejected(
+      { text: 'UPDATE organizations SET id = $1 WHERE id = $2', values: [nil, row.id] },
+      CHECK,
+      'organizations_id_not_platform',
+    );
+    // Near miss: any other uuid is an organization's.
+    await create('organizations', organizationRow({ id: '00000000-0000-0000-0000-000000000001' }));
+  });
+
   it('organizations_slug_format also guards UPDATE', async () => {
     const id = await createOrganization();
     await expectRejected(

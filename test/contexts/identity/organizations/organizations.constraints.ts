@@ -8,6 +8,7 @@ export const coverage = {
   organizations: {
     constraints: [
       'organizations_name_length',
+      'organizations_id_not_platform',
       'organizations_pkey',
       'organizations_settings_is_object',
       'organizations_slug_format',
