@@ -279,8 +279,9 @@ describe('row-level security, connected as the application role', () => {
       ).resolves.toBe('42501');
     }
     expect(await count(testDb.current.db, 'audit_logs', isRole)).toBe(1);
-    // Near miss: the owner (FORCEd row-level security, no BYPASSRLS needed for this) with the
-    // tenant set to the marker reads them; here as the test's superuser through a tenant scope.
+    // Through the audit queries the platform row reads as `organizationId: null`. (Read here as
+    // the test's superuser, which row-level security does not confine: this does not show the
+    // owner's read under FORCE, only the mapping.)
     await withTenant(testDb.current.db, PLATFORM_ORGANIZATION_ID, async (repos) => {
       expect((await repos.audit.pageEntityHistory('role', role.id)).items.map((e) => [e.action, e.organizationId])).toEqual([
         ['role.create', null],
