@@ -50,32 +50,63 @@ export function nameStatements(pool: pg.Pool): void {
   pool.on('connect', (client) => {
     const target = client as unknown as { query: QueryFn };
     const query = target.query.bind(client) as QueryFn;
-    target.query = (...args: unknown[]) => {
-      const [first, ...rest] = args;
-      if (typeof first === 'string') {
-        const name = preparedNameOf(first);
-        return name === undefined ? query(...args) : query({ text: first, name }, ...rest);
-      }
-      if (first !== null && typeof first === 'object') {
-        const config = first as pg.QueryConfig & { submit?: unknown };
-        if (typeof config.submit !== 'function' && typeof config.text === 'string' && config.name === undefined) {
-          const name = preparedNameOf(config.text);
-          if (name !== undefined) return query({ ...config, name }, ...rest);
-        }
-      }
-      return query(...args);
-    };
+    target.query = (...args: unknown[]) => query(...namedArguments(args));
   });
 }
 
 /**
- * The raw prepared side's connections: `db` is `base.db` (raw sides use only the pool; a side
- * that used `db` would be the repository's, unchanged), `pool` a fresh raw pool of `max`
- * connections that names its statements. `close` ends only the pool.
+ * `args` of a `query` call (text or a config object, values, a callback) with the statement
+ * named: a config that already has a name, a submittable (a cursor) or transaction control
+ * passes through unchanged.
  */
-export function openPreparedConnections(url: string, base: Connections, max: number, options: string): Connections {
-  const pool = new pg.Pool({ connectionString: url, max, options });
-  pool.on('error', () => undefined);
-  nameStatements(pool);
-  return { db: base.db, pool, close: () => pool.end() };
+function namedArguments(args: unknown[]): unknown[] {
+  const [first] = args;
+  if (typeof first === 'string') {
+    const name = preparedNameOf(first);
+    if (name === undefined) return args;
+    const named = [...args];
+    named[0] = { text: first, name };
+    return named;
+  }
+  if (first !== null && typeof first === 'object') {
+    const config = first as pg.QueryConfig & { submit?: unknown };
+    if (typeof config.submit !== 'function' && typeof config.text === 'string' && config.name === undefined) {
+      const name = preparedNameOf(config.text);
+      if (name !== undefined) {
+        const named = [...args];
+        named[0] = { ...config, name };
+        return named;
+      }
+    }
+  }
+  return args;
+}
+
+/**
+ * The raw prepared side over `pool`, the pool the repositories' side runs on: `query` and the
+ * clients `connect` hands out name their statements (as {@link nameStatements} does), while the
+ * repositories keep calling the same clients unwrapped. Both sides thus run on the same
+ * connections, backends and session settings, and even share the server's prepared statements
+ * (same text, same name). `query` goes straight to pg-pool's own `query` with a named config (no
+ * layer of its own); a client's wrapper is made once per client.
+ */
+export function namingPool(pool: pg.Pool): pg.Pool {
+  const wrappers = new WeakMap<pg.PoolClient, pg.PoolClient>();
+  const wrap = (client: pg.PoolClient): pg.PoolClient => {
+    let wrapper = wrappers.get(client);
+    if (!wrapper) {
+      const query = client.query.bind(client) as QueryFn;
+      wrapper = {
+        query: (...args: unknown[]) => query(...namedArguments(args)),
+        release: (error?: Error | boolean) => client.release(error),
+      } as unknown as pg.PoolClient;
+      wrappers.set(client, wrapper);
+    }
+    return wrapper;
+  };
+  const query = pool.query.bind(pool) as QueryFn;
+  return {
+    query: (...args: unknown[]) => query(...namedArguments(args)),
+    connect: () => pool.connect().then(wrap),
+  } as unknown as pg.Pool;
 }

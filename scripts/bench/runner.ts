@@ -15,7 +15,7 @@ import { verifyProfile } from './cases/verify/verify-profile.js';
 import { createCheck, type UnnamedStatement } from './check.js';
 import type { BenchConfig, Sizes } from './config.js';
 import { measureInterleaved } from './measure.js';
-import { openConnections, openRawPrepared, step, type Connections } from './support.js';
+import { openConnections, openRawPrepared, openTimedConnections, step, type Connections } from './support.js';
 import { measureThroughput, throughputCasesOf, type ThroughputResult } from './throughput.js';
 import { rawPreparedVerifyState } from './verify-states.js';
 
@@ -101,9 +101,9 @@ export async function runGroup(group: BenchGroup, ctx: RunContext): Promise<Grou
   for (const [k, c] of group.cases.entries()) {
     const label = `${group.section} / ${c.name}`;
     const state = states[k];
-    // Fresh connections, opened after the group's data was loaded.
-    const on = openConnections(url);
-    const preparedOn = openRawPrepared(url, on);
+    // Fresh connections, opened after the group's data was loaded; every side runs on them.
+    const on = openTimedConnections(url);
+    const preparedOn = openRawPrepared(on);
     try {
       const check = createCheck(url, sizes, c, state, on);
       try {

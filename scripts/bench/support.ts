@@ -1,13 +1,14 @@
 // Shared plumbing of `npm run bench`: progress on stderr, the benchmark database, both sides'
 // pools, statement capture on either side, and markdown output.
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import type { Kysely } from 'kysely';
 import pg from 'pg';
 import { createDatabase, createPool } from '../../src/core/database/create-database.js';
 import { databaseOverPool } from '../../src/core/database/database-over-pool.js';
 import type { DB } from '../../src/schema/db.js';
-import { nameStatements, openPreparedConnections } from './prepared.js';
+import { registeredPool } from '../../src/core/health/pool-figures.js';
+import { nameStatements, namingPool } from './prepared.js';
 
 /** Connections per pool; calls run one at a time, so one would do. */
 export const POOL_SIZE = 4;
@@ -94,12 +95,29 @@ export function openConnections(url: string, max = POOL_SIZE): Connections {
 }
 
 /**
- * The raw prepared side's connections beside `base` (see prepared.ts): a raw pool of `max`
- * connections, opened with the raw side's options, that names its statements as the
- * repositories' driver does.
+ * The connections a case is checked and timed on: the repositories' instance (`createDatabase`,
+ * as a service builds it) and, as `pool`, the `pg.Pool` that instance runs on, so that the raw
+ * sides run on the very same connections: the same backends, with the same session settings
+ * (the package's statement, lock and idle-in-transaction timeouts, UTC). With a pool of its own
+ * per side, the same statement answered up to 15% faster on one side's backend than on the
+ * other's, differently from run to run and by more than the package's own cost (docs/benchmarks.md,
+ * "One set of connections"); calls run one at a time, so the sides alternate on one backend.
+ * `close` ends both (one pool).
  */
-export function openRawPrepared(url: string, base: Connections, max = POOL_SIZE): Connections {
-  return openPreparedConnections(url, base, max, RAW_OPTIONS);
+export function openTimedConnections(url: string, max = POOL_SIZE): Connections {
+  const db = createDatabase({ connectionString: url, max });
+  const pool = registeredPool(db) as pg.Pool | undefined;
+  if (!pool) throw new Error('createDatabase registered no pool');
+  return { db, pool, close: () => db.destroy() };
+}
+
+/**
+ * The raw prepared side on `base`'s connections (see prepared.ts, `namingPool`): the same pool,
+ * its statements named as the repositories' driver names them. `close` does nothing: the pool
+ * is `base`'s.
+ */
+export function openRawPrepared(base: Connections): Connections {
+  return { db: base.db, pool: namingPool(base.pool), close: async () => undefined };
 }
 
 /** One statement a client sent: its text, parameters and prepared-statement name (if any). */
@@ -168,10 +186,16 @@ export async function countRows(pool: pg.Pool, table: string, where = 'true'): P
 // ---------------------------------------------------------------------------------------------
 // Output (stdout).
 
-/** The installed version of package `name` (from node_modules). */
+/**
+ * The installed version of package `name`: its package.json in the nearest node_modules above
+ * this file (scripts/bench/ under tsx, .bench/ when bundled).
+ */
 export function packageVersion(name: string): string {
-  const path = join(import.meta.dirname, '..', '..', 'node_modules', name, 'package.json');
-  return (JSON.parse(readFileSync(path, 'utf8')) as { version: string }).version;
+  for (let dir = import.meta.dirname; ; dir = dirname(dir)) {
+    const path = join(dir, 'node_modules', name, 'package.json');
+    if (existsSync(path)) return (JSON.parse(readFileSync(path, 'utf8')) as { version: string }).version;
+    if (dirname(dir) === dir) return 'unknown';
+  }
 }
 
 /** A markdown table; the first `leftColumns` columns are left-aligned, the others right-aligned. */

@@ -1,8 +1,8 @@
 // Throughput with 16 concurrent callers: 16 async callers in this one process issue calls back
 // to back, each awaiting its call before the next, for a round of BENCH_THROUGHPUT_SECONDS (or
 // until the side's inputs run out); calls/s = calls completed / wall time of the round (the
-// last calls finish after the deadline and count). Sides: `repo`, `raw prepared` and `raw`, each
-// on pools of 16 connections of its own, measured in rounds that alternate their order (repo,
+// last calls finish after the deadline and count). Sides: `repo`, `raw prepared` and `raw`, all
+// on one pool of 16 connections (the repositories' own, as in the latency loop), measured in rounds that alternate their order (repo,
 // raw prepared, raw; then reversed) after one warm-up round per side of half the duration.
 // The cases' own sides are used (users.findById, access.hasPermission, staffProfiles.verify);
 // verify consumes a pending profile per call, so its sides run on states of other
@@ -17,7 +17,7 @@ import { findById } from './cases/identity/find-by-id.js';
 import { hasPermission } from './cases/identity/has-permission.js';
 import { verifyProfile } from './cases/verify/verify-profile.js';
 import type { Section } from './config.js';
-import { openConnections, openRawPrepared, progress, type Connections } from './support.js';
+import { openRawPrepared, openTimedConnections, progress, type Connections } from './support.js';
 import { assertConsumed, pendingLists, type VerifyState } from './verify-states.js';
 
 /** Concurrent callers per side (and connections per side's pool). */
@@ -121,12 +121,11 @@ export async function measureThroughput(t: ThroughputCase, ctx: SeedContext, opt
   const prepared = await t.prepare(ctx, smoke);
   const on: Connections[] = [];
   try {
-    const base = openConnections(options.url, CALLERS);
+    // One pool of 16 for every side (support.ts, openTimedConnections).
+    const base = openTimedConnections(options.url, CALLERS);
     on.push(base);
-    const rawPrepared = openRawPrepared(options.url, base, CALLERS);
-    on.push(rawPrepared);
-    const raw = openConnections(options.url, CALLERS);
-    on.push(raw);
+    const rawPrepared = openRawPrepared(base);
+    const raw = base;
     if (!c.repo) throw new Error(`${label}: a raw-only case`);
     const run: Record<ThroughputSide, (i: number) => Promise<unknown>> = {
       repo: c.repo(prepared.states.repo, base),

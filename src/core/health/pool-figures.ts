@@ -29,6 +29,14 @@ export function registerPool<T extends Kysely<any>>(db: T, pool: PoolCounters): 
   return db;
 }
 
+/**
+ * The pool `createDatabase` built behind `db` (internal: not exported from the package; the
+ * benchmark runs its raw `pg` sides on the very connections the repositories use).
+ */
+export function registeredPool(db: object): PoolCounters | undefined {
+  return pools.get(db);
+}
+
 /** The figures of the pool behind `db`, or `undefined` when `createDatabase` did not build it. */
 export function poolFiguresOf(db: object): PoolFigures | undefined {
   const pool = pools.get(db);

@@ -66,10 +66,27 @@ export async function transactionOnConnection<D, T>(
 
 /** Compiled BEGIN messages by text; bounded (tenants are many): emptied when full. */
 const begins = new Map<string, CompiledQuery>();
+/**
+ * The same messages for the commonest settings, a tenant alone, keyed by the tenant as given:
+ * found without building the text (measured: building and checking it was ~3 µs of the ~30 µs
+ * a tenant unit of work spends in JavaScript). Filled only from a text `beginStatement` built
+ * and checked, so a key is always a valid tenant.
+ */
+const tenantBegins = new Map<string, CompiledQuery>();
 const MAX_BEGINS = 1024;
 
 /** The compiled first message of a transaction with `settings`, built once per text. */
 function beginQuery(settings: TenantTransactionSettings): CompiledQuery {
+  const { tenant } = settings;
+  const tenantOnly =
+    typeof tenant === 'string' &&
+    settings.isolationLevel === undefined &&
+    settings.accessMode === undefined &&
+    settings.replayedAfter === undefined;
+  if (tenantOnly) {
+    const found = tenantBegins.get(tenant);
+    if (found) return found;
+  }
   const text = beginStatement(settings);
   // A token is new on nearly every call: not worth a place among the cached messages.
   if (settings.replayedAfter !== undefined) return CompiledQuery.raw(text);
@@ -78,6 +95,10 @@ function beginQuery(settings: TenantTransactionSettings): CompiledQuery {
     if (begins.size >= MAX_BEGINS) begins.clear();
     query = CompiledQuery.raw(text);
     begins.set(text, query);
+  }
+  if (tenantOnly) {
+    if (tenantBegins.size >= MAX_BEGINS) tenantBegins.clear();
+    tenantBegins.set(tenant, query);
   }
   return query;
 }

@@ -130,6 +130,31 @@ describe('the outermost unit of work: what it sends and what it guarantees', () 
     expect(sent).toEqual([]);
   });
 
+  it('the first message kept per tenant never stands in for other settings or another tenant', async () => {
+    const db = packageDatabase();
+    await sql`select 1`.execute(db);
+    const sent = recording();
+    const upper = organizationId.toUpperCase();
+    const runs = [
+      [{ tenant: organizationId }, beginWith(organizationId)],
+      [{ tenant: organizationId }, beginWith(organizationId)],
+      [{ tenant: organizationId, accessMode: 'read only' }, beginWith(organizationId, 'start transaction read only')],
+      [{ tenant: upper }, beginWith(upper)],
+      [{ tenant: organizationId, isolationLevel: 'repeatable read' }, beginWith(organizationId, 'start transaction isolation level repeatable read')],
+      [{ tenant: organizationId }, beginWith(organizationId)],
+    ] as const;
+    for (const [options, first] of runs) {
+      sent.length = 0;
+      const tenant = await unitOfWork(db, options, (uow) => currentTenant(uow.trx));
+      expect(tenant?.toLowerCase()).toBe(organizationId);
+      expect(sent[0]).toEqual({ sql: first, parameters: [] });
+    }
+    // A refused tenant after valid ones still sends nothing.
+    sent.length = 0;
+    await expect(unitOfWork(db, { tenant: `${organizationId}'` }, async () => 1)).rejects.toBeInstanceOf(ValidationError);
+    expect(sent).toEqual([]);
+  });
+
   describe.each(kinds)('$kind', ({ kind, open }) => {
     it('a transaction kept past its unit of work refuses every statement with a typed error and sends nothing', async () => {
       const db = open();
