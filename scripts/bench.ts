@@ -6,12 +6,15 @@
 // tmpdir) and one database. The benchmark is a list of cases (scripts/bench/cases/<section>/,
 // one file each), grouped in sections; each case is one operation through the repositories
 // (`repo`) and as the same SQL hand-written with plain `pg` (`raw`, unnamed statements), the
-// latter also on pools that name each statement as the repositories' driver does (`raw
-// prepared`, scripts/bench/prepared.ts; transaction control unnamed). The runner
-// (scripts/bench/runner.ts), per section: seeds every case's data on setup connections; then
-// per case opens fresh connections (a backend that loaded or scanned the data answers faster,
-// which would favour whichever side shared it), runs the case's same-SQL check, and times the
-// sides; then the section's throughput with 16 concurrent callers (scripts/bench/throughput.ts).
+// latter also naming each statement as the repositories' driver does (`raw prepared`,
+// scripts/bench/prepared.ts; transaction control unnamed). The runner (scripts/bench/runner.ts),
+// per section: seeds every case's data on setup connections; then per case opens fresh
+// connections, one set for every side (a `createDatabase` instance and the pg pool under it: the
+// raw sides run on the repositories' own backends and session settings; with a pool per side,
+// which backend a side got moved its figures by more than the package's own cost), runs the
+// case's same-SQL check, and times the sides; then the section's throughput with 16 concurrent
+// callers (scripts/bench/throughput.ts). `npm run bench` first builds this script with tsup
+// (scripts/bench/build.ts, into .bench/), so the package code it times is compiled as dist/ is.
 // The report opens with a summary of every case against both raw sides (PASS/FAIL per target of
 // issue 9). Sections:
 //

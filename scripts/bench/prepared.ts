@@ -1,10 +1,11 @@
-// The "raw prepared" side: raw pg pools that name every statement the way the repositories'
-// driver does (src/core/database/pool-driver.ts): `client.query(text, values)` becomes
+// The "raw prepared" side: raw pg calls that name every statement the way the repositories'
+// driver does (src/core/database/pool-driver.ts), on the repositories' own pool (`namingPool`;
+// `nameStatements` makes a recording pool's clients do the same): `client.query(text, values)` becomes
 // `client.query({ name: statementName(text), text, values })`, so the server parses and plans
 // each statement once per connection; transaction control (`begin…`, `start transaction…`,
 // `commit`, `rollback…`, `savepoint…`, `release savepoint…`, and the unit of work's
 // `begin; select set_config(…)` message) stays unnamed, as the driver sends it. A case's own
-// `raw` side, bound to these connections, is its raw prepared side: no case writes it twice.
+// `raw` side, bound to such a pool, is its raw prepared side: no case writes it twice.
 import pg from 'pg';
 import { statementName } from '../../src/core/kernel/statement-name.js';
 import type { Connections } from './support.js';

@@ -1,5 +1,5 @@
 // The runner: for each group of cases, seed every case (on the setup connections), then per
-// case open fresh connections, run its same-SQL and same-results check, and time its sides
+// case open fresh connections (one set, every side on it), run its same-SQL and same-results check, and time its sides
 // interleaved (measure.ts); finally the group's report. In --verify mode it stops after the
 // checks: no timing loop, no report, and a failed check does not stop the other cases.
 //

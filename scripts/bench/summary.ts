@@ -126,7 +126,7 @@ export function throughputSummary(results: readonly ThroughputResult[], rounds: 
       rows,
     ),
     '',
-    `16 async callers in this process, back to back, pools of 16 per side; ${rounds} rounds of ${seconds} s per side, ` +
+    `16 async callers in this process, back to back, one pool of 16 for every side (the repositories'); ${rounds} rounds of ${seconds} s per side, ` +
       'order alternating, after a warm-up round of half that (verify: at most an equal share of its prepared profiles per round).',
   ].join('\n');
 }
