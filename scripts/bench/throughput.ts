@@ -2,8 +2,9 @@
 // to back, each awaiting its call before the next, for a round of BENCH_THROUGHPUT_SECONDS (or
 // until the side's inputs run out); calls/s = calls completed / wall time of the round (the
 // last calls finish after the deadline and count). Sides: `repo`, `raw prepared` and `raw`, all
-// on one pool of 16 connections (the repositories' own, as in the latency loop), measured in rounds that alternate their order (repo,
-// raw prepared, raw; then reversed) after one warm-up round per side of half the duration.
+// on one pool of 16 connections (the repositories' own, as in the latency loop), measured in
+// rounds that alternate their order (repo, raw prepared, raw; then reversed) after one warm-up
+// round per side of half the duration.
 // The cases' own sides are used (users.findById, access.hasPermission, staffProfiles.verify);
 // verify consumes a pending profile per call, so its sides run on states of other
 // organizations (verify-states.ts), each side with its own profiles, and afterwards every
@@ -20,7 +21,7 @@ import type { Section } from './config.js';
 import { openRawPrepared, openTimedConnections, progress, type Connections } from './support.js';
 import { assertConsumed, pendingLists, type VerifyState } from './verify-states.js';
 
-/** Concurrent callers per side (and connections per side's pool). */
+/** Concurrent callers per side (and connections of the one pool every side runs on). */
 const CALLERS = 16;
 /** Calls per side in the --verify smoke. */
 const SMOKE_CALLS = 4;

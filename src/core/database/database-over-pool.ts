@@ -3,7 +3,7 @@ import type { DB } from '../../schema/db.js';
 import { registerDatabase } from './database-internals.js';
 import { registerDirectExecutor } from '../kernel/direct-executor.js';
 import { ManagedDriver } from './managed-driver.js';
-import { PoolDriver, type PoolConnection, type PoolDriverOptions } from './pool-driver.js';
+import { PoolDriver, type PoolDriverOptions } from './pool-driver.js';
 
 /**
  * The Kysely instance `createDatabase` returns, over `pool` (a `pg.Pool`, or anything with
@@ -27,15 +27,8 @@ export function databaseOverPool(
   const config = { dialect };
   const db = new Kysely<DB>({ config, dialect, driver, executor });
   registerDatabase(db, { config, dialect, driver, executor, compiler, adapter });
-  // No plugins on this instance: a compiled statement needs only a connection.
-  registerDirectExecutor(db, async (query) => {
-    // The driver's connections are PoolConnections, released synchronously (no promise per call).
-    const connection = (await driver.acquireConnection()) as PoolConnection;
-    try {
-      return await connection.executeQuery(query);
-    } finally {
-      connection.release();
-    }
-  });
+  // No plugins on this instance: a compiled statement needs only a connection, taken and
+  // released by the driver around it.
+  registerDirectExecutor(db, (query) => driver.runAlone(query));
   return db;
 }

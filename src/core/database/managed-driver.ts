@@ -1,7 +1,6 @@
-import type { DatabaseConnection, Driver, QueryCompiler, TransactionSettings } from 'kysely';
+import type { CompiledQuery, DatabaseConnection, Driver, TransactionSettings } from 'kysely';
 import { DatabaseClosedError } from '../errors/lifecycle-errors.js';
-
-type CompileQuery = QueryCompiler['compileQuery'];
+import type { PoolDriver } from './pool-driver.js';
 
 /**
  * Wraps a driver (the package's `PoolDriver`) the way Kysely's internal `RuntimeDriver` wraps the driver of a
@@ -15,14 +14,14 @@ type CompileQuery = QueryCompiler['compileQuery'];
  * timeout, or for ever).
  */
 export class ManagedDriver implements Driver {
-  readonly #driver: Driver;
+  readonly #driver: PoolDriver;
   #initializing: Promise<void> | undefined;
   #initialized = false;
   #destroying: Promise<void> | undefined;
   readonly #alsoDestroy: (() => Promise<void>) | undefined;
 
   /** `alsoDestroy` runs once with the first `destroy()` (the replicas' pools of a primary). */
-  constructor(driver: Driver, alsoDestroy?: () => Promise<void>) {
+  constructor(driver: PoolDriver, alsoDestroy?: () => Promise<void>) {
     this.#driver = driver;
     this.#alsoDestroy = alsoDestroy;
   }
@@ -60,6 +59,19 @@ export class ManagedDriver implements Driver {
     return this.init().then(() => (this.#destroying ? Promise.reject(new DatabaseClosedError()) : this.#driver.acquireConnection()));
   }
 
+  /**
+   * Runs `compiledQuery` alone on a connection of the pool, released when it settled (see
+   * `PoolDriver.runAlone`), the driver initialised first if it was not yet: the rows.
+   * @throws DatabaseClosedError after `destroy()`; the statement's errors (unmapped) otherwise.
+   */
+  runAlone<R>(compiledQuery: CompiledQuery): Promise<R[]> {
+    if (this.#destroying) return Promise.reject(new DatabaseClosedError());
+    if (this.#initialized) return this.#driver.runAlone<R>(compiledQuery);
+    return this.init().then(() =>
+      this.#destroying ? Promise.reject(new DatabaseClosedError()) : this.#driver.runAlone<R>(compiledQuery),
+    );
+  }
+
   /** Returns `connection` to the pool. */
   releaseConnection(connection: DatabaseConnection): Promise<void> {
     return this.#driver.releaseConnection(connection);
@@ -81,18 +93,18 @@ export class ManagedDriver implements Driver {
   }
 
   /** Sends `savepoint <name>` (Kysely's controlled transactions). */
-  savepoint(connection: DatabaseConnection, name: string, compileQuery: CompileQuery): Promise<void> {
-    return this.#driver.savepoint!(connection, name, compileQuery);
+  savepoint(connection: DatabaseConnection, name: string): Promise<void> {
+    return this.#driver.savepoint(connection, name);
   }
 
   /** Sends `rollback to savepoint <name>`. */
-  rollbackToSavepoint(connection: DatabaseConnection, name: string, compileQuery: CompileQuery): Promise<void> {
-    return this.#driver.rollbackToSavepoint!(connection, name, compileQuery);
+  rollbackToSavepoint(connection: DatabaseConnection, name: string): Promise<void> {
+    return this.#driver.rollbackToSavepoint(connection, name);
   }
 
   /** Sends `release savepoint <name>`. */
-  releaseSavepoint(connection: DatabaseConnection, name: string, compileQuery: CompileQuery): Promise<void> {
-    return this.#driver.releaseSavepoint!(connection, name, compileQuery);
+  releaseSavepoint(connection: DatabaseConnection, name: string): Promise<void> {
+    return this.#driver.releaseSavepoint(connection, name);
   }
 
   /**

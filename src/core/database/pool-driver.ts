@@ -48,6 +48,20 @@ function queryResult<R>({ command, rowCount, rows }: PgResult<R>): QueryResult<R
   };
 }
 
+/** What a statement's answer becomes: a `QueryResult`, the rows, or the rows with the connection released first. */
+type Out = 0 | 1 | 2;
+const RESULT: Out = 0;
+const ROWS: Out = 1;
+const ROWS_RELEASE: Out = 2;
+
+/**
+ * Where a unit of work's connection records that a statement failed (PostgreSQL has then
+ * aborted the transaction) until a `rollback to savepoint` succeeds (see `UnitConnection`).
+ */
+export interface FailureTracker {
+  aborted: boolean;
+}
+
 /** Whether `sql` opens a transaction (`begin` or `start transaction`, alone or with the tenant). */
 const opensTransaction = (sql: string) => sql.startsWith('begin') || sql.startsWith('start transaction');
 
@@ -120,24 +134,51 @@ export class PoolConnection implements DatabaseConnection {
     if (this.#outstanding > 0) this.#arm(value);
   }
 
-  /** Runs `compiledQuery`, as a named prepared statement when it has a name and they are on. */
-  executeQuery<R>(compiledQuery: CompiledQuery): Promise<QueryResult<R>> {
+  /**
+   * Runs `compiledQuery`, as a named prepared statement when it has a name and they are on.
+   * Given `tracker` (a unit of work's connection), a failure sets `tracker.aborted` and a
+   * successful `rollback to savepoint` clears it, without a promise of the tracker's own.
+   */
+  executeQuery<R>(compiledQuery: CompiledQuery, tracker?: FailureTracker): Promise<QueryResult<R>> {
+    return this.#start<QueryResult<R>>(compiledQuery, RESULT, tracker);
+  }
+
+  /** {@link executeQuery}, answering with the rows only (no `QueryResult` built). */
+  rows<R>(compiledQuery: CompiledQuery, tracker?: FailureTracker): Promise<R[]> {
+    return this.#start<R[]>(compiledQuery, ROWS, tracker);
+  }
+
+  /**
+   * Runs `compiledQuery` on this connection just taken from the pool, outside a transaction,
+   * and releases the connection when it has settled (before the caller resumes), succeeded or
+   * failed: what a statement run on the database instance itself does, in one async frame.
+   */
+  runAlone<R>(compiledQuery: CompiledQuery): Promise<R[]> {
+    return this.#start<R[]>(compiledQuery, ROWS_RELEASE, undefined);
+  }
+
+  #start<T>(compiledQuery: CompiledQuery, out: Out, tracker: FailureTracker | undefined): Promise<T> {
     // The status the server reported after the previous statement: `I` outside a transaction.
     // (Read before sending: after an error pg settles the query before the server's status
     // arrives, so the status read then may still be the previous one.)
     const idle = this.#status() === 'I';
-    if (this.#stale && idle) return this.#forgetStatements().then(() => this.#execute<R>(compiledQuery, idle));
+    if (this.#stale && idle) {
+      const outcome = this.#forgetStatements().then(
+        () => this.#execute(compiledQuery, idle, RESULT, undefined) as Promise<QueryResult<unknown>>,
+      );
+      return this.#settled<T>(outcome, out, tracker);
+    }
     // Not async itself: one async frame per statement (#run's).
-    return this.#execute<R>(compiledQuery, idle);
+    return this.#execute(compiledQuery, idle, out, tracker) as Promise<T>;
   }
 
   /** Sends `compiledQuery`, named when prepared statements are on, tracking what opened the transaction. */
-  #execute<R>(compiledQuery: CompiledQuery, idle: boolean): Promise<QueryResult<R>> {
+  #execute(compiledQuery: CompiledQuery, idle: boolean, out: Out, tracker: FailureTracker | undefined): Promise<unknown> {
     const { sql } = compiledQuery;
     const name = this.#prepared ? preparedName(compiledQuery) : undefined;
     const begin = this.#begin;
     this.#begin = opensTransaction(sql) ? sql : undefined;
-    return this.#run<R>(sql, compiledQuery.parameters, name, compiledQuery, idle ? 'autocommit' : begin);
+    return this.#run(sql, compiledQuery.parameters, name, compiledQuery, idle ? 'autocommit' : begin, out, tracker);
   }
 
   /**
@@ -149,14 +190,14 @@ export class PoolConnection implements DatabaseConnection {
   async #recover<R>(query: CompiledQuery, name: string, alone: string | undefined, error: unknown): Promise<QueryResult<R>> {
     if (alone === 'autocommit') {
       await this.#forgetStatements();
-      return this.#run<R>(query.sql, query.parameters, name);
+      return this.#run<R>(query.sql, query.parameters, name) as Promise<QueryResult<R>>;
     }
     if (alone !== undefined) {
       // The first statement of its transaction: nothing of it is lost by starting it again.
       await this.#run(ROLLBACK.sql, [], undefined);
       await this.#forgetStatements();
       await this.#run(alone, [], undefined);
-      return this.#run<R>(query.sql, query.parameters, name);
+      return this.#run<R>(query.sql, query.parameters, name) as Promise<QueryResult<R>>;
     }
     this.#stale = true;
     throw error;
@@ -165,7 +206,10 @@ export class PoolConnection implements DatabaseConnection {
   /**
    * Sends one statement and waits for its answer under the response bound. Given `retry` (the
    * caller's query) and `alone` (see {@link #recover}), a "cached plan must not change result
-   * type" failure is recovered from; statements sent by the recovery itself pass neither.
+   * type" failure is recovered from; statements sent by the recovery itself pass neither. `out`
+   * says what the answer becomes (a `QueryResult`, the rows, the rows with the connection
+   * released first); `tracker` records a failure (see {@link executeQuery}). The answer's path
+   * is this one frame; a failure's goes through {@link #settled}.
    */
   async #run<R>(
     text: string,
@@ -173,8 +217,10 @@ export class PoolConnection implements DatabaseConnection {
     name: string | undefined,
     retry?: CompiledQuery,
     alone?: string,
-  ): Promise<QueryResult<R>> {
-    if (this.#lost) throw this.#lostError();
+    out: Out = RESULT,
+    tracker?: FailureTracker,
+  ): Promise<QueryResult<R> | R[]> {
+    if (this.#lost) return this.#settled(Promise.reject(this.#lostError()), out, tracker);
     // pg only reads `values`. An unnamed statement goes as (text, values): a config object would
     // be copied property by property by pg before it is sent (measured: ~2 µs per statement).
     const values = parameters as unknown[];
@@ -185,12 +231,43 @@ export class PoolConnection implements DatabaseConnection {
       result = await (name === undefined ? this.#client.query<R>(text, values) : this.#client.query<R>({ name, text, values }));
     } catch (error) {
       if (bounded) this.#answered();
-      if (this.#lost) throw this.#lostError();
-      if (retry === undefined || name === undefined || !isCachedPlanChanged(error)) return this.#failed(error);
-      return this.#recover<R>(retry, name, alone, error);
+      return this.#settled(this.#afterError<R>(error, retry, name, alone), out, tracker);
     }
     if (bounded) this.#answered();
-    return queryResult(result);
+    // A savepoint rolled back to: the transaction is usable again.
+    if (tracker !== undefined && text.startsWith('rollback to savepoint ')) tracker.aborted = false;
+    if (out === RESULT) return queryResult(result);
+    if (out === ROWS_RELEASE) this.release();
+    return result.rows ?? [];
+  }
+
+  /** A statement failed: the lost connection's error, a recovery (see {@link #recover}), or the error itself. */
+  async #afterError<R>(
+    error: unknown,
+    retry: CompiledQuery | undefined,
+    name: string | undefined,
+    alone: string | undefined,
+  ): Promise<QueryResult<R>> {
+    if (this.#lost) throw this.#lostError();
+    if (retry === undefined || name === undefined || !isCachedPlanChanged(error)) return this.#failed(error);
+    return this.#recover<R>(retry, name, alone, error);
+  }
+
+  /**
+   * The slow ends of a statement (a failure, a recovery, forgetting stale statements first):
+   * `outcome` turned into what `out` asks for, a failure recorded in `tracker`, and the
+   * connection released in every case when `out` says so.
+   */
+  async #settled<T>(outcome: Promise<QueryResult<unknown>>, out: Out, tracker: FailureTracker | undefined): Promise<T> {
+    try {
+      const result = await outcome;
+      return (out === RESULT ? result : result.rows) as T;
+    } catch (error) {
+      if (tracker !== undefined) tracker.aborted = true;
+      throw error;
+    } finally {
+      if (out === ROWS_RELEASE) this.release();
+    }
   }
 
   /**
@@ -342,7 +419,22 @@ export class PoolDriver implements Driver {
 
   /** A connection from the pool (after {@link init}). */
   async acquireConnection(): Promise<DatabaseConnection> {
-    const client = await this.#pool!.connect();
+    return this.#connectionOf(await this.#pool!.connect());
+  }
+
+  /**
+   * Runs `compiledQuery` alone (outside a transaction) on a connection from the pool (after
+   * {@link init}), released as soon as the statement settled: the rows. What a statement run
+   * on the database instance itself does, in two async frames (taking the connection, running
+   * the statement) rather than Kysely's executor and connection-provider layers.
+   */
+  async runAlone<R>(compiledQuery: CompiledQuery): Promise<R[]> {
+    const connection = this.#connectionOf(await this.#pool!.connect());
+    return await connection.runAlone<R>(compiledQuery);
+  }
+
+  /** The connection of `client`, made on its first use and kept as long as the client. */
+  #connectionOf(client: PostgresPoolClient): PoolConnection {
     let connection = this.#connections.get(client);
     if (!connection) {
       connection = new PoolConnection(client, this.#options.preparedStatements, this.#options.responseTimeoutMs);

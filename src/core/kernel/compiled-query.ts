@@ -35,6 +35,9 @@ const compiler = new Kysely<DB>({
  */
 const DIRECT_QUERY_ID = createQueryId();
 
+/** The rows of an executor's result. */
+const rowsOf = <R>(result: { readonly rows: R[] }): R[] => result.rows;
+
 /** Something that runs compiled queries: a Kysely instance or a transaction, of any database type. */
 export interface QueryExecutor {
   executeQuery<R>(query: CompiledQuery<R>): Promise<{ readonly rows: R[] }>;
@@ -125,22 +128,27 @@ export function compiledQuery<P extends Record<string, unknown>, R>(
     return { sql: query.sql, name: statementName(query.sql), query: CompiledQuery.raw(query.sql).query, slots };
   };
 
-  const run = async (db: QueryExecutor, params: P): Promise<R[]> => {
-    compiled ??= compile();
-    const { sql, name, query, slots } = compiled;
-    const parameters: unknown[] = new Array(slots.length);
-    for (let k = 0; k < slots.length; k += 1) {
-      const slot = slots[k]!;
-      parameters[k] = typeof slot === 'string' ? params[slot] : slot.value;
+  // Not async: the rows come straight from the executor's promise (no frame of its own).
+  const run = (db: QueryExecutor, params: P): Promise<R[]> => {
+    try {
+      compiled ??= compile();
+      const { sql, name, query, slots } = compiled;
+      const parameters: unknown[] = new Array(slots.length);
+      for (let k = 0; k < slots.length; k += 1) {
+        const slot = slots[k]!;
+        parameters[k] = typeof slot === 'string' ? params[slot] : slot.value;
+      }
+      // createDatabase instances and their units of work: straight to the connection, without
+      // Kysely's executor layers (plugin-free instances: there is no result to transform, and no
+      // query id to key it by).
+      const direct = directExecutor(db);
+      const queryId = direct ? DIRECT_QUERY_ID : createQueryId();
+      const named: NamedCompiledQuery<R> = { sql, name, query, parameters, queryId };
+      const statement: CompiledQuery<R> = prepared ? named : { sql, query, parameters, queryId };
+      return direct ? direct<R>(statement) : db.executeQuery<R>(statement).then(rowsOf);
+    } catch (error) {
+      return Promise.reject(error);
     }
-    // createDatabase instances and their units of work: straight to the connection, without
-    // Kysely's executor layers (plugin-free instances: there is no result to transform, and no
-    // query id to key it by).
-    const direct = directExecutor(db);
-    const queryId = direct ? DIRECT_QUERY_ID : createQueryId();
-    const named: NamedCompiledQuery<R> = { sql, name, query, parameters, queryId };
-    const statement: CompiledQuery<R> = prepared ? named : { sql, query, parameters, queryId };
-    return (direct ? await direct<R>(statement) : await db.executeQuery<R>(statement)).rows;
   };
   Object.defineProperty(run, 'sql', {
     get: () => (compiled ??= compile()).sql,

@@ -1,7 +1,7 @@
-import type { CompiledQuery, QueryResult } from 'kysely';
+import type { CompiledQuery } from 'kysely';
 
-/** Runs a compiled query on a connection without Kysely's executor layers; errors unmapped. */
-export type DirectExecutor = <R>(query: CompiledQuery) => Promise<QueryResult<R>>;
+/** Runs a compiled query on a connection without Kysely's executor layers: its rows; errors unmapped. */
+export type DirectExecutor = <R>(query: CompiledQuery) => Promise<R[]>;
 
 /**
  * Where `compiledQuery` statements find a shorter way to the connection: set on the Kysely

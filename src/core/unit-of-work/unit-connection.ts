@@ -7,6 +7,7 @@ import {
   type QueryCompiler,
   type QueryResult,
 } from 'kysely';
+import { PoolConnection, type FailureTracker } from '../database/pool-driver.js';
 import { TransactionScopeError } from '../errors/transaction-scope-error.js';
 
 const ended = () =>
@@ -14,13 +15,16 @@ const ended = () =>
     'its unit of work has ended (committed or rolled back): use the transaction only inside the unit of work',
   );
 
+/** The rows of a result. */
+const rowsOf = <R>(result: QueryResult<R>): R[] => result.rows;
+
 /**
  * The one connection of a unit of work's transaction, handed to its queries while the unit of
  * work runs and refused once it has ended, so that a transaction kept past its unit of work
  * never runs a statement on a connection that went back to the pool (what Kysely's internal
  * "not committed or rolled back" executor guards in `db.transaction()`).
  */
-export class UnitConnection implements ConnectionProvider {
+export class UnitConnection implements ConnectionProvider, FailureTracker {
   #connection: DatabaseConnection | undefined;
   /**
    * Whether a statement failed since the last successful `rollback to savepoint`: PostgreSQL has
@@ -51,13 +55,14 @@ export class UnitConnection implements ConnectionProvider {
   /**
    * Runs `query` on the connection, recording a failure in {@link aborted} (and its repair by a
    * successful `rollback to savepoint`): the unit's statements, from its executor and from
-   * `compiledQuery` statements alike. No closure per statement: the handlers are made once
-   * per unit.
+   * `compiledQuery` statements alike. On the package's own connections the connection records
+   * it as the statement settles (no promise of the unit's own per statement).
    * @throws TransactionScopeError once {@link end} was called; nothing is sent.
    */
   run<R>(query: CompiledQuery): Promise<QueryResult<R>> {
     const connection = this.#connection;
     if (!connection) return Promise.reject(ended());
+    if (connection instanceof PoolConnection) return connection.executeQuery<R>(query, this);
     let pending: Promise<QueryResult<R>>;
     try {
       pending = connection.executeQuery<R>(query);
@@ -67,18 +72,28 @@ export class UnitConnection implements ConnectionProvider {
     }
     // A savepoint rolled back to: the transaction is usable again.
     const restores = query.sql.startsWith('rollback to savepoint ');
-    return pending.then(restores ? this.#restored : undefined, this.#failed) as Promise<QueryResult<R>>;
+    return pending.then(
+      (result) => {
+        if (restores) this.aborted = false;
+        return result;
+      },
+      (error: unknown) => {
+        this.aborted = true;
+        throw error;
+      },
+    );
   }
 
-  readonly #restored = <T>(result: T): T => {
-    this.aborted = false;
-    return result;
-  };
-
-  readonly #failed = (error: unknown): never => {
-    this.aborted = true;
-    throw error;
-  };
+  /**
+   * {@link run}, answering with the rows only (what `compiledQuery` statements read).
+   * @throws TransactionScopeError once {@link end} was called; nothing is sent.
+   */
+  rows<R>(query: CompiledQuery): Promise<R[]> {
+    const connection = this.#connection;
+    if (!connection) return Promise.reject(ended());
+    if (connection instanceof PoolConnection) return connection.rows<R>(query, this);
+    return this.run<R>(query).then(rowsOf);
+  }
 
   /** Refuses every later statement: the unit of work's function has settled. */
   end(): void {

@@ -110,6 +110,29 @@ describe('prepared statements on one connection', () => {
     expect(await createRepositories(db).users.findById(userId)).toMatchObject({ id: userId });
   });
 
+  it('a statement run on the instance gives its one connection back whatever its outcome: failed, recovered, or run after a stale transaction', async () => {
+    // A pool of one: a connection kept after any of these would leave the next call waiting
+    // for the pool's connection timeout.
+    const db = open();
+    for (let i = 0; i < 3; i += 1) {
+      const error = await probeById(db, { id: 'not a number' as unknown as number }).catch((e: unknown) => e);
+      expect(error).toMatchObject({ code: '22P02' });
+    }
+    expect(await probeById(db, { id: 1 })).toHaveLength(1);
+    await migrateProbe();
+    expect(await probeById(db, { id: 1 })).toHaveLength(1);
+    // Invalidated after another statement of its transaction: the connection forgets its
+    // statements before its next statement, here one run on the instance.
+    await migrateProbe();
+    const error = await unitOfWork(db, async (uow) => {
+      await sql`select 1`.execute(uow.trx);
+      return probeById(uow.trx, { id: 1 });
+    }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(StatementInvalidatedError);
+    expect(await probeById(db, { id: 1 })).toMatchObject([{ id: 1, [`extra_${changes}`]: 'x' }]);
+    expect(await preparedNames(db)).toEqual([probeById.name]);
+  });
+
   it("… also when it is the first statement of a unit of work's transaction (the transaction starts again)", async () => {
     const db = open();
     await probeById(db, { id: 1 });
