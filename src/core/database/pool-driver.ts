@@ -154,7 +154,13 @@ export class PoolConnection implements DatabaseConnection {
    * failed: what a statement run on the database instance itself does, in one async frame.
    */
   runAlone<R>(compiledQuery: CompiledQuery): Promise<R[]> {
-    return this.#start<R[]>(compiledQuery, ROWS_RELEASE, undefined);
+    try {
+      return this.#start<R[]>(compiledQuery, ROWS_RELEASE, undefined);
+    } catch (error) {
+      // Nothing was sent (a query without text, say): the connection goes back all the same.
+      this.release();
+      return Promise.reject(error);
+    }
   }
 
   #start<T>(compiledQuery: CompiledQuery, out: Out, tracker: FailureTracker | undefined): Promise<T> {
