@@ -49,5 +49,5 @@ export async function withTenant<T, D extends DB = DB>(
   const tenant = parseInput(UuidSchema, organizationId, 'organizationId');
   const resolved = parseInput(OptionsSchema, options, 'options');
   if (typeof fn !== 'function') throw new ValidationError([{ path: 'fn', message: 'must be a function' }]);
-  return unitOfWork(db, { ...resolved, tenant }, (uow) => fn(uow, uow.trx));
+  return unitOfWork(db, { tenant, ...resolved }, (uow) => fn(uow, uow.trx));
 }

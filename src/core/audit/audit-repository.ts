@@ -71,12 +71,16 @@ export function createAuditReader<D extends DB>(database: Kysely<D>, entityTypes
       const type = parseInput(EntityTypeSchema, entityType);
       const id = parseInput(UuidSchema, entityId);
       const limit = pageLimit(options);
-      const bounds = {
-        ...(options.after ? { after: parseInput(EventCursorSchema, options.after) } : {}),
-        ...(options.from ? { from: parseInput(DateSchema, options.from) } : {}),
-        ...(options.to ? { to: parseInput(DateSchema, options.to) } : {}),
+      // One object of one hidden class whatever the bounds (an absent bound is undefined).
+      const params = {
+        type,
+        id,
+        limit: limit + 1,
+        after: options.after ? parseInput(EventCursorSchema, options.after) : undefined,
+        from: options.from ? parseInput(DateSchema, options.from) : undefined,
+        to: options.to ? parseInput(DateSchema, options.to) : undefined,
       };
-      const rows = await entityHistoryPage(db, historyShape(bounds), { ...bounds, type, id, limit: limit + 1 });
+      const rows = await entityHistoryPage(db, historyShape(params), params);
       return page(rows, limit);
     },
     async pageActorActivity(actorUserId: string, options: PageOptions = {}) {

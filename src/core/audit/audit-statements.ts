@@ -6,11 +6,14 @@ import { auditEntryColumns } from './audit-entry.js';
 /** An optional bound of the entity history: the cursor, and the time range. */
 export type HistoryBound = 'after' | 'from' | 'to';
 
-const HISTORY_BOUNDS: readonly HistoryBound[] = ['after', 'from', 'to'];
+/** Every shape key, indexed by the bounds present (after 1, from 2, to 4): no string built per call. */
+const HISTORY_SHAPES = ['none', 'after', 'from', 'after,from', 'to', 'after,to', 'from,to', 'after,from,to'] as const;
 
-/** The shape key of an entity-history page with the bounds `present` (fixed order). */
+/** The shape key of an entity-history page with the bounds `present` (those not undefined, in the order after, from, to). */
 export function historyShape(present: Readonly<Partial<Record<HistoryBound, unknown>>>): string {
-  return HISTORY_BOUNDS.filter((bound) => present[bound] !== undefined).join(',') || 'none';
+  return HISTORY_SHAPES[
+    (present.after !== undefined ? 1 : 0) | (present.from !== undefined ? 2 : 0) | (present.to !== undefined ? 4 : 0)
+  ]!;
 }
 
 /** Parameters of {@link entityHistoryPage} (bounds only read by the shapes that have them). */

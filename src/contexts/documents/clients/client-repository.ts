@@ -115,7 +115,7 @@ export function createClientRepository<D extends DB>(database: Kysely<D>, contex
   ) =>
     inTransaction(db, async (trx) => {
       const before = await lock(trx, id, deleted);
-      const [after] = await updateClient(trx, clientChangeShape(changes), { ...values, id, updatedBy: actor }).catch(
+      const [after] = await updateClient(trx, clientChangeShape(changes), { id, updatedBy: actor, ...values }).catch(
         (error: unknown) => foreignKeyAsNotFound(error, managerNotFound),
       );
       if (!after) throw new NotFoundError(clientAggregate.name); // the row is locked: cannot happen
@@ -132,11 +132,13 @@ export function createClientRepository<D extends DB>(database: Kysely<D>, contex
     const org = parseInput(UuidSchema, organizationId, 'organizationId');
     const limit = pageLimit(options);
     const after = options.after ? CLIENT_CURSOR.decode(options.after) : null;
+    // Named keys first (see auditContextParams on spreads first).
     const rows = await clientPage(db, `${filter}:${after ? 'after' : 'first'}`, {
-      ...values,
       org,
-      ...(after ? { afterCode: after[0], afterId: after[1] } : {}),
       limit: limit + 1,
+      afterCode: after ? after[0] : undefined,
+      afterId: after ? after[1] : undefined,
+      ...values,
     });
     return toPage(rows, limit, (row) => [row.code, row.id], (row) => row);
   };

@@ -146,8 +146,9 @@ export function createStaffProfileRepository<D extends DB>(
     const actorUserId = actor();
     const { changes } = values;
     const columns = changes === undefined ? NO_COLUMNS : EDITABLE_COLUMNS.filter((column) => column in changes);
-    // The optional values by assignment, not by spreading literals (verify runs this on every call).
-    const params: Record<string, unknown> = { ...auditContextParams(context), actorUserId, userId: values.userId };
+    // The optional values by assignment, not by spreading literals (verify runs this on every call);
+    // a named key first, then the audit context (see auditContextParams).
+    const params: Record<string, unknown> = { userId: values.userId, ...auditContextParams(context), actorUserId };
     if (values.expectedVersion !== undefined) params.expectedVersion = values.expectedVersion;
     if (event === 'reject') params.reason = values.reason ?? null;
     for (const column of columns) params[`set_${column}`] = changes?.[column] ?? null;
