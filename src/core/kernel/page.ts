@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { isIntegerIn } from './fast-path-checks.js';
-import { acceptsAsIs, optionsArgument, parseInput } from './parse-input.js';
+import { acceptsAsIs, optionsArgument, parseInput, TO_ZOD, withFastPath } from './parse-input.js';
 
 /** One page of a keyset-paginated list. */
 export interface Page<T> {
@@ -52,28 +52,46 @@ export interface CursorCodec {
   decode(cursor: string): string[];
 }
 
+/** The longest cursor accepted (a list's cursors are far shorter). */
+const MAX_CURSOR_LENGTH = 400;
+
+/**
+ * The schema of the cursors of a list whose keyset position has parts matching `parts`, in
+ * order: a string of at most 400 characters made by {@link encodeCursor}, parsed into its
+ * parts. A valid cursor is decoded without zod (the same decoding the transform runs, so the
+ * outcome is the same); anything else goes through zod, which reports it.
+ */
+export function cursorSchema(parts: readonly RegExp[]): z.ZodType<string[], string> {
+  const size = parts.length;
+  /** The cursor's parts, or `undefined` when `value` is not a cursor of this list. */
+  const partsOf = (value: string): string[] | undefined => {
+    try {
+      const parsed: unknown = JSON.parse(Buffer.from(value, 'base64url').toString('utf8'));
+      if (Array.isArray(parsed) && parsed.length === size && parsed.every((part, i) => typeof part === 'string' && parts[i]!.test(part))) {
+        return parsed as string[];
+      }
+    } catch {
+      // not JSON: not a cursor
+    }
+    return undefined;
+  };
+  return withFastPath(
+    z
+      .string()
+      .max(MAX_CURSOR_LENGTH)
+      .transform((value, ctx) => {
+        const decoded = partsOf(value);
+        if (decoded !== undefined) return decoded;
+        ctx.addIssue({ code: 'custom', message: 'is not a cursor returned by this list' });
+        return z.NEVER;
+      }),
+    (input) => (typeof input === 'string' && input.length <= MAX_CURSOR_LENGTH ? (partsOf(input) ?? TO_ZOD) : TO_ZOD),
+  );
+}
+
 /** The cursor codec of a list whose keyset position has parts matching `parts`, in order. */
 export function cursorCodec(parts: readonly RegExp[]): CursorCodec {
-  const size = parts.length;
-  const CursorSchema = z
-    .string()
-    .max(400)
-    .transform((value, ctx) => {
-      try {
-        const parsed: unknown = JSON.parse(Buffer.from(value, 'base64url').toString('utf8'));
-        if (
-          Array.isArray(parsed) &&
-          parsed.length === size &&
-          parsed.every((part, i) => typeof part === 'string' && parts[i]!.test(part))
-        ) {
-          return parsed as string[];
-        }
-      } catch {
-        // fall through
-      }
-      ctx.addIssue({ code: 'custom', message: 'is not a cursor returned by this list' });
-      return z.NEVER;
-    });
+  const CursorSchema = cursorSchema(parts);
   return Object.freeze({ decode: (cursor: string) => parseInput(CursorSchema, cursor, 'options.after') });
 }
 

@@ -11,7 +11,7 @@ import { AuthSubjectSchema, RegisterUserInputSchema } from '../../../src/context
 import { ValidationError } from '../../../src/core/errors/validation-error.js';
 import { fastPathOf, parseInput, TO_ZOD } from '../../../src/core/kernel/parse-input.js';
 import { MetadataSchema } from '../../../src/core/kernel/metadata.js';
-import { LimitSchema } from '../../../src/core/kernel/page.js';
+import { cursorSchema, LimitSchema, TIMESTAMP_PART, UUID_PART } from '../../../src/core/kernel/page.js';
 import { DateSchema } from '../../../src/core/audit/audit-repository.js';
 import { SimilaritySchema } from '../../../src/contexts/documents/documents/document-repository.js';
 import { AddVersionInputSchema, NameQuerySchema } from '../../../src/contexts/documents/documents/document.inputs.js';
@@ -33,11 +33,25 @@ const nearbyNumber = fc.oneof(
   fc.constantFrom(0, 1, 0.05, 0.049, 500, 501, 2_147_483_647, 2_147_483_648, Number.MAX_SAFE_INTEGER, 2 ** 53, -1, -0, 1.5, Number.NaN, Infinity),
 );
 const SHA = 'ab'.repeat(32);
+const cursorOf = (parts: unknown) => Buffer.from(JSON.stringify(parts) ?? '', 'utf8').toString('base64url');
+/** Cursors, valid or nearly so: arrays of timestamps, ids and near strings, encoded as the lists encode them (or not quite). */
+const cursorLike = fc
+  .tuple(
+    fc.array(fc.oneof(fc.constantFrom('2026-12-01 10:00:00.123456+00', '2026-12-01 10:00:00+00', '2026-12-01 10:00:00+01', UUID, UUID.toUpperCase(), `${UUID} `, 7, null), nearbyString), { maxLength: 3 }),
+    fc.constantFrom('as is', 'padded', 'cut', 'standard base64'),
+  )
+  .map(([parts, how]) => {
+    const cursor = cursorOf(parts);
+    if (how === 'padded') return `${cursor}==`;
+    if (how === 'cut') return cursor.slice(0, -2);
+    return how === 'standard base64' ? Buffer.from(JSON.stringify(parts), 'utf8').toString('base64') : cursor;
+  });
 const value = fc.oneof(
   nearbyString,
   nearbyNumber,
   fc.constantFrom(undefined, null, true, false, {}, [], { a: 1 }, [1], SHA, SHA.toUpperCase(), new Date(0), new Date(Number.NaN), Symbol('s')),
   fc.anything(),
+  cursorLike,
 );
 
 /** Objects with some of the schemas' fields (and sometimes others), plain or not. */
@@ -90,6 +104,11 @@ const declared: [string, z.ZodType, readonly unknown[]][] = [
   ],
   ['VerifyStaffProfileInputSchema', VerifyStaffProfileInputSchema, [{ expectedVersion: 1 }, { expectedVersion: 2_147_483_647 }]],
   ['LimitSchema', LimitSchema, [1, 50, 500]],
+  [
+    'cursorSchema([TIMESTAMP_PART, UUID_PART])',
+    cursorSchema([TIMESTAMP_PART, UUID_PART]),
+    [cursorOf(['2026-12-01 10:00:00.123456+00', UUID]), cursorOf(['2026-12-01 10:00:00+00', UUID.toUpperCase()])],
+  ],
   ['MetadataSchema', MetadataSchema, [{ vip: true }, { tier: 'gold', region: 'eu', score: 1.5, note: null, constructor: 'x' }, {}]],
   ['DateSchema', DateSchema, [new Date(0), new Date('2026-12-01T00:00:00Z')]],
   ['SimilaritySchema', SimilaritySchema, [0.05, 0.25, 1]],
