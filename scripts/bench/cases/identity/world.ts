@@ -32,10 +32,16 @@ export function seedWorld(ctx: SeedContext): Promise<readonly string[]> {
   );
 }
 
-/** `sizes.sampleUsers` distinct live users picked with a fixed seed, once per run. */
+/**
+ * `sizes.sampleUsers` distinct live users picked with a fixed seed, once per run, after fresh
+ * planner statistics: a section that runs without identity first (`--only tenant`) otherwise
+ * timed the seeded tables with none, whose plans took milliseconds per findById until
+ * autovacuum's ANALYZE came, part way through the loop.
+ */
 export function sampleUsers(ctx: SeedContext): Promise<readonly SampleUser[]> {
   return ctx.shared('sample-users', async () => {
     await seedWorld(ctx);
+    await ctx.setup.pool.query('analyze');
     const rows = await ctx.setup.db
       .selectFrom('users')
       .select(['id', 'organization_id as organizationId'])
