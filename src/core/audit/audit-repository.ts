@@ -92,8 +92,10 @@ export function createAuditReader<D extends DB>(database: Kysely<D>, entityTypes
       return page(rows, limit);
     },
   });
+  // Named keys first (on Node 20 an object that starts with a spread gets a hidden class of its own).
   return Object.freeze({
-    ...reader,
+    pageEntityHistory: reader.pageEntityHistory,
+    pageActorActivity: reader.pageActorActivity,
     listEntityHistory: reader.pageEntityHistory,
     listActorActivity: reader.pageActorActivity,
   });

@@ -15,25 +15,50 @@ const MAX_ROWS = 8;
 /** `<audit rows>` or `<audit rows>e<events>`: counts only, so at most 8 + 36 statements. */
 type RowShape = `${number}` | `${number}e${number}`;
 
+/**
+ * The parameter names of audit row `k` and of event `j`, built once (not a template string per
+ * field per call: ~17 fresh strings, each hashed and looked up again as a property key).
+ */
+const AUDIT_KEYS = Array.from({ length: MAX_ROWS }, (_, k) => ({
+  organizationId: `organization_id_${k}`,
+  actorUserId: `actor_user_id_${k}`,
+  action: `action_${k}`,
+  entityType: `entity_type_${k}`,
+  entityId: `entity_id_${k}`,
+  before: `before_${k}`,
+  after: `after_${k}`,
+  requestId: `request_id_${k}`,
+  ip: `ip_${k}`,
+  userAgent: `user_agent_${k}`,
+}));
+const EVENT_KEYS = Array.from({ length: MAX_ROWS }, (_, j) => ({
+  organizationId: `event_organization_id_${j}`,
+  eventType: `event_type_${j}`,
+  payloadVersion: `event_payload_version_${j}`,
+  aggregateType: `event_aggregate_type_${j}`,
+  aggregateId: `event_aggregate_id_${j}`,
+  aggregateVersion: `event_aggregate_version_${j}`,
+  payload: `event_payload_${j}`,
+}));
+/** The shape of `rows` audit rows with `events` events (`SHAPES[rows][events]`), built once. */
+const SHAPES: readonly (readonly RowShape[])[] = Array.from({ length: MAX_ROWS + 1 }, (_, rows) =>
+  Array.from({ length: rows + 1 }, (_, events): RowShape => (events === 0 ? `${rows}` : `${rows}e${events}`)),
+);
+
 const auditValues = (p: Record<string, unknown>, count: number) =>
-  Array.from({ length: count }, (_, k) => ({
-    organization_id: p[`organization_id_${k}`] as string,
-    actor_user_id: p[`actor_user_id_${k}`] as string | null,
-    action: p[`action_${k}`] as string,
-    entity_type: p[`entity_type_${k}`] as string,
-    entity_id: p[`entity_id_${k}`] as string,
-    before: p[`before_${k}`] as string | null,
-    after: p[`after_${k}`] as string | null,
-    request_id: p[`request_id_${k}`] as string | null,
-    ip: p[`ip_${k}`] as string | null,
-    user_agent: p[`user_agent_${k}`] as string | null,
+  AUDIT_KEYS.slice(0, count).map((key) => ({
+    organization_id: p[key.organizationId] as string,
+    actor_user_id: p[key.actorUserId] as string | null,
+    action: p[key.action] as string,
+    entity_type: p[key.entityType] as string,
+    entity_id: p[key.entityId] as string,
+    before: p[key.before] as string | null,
+    after: p[key.after] as string | null,
+    request_id: p[key.requestId] as string | null,
+    ip: p[key.ip] as string | null,
+    user_agent: p[key.userAgent] as string | null,
   }));
 
-/**
- * `insert into "audit_logs" (…) values (…), …` of the shape's audit rows (row k's values are
- * `<column>_k`); with events, the same INSERT as a CTE, then the events (event j's values are
- * `event_<column>_j`) and one outbox message per event, all ONE statement.
- */
 const insertAudit = compiledShapes((db, p: Record<string, unknown>, shape: RowShape) => {
   const [audits, events = '0'] = shape.split('e');
   if (events === '0') return db.insertInto('audit_logs').values(auditValues(p, Number(audits)));
@@ -43,14 +68,14 @@ const insertAudit = compiledShapes((db, p: Record<string, unknown>, shape: RowSh
       w
         .insertInto('domain_events')
         .values(
-          Array.from({ length: Number(events) }, (_, j) => ({
-            organization_id: p[`event_organization_id_${j}`] as string,
-            event_type_code: p[`event_type_${j}`] as string,
-            payload_version: p[`event_payload_version_${j}`] as number,
-            aggregate_type: p[`event_aggregate_type_${j}`] as string,
-            aggregate_id: p[`event_aggregate_id_${j}`] as string,
-            aggregate_version: p[`event_aggregate_version_${j}`] as number | null,
-            payload: p[`event_payload_${j}`] as string,
+          EVENT_KEYS.slice(0, Number(events)).map((key) => ({
+            organization_id: p[key.organizationId] as string,
+            event_type_code: p[key.eventType] as string,
+            payload_version: p[key.payloadVersion] as number,
+            aggregate_type: p[key.aggregateType] as string,
+            aggregate_id: p[key.aggregateId] as string,
+            aggregate_version: p[key.aggregateVersion] as number | null,
+            payload: p[key.payload] as string,
             actor_user_id: p.actorUserId as string | null,
             correlation_id: p.correlationId as string | null,
             causation_id: p.causationId as string | null,
@@ -120,30 +145,33 @@ export async function writeAudit(
       requestId: context.requestId ?? null,
     };
     let events = 0;
-    chunk.forEach((record, k) => {
-      params[`organization_id_${k}`] = record.organizationId ?? PLATFORM_ORGANIZATION_ID;
-      params[`actor_user_id_${k}`] = context.actorUserId ?? null;
-      params[`action_${k}`] = record.action;
-      params[`entity_type_${k}`] = record.entityType;
-      params[`entity_id_${k}`] = record.entityId;
-      params[`before_${k}`] = record.before === null ? null : JSON.stringify(record.before);
-      params[`after_${k}`] = record.after === null ? null : JSON.stringify(record.after);
-      params[`request_id_${k}`] = context.requestId ?? null;
-      params[`ip_${k}`] = context.ip ?? null;
-      params[`user_agent_${k}`] = context.userAgent ?? null;
+    for (let k = 0; k < chunk.length; k += 1) {
+      const record = chunk[k]!;
+      const key = AUDIT_KEYS[k]!;
+      params[key.organizationId] = record.organizationId ?? PLATFORM_ORGANIZATION_ID;
+      params[key.actorUserId] = context.actorUserId ?? null;
+      params[key.action] = record.action;
+      params[key.entityType] = record.entityType;
+      params[key.entityId] = record.entityId;
+      params[key.before] = record.before === null ? null : JSON.stringify(record.before);
+      params[key.after] = record.after === null ? null : JSON.stringify(record.after);
+      params[key.requestId] = context.requestId ?? null;
+      params[key.ip] = context.ip ?? null;
+      params[key.userAgent] = context.userAgent ?? null;
       const event = record.event;
       if (event) {
-        params[`event_organization_id_${events}`] = record.organizationId;
-        params[`event_type_${events}`] = event.eventType;
-        params[`event_payload_version_${events}`] = event.payloadVersion;
-        params[`event_aggregate_type_${events}`] = event.aggregateType;
-        params[`event_aggregate_id_${events}`] = event.aggregateId;
-        params[`event_aggregate_version_${events}`] = event.aggregateVersion;
-        params[`event_payload_${events}`] = JSON.stringify(event.payload);
+        const eventKey = EVENT_KEYS[events]!;
+        params[eventKey.organizationId] = record.organizationId;
+        params[eventKey.eventType] = event.eventType;
+        params[eventKey.payloadVersion] = event.payloadVersion;
+        params[eventKey.aggregateType] = event.aggregateType;
+        params[eventKey.aggregateId] = event.aggregateId;
+        params[eventKey.aggregateVersion] = event.aggregateVersion;
+        params[eventKey.payload] = JSON.stringify(event.payload);
         events += 1;
       }
-    });
-    const shape: RowShape = events === 0 ? `${chunk.length}` : `${chunk.length}e${events}`;
+    }
+    const shape = SHAPES[chunk.length]![events]!;
     try {
       await insertAudit(trx, shape, params);
     } catch (error) {
