@@ -62,7 +62,7 @@
 // 5% (<= 1.05); keyset page 500 within 1.5× of page 1.
 //
 // Flags: --verify; --only <section,…> (one section quickly; wins over BENCH_SECTIONS);
-// --allow-unnamed; --no-throughput.
+// --allow-unnamed; --no-throughput; --noise.
 // Environment (timing only; --verify uses fixed tiny sizes; defaults are the issue's sizes; the
 // full run takes ~12 min on 2 cores and ~11 GB under the OS tmpdir, plus ~5 min for workflows):
 //   BENCH_SECTIONS=identity,verify,tenant,queue,history,documents,events,encryption,forms,workflows   which sections to run
@@ -82,7 +82,7 @@ import { GROUPS } from './bench/cases/index.js';
 import { checkDisk } from './bench/cases/history/audit-rows.js';
 import { readConfig, type BenchConfig } from './bench/config.js';
 import { runGroup, sharedData, type CheckOutcome, type GroupOutcome } from './bench/runner.js';
-import { latencySummary, throughputSummary, unnamedList } from './bench/summary.js';
+import { latencySummary, noiseSummary, throughputSummary, unnamedList } from './bench/summary.js';
 import {
   count,
   countRows,
@@ -191,8 +191,11 @@ function printChecks(checks: readonly CheckOutcome[], failOnUnnamed: boolean): b
 /** The summary at the top of the timing report. */
 function printSummary(groups: readonly BenchGroup[], outcomes: readonly GroupOutcome[], config: BenchConfig): void {
   console.log('## Summary: repository vs raw pg and raw pg with prepared statements\n');
-  console.log(latencySummary(outcomes.map((o, k) => ({ section: groups[k]!.section, results: o.results }))));
+  const sections = outcomes.map((o, k) => ({ section: groups[k]!.section, results: o.results }));
+  console.log(latencySummary(sections));
   console.log();
+  const noise = noiseSummary(sections);
+  if (noise) console.log(`### Noise gauge: raw prepared against itself\n\n${noise}\n`);
   const throughput = outcomes.flatMap((o) => o.throughput);
   if (config.throughput) {
     console.log('### Throughput, 16 concurrent callers\n');

@@ -56,6 +56,12 @@ export interface BenchConfig {
   readonly throughputRounds: number;
   /** Seconds per round, BENCH_THROUGHPUT_SECONDS (default 2). */
   readonly throughputSeconds: number;
+  /**
+   * `--noise`: a second raw prepared side in every loop where it can run (not verify, whose raw
+   * prepared side consumes exactly the profiles it prepared), reported against the first: the
+   * same code twice, so what its ratio moves from 1.000 is the loop's noise (timing runs only).
+   */
+  readonly noise: boolean;
 }
 
 /** The sizes of `--verify`: every check on every case, in seconds. */
@@ -105,7 +111,7 @@ function timingSizes(env: NodeJS.ProcessEnv): Sizes {
   };
 }
 
-const USAGE = 'known: --verify, --only <section,…>, --allow-unnamed, --no-throughput';
+const USAGE = 'known: --verify, --only <section,…>, --allow-unnamed, --no-throughput, --noise';
 
 function parseSections(text: string, from: string): Section[] {
   const requested = text
@@ -122,7 +128,7 @@ function parseSections(text: string, from: string): Section[] {
 
 /**
  * Reads the mode and options from `argv` (`--verify`, `--only identity,verify` or
- * `--only=identity`, `--allow-unnamed`, `--no-throughput`) and the sections and sizes from
+ * `--only=identity`, `--allow-unnamed`, `--no-throughput`, `--noise`) and the sections and sizes from
  * `env` (`--only` wins over BENCH_SECTIONS).
  */
 export function readConfig(argv: readonly string[] = process.argv.slice(2), env: NodeJS.ProcessEnv = process.env): BenchConfig {
@@ -134,7 +140,7 @@ export function readConfig(argv: readonly string[] = process.argv.slice(2), env:
       const value = arg === '--only' ? argv[++k] : arg.slice('--only='.length);
       if (!value) throw new Error(`--only needs a section list (${SECTIONS.join(', ')})`);
       only = [...(only ?? []), ...parseSections(value, '--only')];
-    } else if (arg === '--verify' || arg === '--allow-unnamed' || arg === '--no-throughput') {
+    } else if (arg === '--verify' || arg === '--allow-unnamed' || arg === '--no-throughput' || arg === '--noise') {
       flags.add(arg);
     } else {
       throw new Error(`unknown argument ${arg} (${USAGE})`);
@@ -150,5 +156,6 @@ export function readConfig(argv: readonly string[] = process.argv.slice(2), env:
     throughput: verify || !flags.has('--no-throughput'),
     throughputRounds: intFromEnv(env, 'BENCH_THROUGHPUT_ROUNDS', 5, 1),
     throughputSeconds: intFromEnv(env, 'BENCH_THROUGHPUT_SECONDS', 2, 1),
+    noise: !verify && flags.has('--noise'),
   };
 }

@@ -54,6 +54,8 @@ export interface GroupOutcome {
 
 /** The name of the raw prepared side in a case's latencies. */
 export const RAW_PREPARED = 'raw prepared';
+/** The second raw prepared side of `--noise` (the same code as {@link RAW_PREPARED}). */
+export const RAW_PREPARED_AGAIN = 'raw prepared again';
 
 /** Latency iterations of a case that measures itself otherwise (addVersion), after its measurement. */
 const MEASURED_CASE_LATENCY = { iterations: 500, warmup: 50 };
@@ -78,11 +80,13 @@ function bindSides(
   state: unknown,
   on: Connections,
   prepared: { state: unknown; on: Connections },
+  noise: boolean,
 ): Record<string, (i: number) => Promise<unknown>> {
   const sides: Record<string, (i: number) => Promise<unknown>> = {};
   if (c.repo) sides.repo = c.repo(state, on);
   sides.raw = c.raw(state, on);
   if (c.repo) sides[RAW_PREPARED] = c.raw(prepared.state, prepared.on);
+  if (c.repo && noise && !RAW_PREPARED_STATES.has(c)) sides[RAW_PREPARED_AGAIN] = c.raw(prepared.state, prepared.on);
   for (const [name, side] of Object.entries(c.also ?? {})) sides[name] = side(state, on);
   return sides;
 }
@@ -123,7 +127,7 @@ export async function runGroup(group: BenchGroup, ctx: RunContext): Promise<Grou
       const preparedState = ownState
         ? await step(`${label}: raw prepared side's own inputs`, () => ownState(seedContext(loop.iterations + loop.warmup)))
         : state;
-      const sides = () => bindSides(c, state, on, { state: preparedState, on: preparedOn });
+      const sides = () => bindSides(c, state, on, { state: preparedState, on: preparedOn }, config.noise);
       if (c.measure) {
         const custom = await c.measure(state, () => openConnections(url));
         const { iterations, warmup } = MEASURED_CASE_LATENCY;

@@ -8,7 +8,7 @@ import { hasPermission } from './cases/identity/has-permission.js';
 import { verifyProfile } from './cases/verify/verify-profile.js';
 import type { UnnamedStatement } from './check.js';
 import { cpuPerCallOf, summarize, us, type Latencies } from './measure.js';
-import { RAW_PREPARED } from './runner.js';
+import { RAW_PREPARED, RAW_PREPARED_AGAIN } from './runner.js';
 import { markdownTable } from './support.js';
 import { THROUGHPUT_TARGET, type ThroughputResult } from './throughput.js';
 
@@ -81,6 +81,54 @@ export function latencySummary(sections: readonly { section: string; results: re
       'SQL as named prepared statements (`od_<sha256>`), transaction control unnamed. Client CPU: this ' +
       "process's CPU time per call (process.cpuUsage), the repository's minus raw prepared's: what the " +
       'package spends in JavaScript per call, without the server time in the latencies.',
+  ].join('\n');
+}
+
+/**
+ * The noise gauge of `--noise`: per case that ran a second raw prepared side, its median and p99
+ * against the first (the same code twice in the same loop) beside the repository's median ratio;
+ * `undefined` when no case ran one.
+ */
+export function noiseSummary(sections: readonly { section: string; results: readonly CaseResult[] }[]): string | undefined {
+  const rows: string[][] = [];
+  for (const { section, results } of sections) {
+    for (const result of results) {
+      const { repo } = result.latencies;
+      const prepared = result.latencies[RAW_PREPARED];
+      const again = result.latencies[RAW_PREPARED_AGAIN];
+      if (!repo || !prepared || !again) continue;
+      const [r, p, a] = [summarize(repo), summarize(prepared), summarize(again)];
+      rows.push([
+        section,
+        result.case.name,
+        us(p.median),
+        us(a.median),
+        (a.median / p.median).toFixed(3),
+        (a.p99 / p.p99).toFixed(3),
+        (r.median / p.median).toFixed(3),
+      ]);
+    }
+  }
+  if (rows.length === 0) return undefined;
+  return [
+    markdownTable(
+      [
+        'section',
+        'case',
+        'raw prepared median µs',
+        'raw prepared again median µs',
+        'again/raw prepared median',
+        'again/raw prepared p99',
+        'repo/raw prepared median',
+      ],
+      rows,
+      2,
+    ),
+    '',
+    'Noise gauge (`--noise`): the raw prepared side twice in the same interleaved loop (same code, same ' +
+      "connections); how far its ratio is from 1.000 is the loop's noise for that case, which the " +
+      "repository's ratio beside it also carries. Not a target; verify has no second side (its raw " +
+      'prepared side consumes exactly the profiles it prepared).',
   ].join('\n');
 }
 
