@@ -59,6 +59,11 @@ const auditValues = (p: Record<string, unknown>, count: number) =>
     user_agent: p[key.userAgent] as string | null,
   }));
 
+/**
+ * `insert into "audit_logs" (…) values (…), …` of the shape's audit rows (row k's values are
+ * `<column>_k`); with events, the same INSERT as a CTE, then the events (event j's values are
+ * `event_<column>_j`) and one outbox message per event, all ONE statement.
+ */
 const insertAudit = compiledShapes((db, p: Record<string, unknown>, shape: RowShape) => {
   const [audits, events = '0'] = shape.split('e');
   if (events === '0') return db.insertInto('audit_logs').values(auditValues(p, Number(audits)));
