@@ -1,11 +1,11 @@
-import { CompiledQuery, Transaction, type DatabaseConnection } from 'kysely';
+import { CompiledQuery, type DatabaseConnection, type Transaction } from 'kysely';
 import type { DatabaseInternals } from '../database/database-internals.js';
 import { PoolConnection } from '../database/pool-driver.js';
 import { TransactionAbortedError } from '../errors/operational-errors.js';
-import { registerDirectExecutor } from '../kernel/direct-executor.js';
 import { beginStatement, COMMIT, ROLLBACK } from './transaction-statements.js';
 import type { TenantTransactionSettings } from './transaction-settings.js';
-import { UnitConnection, UnitExecutor } from './unit-connection.js';
+import { UnitConnection } from './unit-connection.js';
+import { deferredTransaction } from './deferred-transaction.js';
 import { concurrentNestingError, isPoisoned } from './savepoint-stack.js';
 
 /** Where {@link transactionOnConnection} got to: `committing` once `fn` resolved and COMMIT is on its way. */
@@ -17,8 +17,9 @@ export interface TransactionProgress {
  * Runs `fn` in a new transaction on a connection taken from the driver of a database
  * `createDatabase` built (see `databaseInternals`), with fewer layers than
  * `db.transaction().execute()`: one message for `BEGIN` (isolation level, access mode) and the
- * tenant, a `Transaction` over an executor bound to that connection (refusing statements once
- * `fn` has settled), then `COMMIT`, or `ROLLBACK` when anything before the commit failed; the
+ * tenant, a `Transaction` over that connection (refusing statements once `fn` has settled;
+ * Kysely's object behind it is built only when a Kysely method needs it, see
+ * `deferredTransaction`), then `COMMIT`, or `ROLLBACK` when anything before the commit failed; the
  * connection goes back to the pool in every case. Errors are thrown unmapped (the caller,
  * `runTransaction`, maps them); a failed ROLLBACK never hides the error that caused it.
  */
@@ -35,9 +36,7 @@ export async function transactionOnConnection<D, T>(
   let committed = false;
   try {
     await connection.executeQuery(begin);
-    const executor = new UnitExecutor(internals.compiler, internals.adapter, unit);
-    const trx = new Transaction<D>({ config: internals.config, dialect: internals.dialect, driver, executor });
-    registerDirectExecutor(trx, (query) => unit.rows(query));
+    const trx = deferredTransaction<D>(internals, unit);
     let result: T;
     try {
       result = await fn(trx);

@@ -4,7 +4,7 @@
 // db.transaction() with a separate set_config statement. Both keep every guarantee: the
 // tenant is set, a transaction kept past its unit of work refuses to run, rollback on error,
 // CommitOutcomeUnknownError when the connection is lost during COMMIT, retry with the tenant.
-import { CamelCasePlugin, Kysely, PostgresDialect, sql } from 'kysely';
+import { CamelCasePlugin, CompiledQuery, Kysely, PostgresDialect, sql, Transaction } from 'kysely';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createDatabase, createPool } from '../../../src/core/database/create-database.js';
 import { UniqueViolationError } from '../../../src/core/errors/constraint-errors.js';
@@ -153,6 +153,35 @@ describe('the outermost unit of work: what it sends and what it guarantees', () 
     sent.length = 0;
     await expect(unitOfWork(db, { tenant: `${organizationId}'` }, async () => 1)).rejects.toBeInstanceOf(ValidationError);
     expect(sent).toEqual([]);
+  });
+
+  it('createDatabase: uow.trx is a Kysely Transaction in every respect, built or not, all in one transaction', async () => {
+    const db = packageDatabase();
+    const ids = await unitOfWork(db, { tenant: organizationId }, async (uow) => {
+      const trx = uow.trx;
+      expect(trx).toBeInstanceOf(Transaction);
+      expect(trx.isTransaction).toBe(true);
+      // Before any Kysely method ran: a repository's compiled read and a compiled query.
+      const found = await uow.users.findById(userId);
+      const compiled = await trx.executeQuery<{ id: string }>(CompiledQuery.raw('select txid_current()::text as id'));
+      // Kysely's builders, getters, raw sql and derived instances.
+      const built = await trx.selectNoFrom(sql<string>`txid_current()::text`.as('id')).executeTakeFirstOrThrow();
+      const raw = await sql<{ id: string }>`select txid_current()::text as id`.execute(trx);
+      const camel = await trx
+        .withPlugin(new CamelCasePlugin())
+        .selectNoFrom(sql<string>`txid_current()::text`.as('txId'))
+        .executeTakeFirstOrThrow();
+      const counted = await trx
+        .selectFrom('users')
+        .select(trx.fn.countAll<string>().as('n'))
+        .where(trx.dynamic.ref('users.id'), '=', userId)
+        .executeTakeFirstOrThrow();
+      expect(found?.id).toBe(userId);
+      expect(counted.n).toBe('1');
+      expect(trx.getExecutor()).toBe(trx.getExecutor());
+      return [compiled.rows[0]!.id, built.id, raw.rows[0]!.id, camel.txId];
+    });
+    expect(new Set(ids).size).toBe(1);
   });
 
   describe.each(kinds)('$kind', ({ kind, open }) => {
