@@ -80,17 +80,20 @@ function sqlStateOf(error: unknown): string | undefined {
 
 /**
  * Replaces `client.query` of one pooled pg client by one that reports every statement of the
- * promise forms (`query(text, values)`, `query({ name, text, values })`) to `observer` once it
- * settled. The callback and submittable (cursor) forms pass through unobserved. The client
- * object itself stays the one the pool handed out, so everything keyed by it (the driver's
- * connection per client) and every other member are untouched.
+ * promise forms (`query(text, values)`, `query({ name, text, values })`) and of the callback
+ * forms (the same with a callback last, as the package's driver and `pool.query` send them) to
+ * `observer` once it settled. The submittable (cursor) form passes through unobserved. The
+ * client object itself stays the one the pool handed out, so everything keyed by it (the
+ * driver's connection per client) and every other member are untouched.
  */
 function observeClient(client: pg.PoolClient, observer: Observer): void {
   const query = client.query as (...args: unknown[]) => unknown;
   const observed = (...args: unknown[]): unknown => {
     const [first, second] = args;
     const config = (typeof first === 'object' && first !== null ? first : undefined) as QueryConfig | undefined;
-    if (args.some((arg) => typeof arg === 'function') || typeof config?.submit === 'function') {
+    const last = args.length - 1;
+    const callback = typeof args[last] === 'function' ? (args[last] as (error: unknown, answer: unknown) => void) : undefined;
+    if (typeof config?.submit === 'function') {
       return query.apply(client, args);
     }
     const sql = typeof first === 'string' ? first : typeof config?.text === 'string' ? config.text : '';
@@ -110,6 +113,20 @@ function observeClient(client: pg.PoolClient, observer: Observer): void {
       if (observer.includeParameters) event.parameters = values;
       observer.report(event);
     };
+    if (callback !== undefined) {
+      const observedArgs = [...args];
+      observedArgs[last] = (error: unknown, answer: unknown) => {
+        if (error) settle(true, undefined, sqlStateOf(error));
+        else settle(false, rowCountOf(answer as PgAnswer | PgAnswer[]), undefined);
+        callback(error, answer);
+      };
+      try {
+        return query.apply(client, observedArgs);
+      } catch (error) {
+        settle(true, undefined, sqlStateOf(error));
+        throw error;
+      }
+    }
     let pending: Promise<PgAnswer | PgAnswer[]>;
     try {
       pending = query.apply(client, args) as Promise<PgAnswer | PgAnswer[]>;

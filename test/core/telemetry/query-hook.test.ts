@@ -2,11 +2,13 @@
 // prepared-statement name, the text, the duration, the rows and the SQLSTATE of a failure;
 // parameters only when asked for; a failing hook never reaches the query.
 import { sql, type Kysely } from 'kysely';
+import type pg from 'pg';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { ConfigurationError } from '../../../src/core/config/configuration-error.js';
 import { createDatabase, createPool, type DatabaseConfig } from '../../../src/core/database/create-database.js';
 import { UniqueViolationError } from '../../../src/core/errors/constraint-errors.js';
 import { observeQueries } from '../../../src/core/telemetry/query-hook.js';
+import { registeredPool } from '../../../src/core/health/pool-figures.js';
 import type { QueryEvent } from '../../../src/core/telemetry/query-event.js';
 import { createRepositories, unitOfWork } from '../../../src/repositories.js';
 import type { DB } from '../../../src/schema/db.js';
@@ -68,6 +70,21 @@ describe('createDatabase({ onQuery })', () => {
     const failed = events.filter((event) => event.failed);
     expect(failed).toHaveLength(1);
     expect(failed[0]).toMatchObject({ sqlState: '23505', rowCount: undefined });
+  });
+
+  it('reports statements sent in pg’s callback form (pool.query on the instance’s pool), failed ones with their SQLSTATE', async () => {
+    const events: QueryEvent[] = [];
+    const db = open({ onQuery: (event) => void events.push(event) });
+    const pool = registeredPool(db) as unknown as pg.Pool;
+    const { rows } = await pool.query<{ one: number }>('select $1::int as one', [1]);
+    const failure = await new Promise<unknown>((resolve) => {
+      pool.query('select 1 / $1::int', [0], (error) => resolve(error));
+    });
+    expect(rows).toEqual([{ one: 1 }]);
+    expect(failure).toMatchObject({ code: '22012' });
+    expect(events).toHaveLength(2);
+    expect(events[0]).toMatchObject({ sql: 'select $1::int as one', failed: false, rowCount: 1, parameterCount: 1 });
+    expect(events[1]).toMatchObject({ sql: 'select 1 / $1::int', failed: true, sqlState: '22012', rowCount: undefined });
   });
 
   it('reports the statements of a unit of work, BEGIN with the tenant to COMMIT, rows summed over a multi-statement text', async () => {
