@@ -10,6 +10,7 @@ import {
   type RawBuilder,
 } from 'kysely';
 import type { DB } from '../../schema/db.js';
+import { ValidationError } from '../errors/validation-error.js';
 import { directExecutor } from './direct-executor.js';
 import { statementName } from './statement-name.js';
 
@@ -79,6 +80,18 @@ export interface CompiledStatement<P, R> {
   readonly sql: string;
   /** The prepared statement's name (compiles the statement on first access). */
   readonly name: string;
+  /**
+   * The named parameter at each position of the SQL (`$1` first; `undefined` where the
+   * declaration put a constant), compiling the statement on first access: the order
+   * {@link CompiledStatement.positional} takes its values in.
+   */
+  readonly slots: readonly (string | undefined)[];
+  /**
+   * Runs the statement with its values given by position, in the order of {@link slots}: for
+   * a caller that builds many parameters per call (the audit insert) and would otherwise fill
+   * an object of them only for it to be read back by name. The array is sent as it is.
+   */
+  positional(db: QueryExecutor, parameters: unknown[]): Promise<R[]>;
 }
 
 /**
@@ -128,24 +141,41 @@ export function compiledQuery<P extends Record<string, unknown>, R>(
     return { sql: query.sql, name: statementName(query.sql), query: CompiledQuery.raw(query.sql).query, slots };
   };
 
+  /** Sends the compiled statement with `parameters` (in position order) on `db`: the rows. */
+  const send = (db: QueryExecutor, parameters: unknown[]): Promise<R[]> => {
+    const { sql, name, query } = compiled!;
+    // createDatabase instances and their units of work: straight to the connection, without
+    // Kysely's executor layers (plugin-free instances: there is no result to transform, and no
+    // query id to key it by).
+    const direct = directExecutor(db);
+    const queryId = direct ? DIRECT_QUERY_ID : createQueryId();
+    const named: NamedCompiledQuery<R> = { sql, name, query, parameters, queryId };
+    const statement: CompiledQuery<R> = prepared ? named : { sql, query, parameters, queryId };
+    return direct ? direct<R>(statement) : db.executeQuery<R>(statement).then(rowsOf);
+  };
+
   // Not async: the rows come straight from the executor's promise (no frame of its own).
   const run = (db: QueryExecutor, params: P): Promise<R[]> => {
     try {
       compiled ??= compile();
-      const { sql, name, query, slots } = compiled;
+      const { slots } = compiled;
       const parameters: unknown[] = new Array(slots.length);
       for (let k = 0; k < slots.length; k += 1) {
         const slot = slots[k]!;
         parameters[k] = typeof slot === 'string' ? params[slot] : slot.value;
       }
-      // createDatabase instances and their units of work: straight to the connection, without
-      // Kysely's executor layers (plugin-free instances: there is no result to transform, and no
-      // query id to key it by).
-      const direct = directExecutor(db);
-      const queryId = direct ? DIRECT_QUERY_ID : createQueryId();
-      const named: NamedCompiledQuery<R> = { sql, name, query, parameters, queryId };
-      const statement: CompiledQuery<R> = prepared ? named : { sql, query, parameters, queryId };
-      return direct ? direct<R>(statement) : db.executeQuery<R>(statement).then(rowsOf);
+      return send(db, parameters);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  };
+  const positional = (db: QueryExecutor, parameters: unknown[]): Promise<R[]> => {
+    try {
+      compiled ??= compile();
+      if (!Array.isArray(parameters) || parameters.length !== compiled.slots.length) {
+        throw new ValidationError([{ path: 'parameters', message: `must be an array of ${compiled.slots.length} values` }]);
+      }
+      return send(db, parameters);
     } catch (error) {
       return Promise.reject(error);
     }
@@ -156,6 +186,10 @@ export function compiledQuery<P extends Record<string, unknown>, R>(
   Object.defineProperty(run, 'name', {
     get: () => (compiled ??= compile()).name,
   });
+  Object.defineProperty(run, 'slots', {
+    get: () => (compiled ??= compile()).slots.map((slot) => (typeof slot === 'string' ? slot : undefined)),
+  });
+  Object.defineProperty(run, 'positional', { value: positional });
   return run as CompiledStatement<P, R>;
 }
 

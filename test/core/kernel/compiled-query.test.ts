@@ -30,6 +30,28 @@ describe('compiledQuery', () => {
     expect(named.sql).toBe('select "name" from "roles" where "name" = $1 and $2 = $3');
   });
 
+  it('runs with values by position in the order of its slots; refuses a wrong count before sending', async () => {
+    const { db } = testDb.current;
+    const named = compiledQuery((qb, p: { low: string; high: string }) =>
+      qb
+        .selectFrom('roles')
+        .select('name')
+        .where('name', '>=', p.low)
+        .where(sql<boolean>`${true}`, '=', true)
+        .where('name', '<=', p.high)
+        .orderBy('name'),
+    );
+    await sql`INSERT INTO roles (name) VALUES ('zz-a'), ('zz-b'), ('zz-c')`.execute(db);
+    expect(named.slots).toEqual(['low', undefined, undefined, 'high']);
+    expect(await named.positional(db, ['zz-a', true, true, 'zz-b'])).toEqual([{ name: 'zz-a' }, { name: 'zz-b' }]);
+    await db.transaction().execute(async (trx) => {
+      expect(await named.positional(trx, ['zz-b', true, true, 'zz-c'])).toEqual([{ name: 'zz-b' }, { name: 'zz-c' }]);
+    });
+    for (const wrong of [['zz-a'], ['zz-a', true, true, 'zz-c', 'extra'], 'zz-a' as never]) {
+      await expect(named.positional(db, wrong)).rejects.toMatchObject({ code: 'VALIDATION' });
+    }
+  });
+
   it('refuses a parameter that does not become a bound parameter', async () => {
     const { db } = testDb.current;
     const inlined = compiledQuery((qb, p: { name: string }) =>

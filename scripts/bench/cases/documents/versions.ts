@@ -128,8 +128,16 @@ export function adder(side: 'repo' | 'raw', on: Connections, actorId: string): (
         if (side === 'repo') {
           const current = await repos.documents.findById(documentId);
           if (!current) throw new Error(`document ${documentId} not found`);
-          const { version } = await repos.documents.addVersion(documentId, { expectedVersion: current.currentVersion, ...object });
-          return { documentId, expectedVersion: current.currentVersion, object, version: { ...version }, conflicts, clientId: current.clientId };
+          // The input built field by field and the version returned as it is: the raw side passes
+          // its values as they are, with no spread or copy on either side.
+          const input = {
+            expectedVersion: current.currentVersion,
+            storageKey: object.storageKey,
+            checksumSha256: object.checksumSha256,
+            sizeBytes: object.sizeBytes,
+          };
+          const { version } = await repos.documents.addVersion(documentId, input);
+          return { documentId, expectedVersion: current.currentVersion, object, version: version as unknown as Record<string, unknown>, conflicts, clientId: current.clientId };
         }
         const current = await rawFindDocument(on.pool, documentId);
         if (!current) throw new Error(`document ${documentId} not found`);

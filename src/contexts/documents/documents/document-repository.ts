@@ -226,7 +226,10 @@ export function createDocumentRepository<D extends DB>(database: Kysely<D>, cont
       if (!document) throw new NotFoundError(documentAggregate.name);
       return document;
     },
-    async addVersion(documentId: string, input: AddVersionInput) {
+    // Not async: the transaction's promise is returned as it is (an async method returning it
+    // would add two turns of the microtask queue to every add); a refused input throws, which
+    // withErrorMapping turns into a rejection.
+    addVersion(documentId: string, input: AddVersionInput) {
       const key = parseInput(UuidSchema, documentId, 'documentId');
       const data = parseInput(AddVersionInputSchema, input, 'input');
       return inTransaction(db, async (trx) => {

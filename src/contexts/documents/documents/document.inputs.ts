@@ -9,6 +9,13 @@ const ADD_VERSION_KEYS: ReadonlySet<string> = new Set(['expectedVersion', 'stora
 /** A sha256 as `Sha256Schema` returns it (lowercase hex). */
 const LOWER_SHA256 = /^[0-9a-f]{64}$/;
 
+/**
+ * Whether `key` is longer than 1024 bytes of UTF-8. A UTF-16 code unit takes at most 3 bytes
+ * (a surrogate pair, two units, takes 4), so a key of at most 341 units cannot be: the common
+ * key is not encoded to be counted.
+ */
+const exceedsKeyBytes = (key: string) => key.length > 341 && Buffer.byteLength(key, 'utf8') > 1024;
+
 /** An object-storage key, 1–1024 bytes of UTF-8 (the S3 limit). */
 export const StorageKeySchema = z
   .string()
@@ -67,7 +74,7 @@ export const AddVersionInputSchema = withFastPath(
     const keys = plainObjectKeys(input);
     if (!keys || !hasExactly(keys, ADD_VERSION_KEYS)) return TO_ZOD;
     const { expectedVersion, storageKey, checksumSha256, sizeBytes } = input as Record<string, unknown>;
-    if (!isPositiveInt4(expectedVersion) || !isText(storageKey, 1, 1024) || Buffer.byteLength(storageKey, 'utf8') > 1024) return TO_ZOD;
+    if (!isPositiveInt4(expectedVersion) || !isText(storageKey, 1, 1024) || exceedsKeyBytes(storageKey)) return TO_ZOD;
     if (typeof checksumSha256 !== 'string' || !LOWER_SHA256.test(checksumSha256)) return TO_ZOD;
     if (!isIntegerIn(sizeBytes, 0, Number.MAX_SAFE_INTEGER)) return TO_ZOD;
     return { expectedVersion, storageKey, checksumSha256, sizeBytes };

@@ -87,6 +87,20 @@ describe('documents repository', () => {
     ).rejects.toBeInstanceOf(NotFoundError);
   });
 
+  it('addVersion counts the storage key in UTF-8 bytes: 1024 accepted, 1025 refused before SQL', async () => {
+    const { document } = await aDocument(repos, clientId);
+    // 341 three-byte characters + 1 ASCII = 1024 bytes in 342 UTF-16 units; one more ASCII: 1025.
+    const atLimit = `${'€'.repeat(341)}k`;
+    const added = await repos.documents.addVersion(document.id, { expectedVersion: 1, ...anObject(), storageKey: atLimit });
+    expect(added.version.storageKey).toBe(atLimit);
+    for (const storageKey of [`${atLimit}k`, '€'.repeat(342), '😀'.repeat(257)]) {
+      await expect(
+        repos.documents.addVersion(document.id, { expectedVersion: 2, ...anObject(), storageKey }),
+      ).rejects.toBeInstanceOf(ValidationError);
+    }
+    expect((await repos.documents.findById(document.id))?.currentVersion).toBe(2);
+  });
+
   it('20 concurrent addVersion calls, each retrying on conflict: versions 1..21, contiguous, 21 audit rows', async () => {
     const { document } = await aDocument(repos, clientId);
     const writers = Array.from({ length: 20 }, () =>
