@@ -87,9 +87,10 @@ export interface CompiledStatement<P, R> {
    */
   readonly slots: readonly (string | undefined)[];
   /**
-   * Runs the statement with its values given by position, in the order of {@link slots}: for
-   * a caller that builds many parameters per call (the audit insert) and would otherwise fill
-   * an object of them only for it to be read back by name. The array is sent as it is.
+   * Runs the statement with its values given by position, in the order of {@link slots}, one
+   * value for every position (a constant's position too: it is not filled in): for a caller
+   * that builds many parameters per call (the audit insert) and would otherwise fill an object
+   * of them only for it to be read back by name. The array is sent as it is.
    */
   positional(db: QueryExecutor, parameters: unknown[]): Promise<R[]>;
 }
