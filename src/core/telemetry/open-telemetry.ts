@@ -69,11 +69,23 @@ let cached: { readonly delegate: unknown; readonly tracing: Tracing } | undefine
 let loaded: { readonly api: OpenTelemetryApi | undefined; readonly noop: unknown } | undefined;
 
 /**
+ * Where every copy of `@opentelemetry/api` 1.x (the peer range) keeps its global registrations
+ * (its `internal/global-utils`): `trace.setGlobalTracerProvider` stores the API's proxy under
+ * `trace` there, and `trace.disable()` deletes it. Without a `trace` entry no copy of the API
+ * has a tracer provider registered, and `getTracerProvider()` would answer the no-op one.
+ */
+const OPENTELEMETRY_GLOBAL = Symbol.for('opentelemetry.js.api.1');
+
+/**
  * The tracing to use now, or `undefined` when `@opentelemetry/api` is not installed or no
  * tracer provider is registered with it: then callers skip tracing entirely. Asked once per
  * repository built, so a provider registered later is picked up from then on.
  */
 export function activeTracing(): Tracing | undefined {
+  // No provider registered (the API's global has no `trace`): one property read, not the API's
+  // provider lookup (measured: 2.7 µs per repository built, in a tenant unit of work between
+  // BEGIN's answer and the first statement).
+  if ((globalThis as { [OPENTELEMETRY_GLOBAL]?: { trace?: unknown } })[OPENTELEMETRY_GLOBAL]?.trace === undefined) return undefined;
   loaded ??= (() => {
     const api = load();
     // The API's no-op provider: what its global proxy delegates to while none is registered.

@@ -139,4 +139,22 @@ describe('OpenTelemetry spans per repository operation', () => {
     await createRepositories(testDb.current.db).organizations.findBySlug(`late-${unique()}`);
     expect(spans().map((span) => span.name)).toEqual(['org-data organizations.findBySlug']);
   });
+
+  it('stops tracing repositories built after trace.disable(), and starts again when a provider is registered again', async () => {
+    register();
+    const kit = createUnitOfWork({ invoices: () => Object.freeze({ count: () => 3 }) });
+    await createRepositories(testDb.current.db).organizations.findBySlug(`on-${unique()}`);
+    trace.disable();
+    const plain = Object.freeze({ count: () => 3 });
+    expect(createUnitOfWork({ invoices: () => plain }).repositories(testDb.current.db).invoices).toBe(plain);
+    await createRepositories(testDb.current.db).organizations.findBySlug(`off-${unique()}`);
+    register();
+    expect(kit.repositories(testDb.current.db).invoices.count()).toBe(3);
+    await createRepositories(testDb.current.db).organizations.findBySlug(`again-${unique()}`);
+    expect(spans().map((span) => span.name)).toEqual([
+      'org-data organizations.findBySlug',
+      'org-data invoices.count',
+      'org-data organizations.findBySlug',
+    ]);
+  });
 });
