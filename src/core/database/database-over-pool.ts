@@ -29,6 +29,10 @@ export function databaseOverPool(
   registerDatabase(db, { config, dialect, driver, executor, compiler, adapter });
   // No plugins on this instance: a compiled statement needs only a connection, taken and
   // released by the driver around it.
-  registerDirectExecutor(db, (query) => driver.runAlone(query));
+  registerDirectExecutor(
+    db,
+    (query) => driver.runAlone(query),
+    (query) => driver.runAloneFirst(query),
+  );
   return db;
 }

@@ -72,6 +72,18 @@ export class ManagedDriver implements Driver {
     );
   }
 
+  /**
+   * {@link runAlone}, answering with the first row (`undefined` when there is none).
+   * @throws DatabaseClosedError after `destroy()`; the statement's errors (unmapped) otherwise.
+   */
+  runAloneFirst<R>(compiledQuery: CompiledQuery): Promise<R | undefined> {
+    if (this.#destroying) return Promise.reject(new DatabaseClosedError());
+    if (this.#initialized) return this.#driver.runAloneFirst<R>(compiledQuery);
+    return this.init().then(() =>
+      this.#destroying ? Promise.reject(new DatabaseClosedError()) : this.#driver.runAloneFirst<R>(compiledQuery),
+    );
+  }
+
   /** Returns `connection` to the pool. */
   releaseConnection(connection: DatabaseConnection): Promise<void> {
     return this.#driver.releaseConnection(connection);

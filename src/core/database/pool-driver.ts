@@ -52,11 +52,19 @@ function queryResult<R>({ command, rowCount, rows }: PgResult<R>): QueryResult<R
   };
 }
 
-/** What a statement's answer becomes: a `QueryResult`, the rows, or the rows with the connection released first. */
-type Out = 0 | 1 | 2;
+/**
+ * What a statement's answer becomes: a `QueryResult`, the rows, the rows with the connection
+ * released first, or the first row (`undefined` when none) with the connection released first.
+ */
+type Out = 0 | 1 | 2 | 3;
 const RESULT: Out = 0;
 const ROWS: Out = 1;
 const ROWS_RELEASE: Out = 2;
+const FIRST_RELEASE: Out = 3;
+
+/** Settles a statement's promise (its executor's `resolve` and `reject`). */
+type Resolve = (value: unknown) => void;
+type Reject = (reason: unknown) => void;
 
 /**
  * Where a unit of work's connection records that a statement failed (PostgreSQL has then
@@ -158,12 +166,33 @@ export class PoolConnection implements DatabaseConnection {
    * failed: what a statement run on the database instance itself does, in one async frame.
    */
   runAlone<R>(compiledQuery: CompiledQuery): Promise<R[]> {
+    return new Promise((resolve, reject) => this.runAloneInto(compiledQuery, false, resolve as Resolve, reject));
+  }
+
+  /**
+   * {@link runAlone} settling the caller's promise (`resolve`, `reject`) instead of one of its
+   * own, with the rows, or with the first row (`undefined` when none) when `first`: the pool's
+   * driver runs a statement alone with one promise in all, from taking the connection to the
+   * answer (resolving a promise with another promise costs two more microtasks and a reaction).
+   */
+  runAloneInto(compiledQuery: CompiledQuery, first: boolean, resolve: Resolve, reject: Reject): void {
+    const out = first ? FIRST_RELEASE : ROWS_RELEASE;
     try {
-      return this.#start<R[]>(compiledQuery, ROWS_RELEASE, undefined);
+      // The status the server reported after the previous statement (see #start).
+      const idle = this.#status() === 'I';
+      if (this.#stale && idle) {
+        resolve(this.#afterForgetting(compiledQuery, out, undefined));
+        return;
+      }
+      const { sql } = compiledQuery;
+      const name = this.#prepared ? preparedName(compiledQuery) : undefined;
+      const begin = this.#begin;
+      this.#begin = opensTransaction(sql) ? sql : undefined;
+      this.#send(sql, compiledQuery.parameters, name, compiledQuery, idle ? 'autocommit' : begin, out, undefined, resolve, reject);
     } catch (error) {
       // Nothing was sent (a query without text, say): the connection goes back all the same.
       this.release();
-      return Promise.reject(error);
+      reject(error);
     }
   }
 
@@ -172,14 +201,17 @@ export class PoolConnection implements DatabaseConnection {
     // (Read before sending: after an error pg settles the query before the server's status
     // arrives, so the status read then may still be the previous one.)
     const idle = this.#status() === 'I';
-    if (this.#stale && idle) {
-      const outcome = this.#forgetStatements().then(
-        () => this.#execute(compiledQuery, idle, RESULT, undefined) as Promise<QueryResult<unknown>>,
-      );
-      return this.#settled<T>(outcome, out, tracker);
-    }
+    if (this.#stale && idle) return this.#afterForgetting<T>(compiledQuery, out, tracker);
     // Not async itself: one async frame per statement (#run's).
     return this.#execute(compiledQuery, idle, out, tracker) as Promise<T>;
+  }
+
+  /** Forgets the connection's stale prepared statements, then runs `compiledQuery` (idle: alone). */
+  #afterForgetting<T>(compiledQuery: CompiledQuery, out: Out, tracker: FailureTracker | undefined): Promise<T> {
+    const outcome = this.#forgetStatements().then(
+      () => this.#execute(compiledQuery, true, RESULT, undefined) as Promise<QueryResult<unknown>>,
+    );
+    return this.#settled<T>(outcome, out, tracker);
   }
 
   /** Sends `compiledQuery`, named when prepared statements are on, tracking what opened the transaction. */
@@ -230,42 +262,61 @@ export class PoolConnection implements DatabaseConnection {
     out: Out = RESULT,
     tracker?: FailureTracker,
   ): Promise<QueryResult<R> | R[]> {
-    if (this.#lost) return this.#settled(Promise.reject(this.#lostError()), out, tracker);
+    // pg's callback form: one promise per statement, this one (pg's promise form adds two of
+    // its own; measured on a prepared primary-key read: ~1.5% of its latency).
+    return new Promise((resolve, reject) =>
+      this.#send(text, parameters, name, retry, alone, out, tracker, resolve as Resolve, reject),
+    );
+  }
+
+  /** {@link #run}, settling the caller's promise (`resolve`, `reject`) instead of one of its own. */
+  #send(
+    text: string,
+    parameters: readonly unknown[],
+    name: string | undefined,
+    retry: CompiledQuery | undefined,
+    alone: string | undefined,
+    out: Out,
+    tracker: FailureTracker | undefined,
+    resolve: Resolve,
+    reject: Reject,
+  ): void {
+    if (this.#lost) {
+      resolve(this.#settled(Promise.reject(this.#lostError()), out, tracker));
+      return;
+    }
     // pg only reads `values`. An unnamed statement goes as (text, values): a config object would
     // be copied property by property by pg before it is sent (measured: ~2 µs per statement).
     const values = parameters as unknown[];
     const bounded = this.#bound !== 0;
     if (bounded) this.#sent();
-    // pg's callback form: one promise per statement, this one (pg's promise form adds two of
-    // its own; measured on a prepared primary-key read: ~1.5% of its latency).
-    return new Promise((resolve, reject) => {
-      const answered: PgCallback<R> = (error, result) => {
-        try {
-          if (bounded) this.#answered();
-          if (error !== null && error !== undefined) {
-            resolve(this.#settled(this.#afterError<R>(error, retry, name, alone), out, tracker));
-            return;
-          }
-          // A savepoint rolled back to: the transaction is usable again.
-          if (tracker !== undefined && text.startsWith('rollback to savepoint ')) tracker.aborted = false;
-          if (out === RESULT) {
-            resolve(queryResult(result!));
-            return;
-          }
-          if (out === ROWS_RELEASE) this.release();
-          resolve(result!.rows ?? []);
-        } catch (failure) {
-          reject(failure);
-        }
-      };
+    const answered: PgCallback<unknown> = (error, result) => {
       try {
-        if (name === undefined) this.#client.query<R>(text, values, answered);
-        else this.#client.query<R>({ name, text, values }, answered);
-      } catch (error) {
-        // Refused before anything was sent (a query without text, say).
-        answered(error, undefined);
+        if (bounded) this.#answered();
+        if (error !== null && error !== undefined) {
+          resolve(this.#settled(this.#afterError(error, retry, name, alone), out, tracker));
+          return;
+        }
+        // A savepoint rolled back to: the transaction is usable again.
+        if (tracker !== undefined && text.startsWith('rollback to savepoint ')) tracker.aborted = false;
+        if (out === RESULT) {
+          resolve(queryResult(result!));
+          return;
+        }
+        if (out >= ROWS_RELEASE) this.release();
+        const rows = result!.rows ?? [];
+        resolve(out === FIRST_RELEASE ? rows[0] : rows);
+      } catch (failure) {
+        reject(failure);
       }
-    });
+    };
+    try {
+      if (name === undefined) this.#client.query(text, values, answered);
+      else this.#client.query({ name, text, values }, answered);
+    } catch (error) {
+      // Refused before anything was sent (a query without text, say).
+      answered(error, undefined);
+    }
   }
 
   /** A statement failed: the lost connection's error, a recovery (see {@link #recover}), or the error itself. */
@@ -288,12 +339,13 @@ export class PoolConnection implements DatabaseConnection {
   async #settled<T>(outcome: Promise<QueryResult<unknown>>, out: Out, tracker: FailureTracker | undefined): Promise<T> {
     try {
       const result = await outcome;
-      return (out === RESULT ? result : result.rows) as T;
+      if (out === RESULT) return result as T;
+      return (out === FIRST_RELEASE ? result.rows[0] : result.rows) as T;
     } catch (error) {
       if (tracker !== undefined) tracker.aborted = true;
       throw error;
     } finally {
-      if (out === ROWS_RELEASE) this.release();
+      if (out >= ROWS_RELEASE) this.release();
     }
   }
 
@@ -468,15 +520,30 @@ export class PoolDriver implements Driver {
    * {@link init}), released as soon as the statement settled: the rows. What a statement run
    * on the database instance itself does, without Kysely's executor and connection-provider
    * layers; from a pg `Pool`, through the callback forms of its `connect` and its client's
-   * `query` (one promise for the connection, one for the statement).
+   * `query`, with one promise from taking the connection to the answer.
    */
   runAlone<R>(compiledQuery: CompiledQuery): Promise<R[]> {
+    return this.#alone(compiledQuery, false) as Promise<R[]>;
+  }
+
+  /** {@link runAlone}, answering with the first row (`undefined` when there is none). */
+  runAloneFirst<R>(compiledQuery: CompiledQuery): Promise<R | undefined> {
+    return this.#alone(compiledQuery, true) as Promise<R | undefined>;
+  }
+
+  #alone(compiledQuery: CompiledQuery, first: boolean): Promise<unknown> {
     const pool = this.#callbackPool;
-    if (pool === undefined) return this.#pool!.connect().then((client) => this.#connectionOf(client).runAlone<R>(compiledQuery));
     return new Promise((resolve, reject) => {
+      if (pool === undefined) {
+        this.#pool!.connect().then(
+          (client) => this.#connectionOf(client).runAloneInto(compiledQuery, first, resolve, reject),
+          reject,
+        );
+        return;
+      }
       pool.connect((error, client) => {
         if (error) reject(error);
-        else resolve(this.#connectionOf(client as unknown as PostgresPoolClient).runAlone<R>(compiledQuery));
+        else this.#connectionOf(client as unknown as PostgresPoolClient).runAloneInto(compiledQuery, first, resolve, reject);
       });
     });
   }

@@ -11,7 +11,7 @@ import {
 } from 'kysely';
 import type { DB } from '../../schema/db.js';
 import { ValidationError } from '../errors/validation-error.js';
-import { directExecutor } from './direct-executor.js';
+import { directExecutor, directFirstExecutor } from './direct-executor.js';
 import { statementName } from './statement-name.js';
 
 /** Marks a parameter slot while the query is compiled; NUL cannot occur in real text values. */
@@ -38,6 +38,9 @@ const DIRECT_QUERY_ID = createQueryId();
 
 /** The rows of an executor's result. */
 const rowsOf = <R>(result: { readonly rows: R[] }): R[] => result.rows;
+
+/** The first of `rows`, `undefined` when there is none. */
+const firstOf = <R>(rows: R[]): R | undefined => rows[0];
 
 /** Something that runs compiled queries: a Kysely instance or a transaction, of any database type. */
 export interface QueryExecutor {
@@ -93,6 +96,12 @@ export interface CompiledStatement<P, R> {
    * of them only for it to be read back by name. The array is sent as it is.
    */
   positional(db: QueryExecutor, parameters: unknown[]): Promise<R[]>;
+  /**
+   * Runs the statement as a call does and answers with its first row, `undefined` when there is
+   * none: for reads of one row by key. On a `createDatabase` instance the pool's driver answers
+   * with that row itself (one promise fewer than picking it out of the rows).
+   */
+  first(db: QueryExecutor, params: P): Promise<R | undefined>;
 }
 
 /**
@@ -142,30 +151,51 @@ export function compiledQuery<P extends Record<string, unknown>, R>(
     return { sql: query.sql, name: statementName(query.sql), query: CompiledQuery.raw(query.sql).query, slots };
   };
 
+  /** The statement to send with `parameters` (in position order); `direct`: on a direct executor. */
+  const statementWith = (parameters: unknown[], direct: boolean): CompiledQuery<R> => {
+    const { sql, name, query } = compiled!;
+    // On a direct executor nothing keys results by the query id (see DIRECT_QUERY_ID).
+    const queryId = direct ? DIRECT_QUERY_ID : createQueryId();
+    if (!prepared) return { sql, query, parameters, queryId };
+    const named: NamedCompiledQuery<R> = { sql, name, query, parameters, queryId };
+    return named;
+  };
+
   /** Sends the compiled statement with `parameters` (in position order) on `db`: the rows. */
   const send = (db: QueryExecutor, parameters: unknown[]): Promise<R[]> => {
-    const { sql, name, query } = compiled!;
     // createDatabase instances and their units of work: straight to the connection, without
     // Kysely's executor layers (plugin-free instances: there is no result to transform, and no
     // query id to key it by).
     const direct = directExecutor(db);
-    const queryId = direct ? DIRECT_QUERY_ID : createQueryId();
-    const named: NamedCompiledQuery<R> = { sql, name, query, parameters, queryId };
-    const statement: CompiledQuery<R> = prepared ? named : { sql, query, parameters, queryId };
-    return direct ? direct<R>(statement) : db.executeQuery<R>(statement).then(rowsOf);
+    return direct ? direct<R>(statementWith(parameters, true)) : db.executeQuery<R>(statementWith(parameters, false)).then(rowsOf);
+  };
+
+  /** The values of `params` in position order (constants where the declaration put them). */
+  const bind = (params: P): unknown[] => {
+    const { slots } = compiled!;
+    const parameters: unknown[] = new Array(slots.length);
+    for (let k = 0; k < slots.length; k += 1) {
+      const slot = slots[k]!;
+      parameters[k] = typeof slot === 'string' ? params[slot] : slot.value;
+    }
+    return parameters;
   };
 
   // Not async: the rows come straight from the executor's promise (no frame of its own).
   const run = (db: QueryExecutor, params: P): Promise<R[]> => {
     try {
       compiled ??= compile();
-      const { slots } = compiled;
-      const parameters: unknown[] = new Array(slots.length);
-      for (let k = 0; k < slots.length; k += 1) {
-        const slot = slots[k]!;
-        parameters[k] = typeof slot === 'string' ? params[slot] : slot.value;
-      }
-      return send(db, parameters);
+      return send(db, bind(params));
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  };
+  const first = (db: QueryExecutor, params: P): Promise<R | undefined> => {
+    try {
+      compiled ??= compile();
+      const parameters = bind(params);
+      const direct = directFirstExecutor(db);
+      return direct ? direct<R>(statementWith(parameters, true)) : send(db, parameters).then(firstOf);
     } catch (error) {
       return Promise.reject(error);
     }
@@ -191,6 +221,7 @@ export function compiledQuery<P extends Record<string, unknown>, R>(
     get: () => (compiled ??= compile()).slots.map((slot) => (typeof slot === 'string' ? slot : undefined)),
   });
   Object.defineProperty(run, 'positional', { value: positional });
+  Object.defineProperty(run, 'first', { value: first });
   return run as CompiledStatement<P, R>;
 }
 

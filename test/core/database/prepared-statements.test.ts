@@ -133,6 +133,35 @@ describe('prepared statements on one connection', () => {
     expect(await preparedNames(db)).toEqual([probeById.name]);
   });
 
+  it('first(): the first row or undefined, with its one connection given back whatever the outcome, on the instance and in a transaction', async () => {
+    // The same paths as above through the driver's first-row answer (a pool of one: a kept
+    // connection would leave the next call waiting for the pool's connection timeout).
+    const db = open();
+    for (let i = 0; i < 3; i += 1) {
+      const error = await probeById.first(db, { id: 'not a number' as unknown as number }).catch((e: unknown) => e);
+      expect(error).toMatchObject({ code: '22P02' });
+    }
+    expect(await probeById.first(db, { id: 1 })).toMatchObject({ id: 1, label: 'one' });
+    expect(await probeById.first(db, { id: -1 })).toBeUndefined();
+    await migrateProbe();
+    expect(await probeById.first(db, { id: 1 })).toMatchObject({ id: 1, [`extra_${changes}`]: 'x' });
+    // Stale after a failed transaction: forgotten first, then answered with the first row.
+    await migrateProbe();
+    const error = await unitOfWork(db, async (uow) => {
+      await sql`select 1`.execute(uow.trx);
+      return probeById.first(uow.trx, { id: 1 });
+    }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(StatementInvalidatedError);
+    expect(await probeById.first(db, { id: 1 })).toMatchObject({ id: 1, [`extra_${changes}`]: 'x' });
+    expect(await preparedNames(db)).toEqual([probeById.name]);
+    // In a unit of work and in a Kysely transaction (no first-row path of their own).
+    expect(await unitOfWork(db, (uow) => probeById.first(uow.trx, { id: 1 }))).toMatchObject({ id: 1 });
+    expect(await db.transaction().execute((trx) => probeById.first(trx, { id: -1 }))).toBeUndefined();
+    // A closed instance refuses, typed.
+    await db.destroy();
+    await expect(probeById.first(db, { id: 1 })).rejects.toMatchObject({ code: 'DATABASE_CLOSED' });
+  });
+
   it("… also when it is the first statement of a unit of work's transaction (the transaction starts again)", async () => {
     const db = open();
     await probeById(db, { id: 1 });

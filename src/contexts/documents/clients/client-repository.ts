@@ -176,7 +176,7 @@ export function createClientRepository<D extends DB>(database: Kysely<D>, contex
     async findByCode(organizationId: string, code: string) {
       const org = parseInput(UuidSchema, organizationId, 'organizationId');
       const key = parseInput(ClientCodeSchema, code, 'code');
-      return (await clientByCode(db, { org, code: key }))[0];
+      return clientByCode.first(db, { org, code: key });
     },
     async update(id: string, patch: UpdateClientInput) {
       const key = parseInput(UuidSchema, id, 'id');

@@ -284,7 +284,7 @@ export function createDocumentRepository<D extends DB>(database: Kysely<D>, cont
     async findVersion(documentId: string, versionNumber: number) {
       const key = parseInput(UuidSchema, documentId, 'documentId');
       const number = parseInput(VersionNumberSchema, versionNumber, 'versionNumber');
-      return (await versionOfDocument(db, { id: key, versionNumber: number }))[0];
+      return versionOfDocument.first(db, { id: key, versionNumber: number });
     },
     async softDelete(id: string) {
       await setDeleted(parseInput(UuidSchema, id, 'id'), true);

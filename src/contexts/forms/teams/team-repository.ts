@@ -133,7 +133,7 @@ export function createTeamRepository<D extends DB>(database: Kysely<D>, context:
       });
     },
     async findById(id: string) {
-      return (await teamById(db, { id: idOf(id, 'id') }))[0];
+      return teamById.first(db, { id: idOf(id, 'id') });
     },
     async list(organizationId: string) {
       return teamsOfOrganization(db, { org: idOf(organizationId, 'organizationId') });

@@ -100,7 +100,7 @@ export function createOrganizationRepository<D extends DB>(
       return row;
     },
     async findBySlug(slug: string) {
-      return (await organizationBySlug(db, { slug: parseInput(OrganizationSlugSchema, slug, 'slug') }))[0];
+      return organizationBySlug.first(db, { slug: parseInput(OrganizationSlugSchema, slug, 'slug') });
     },
     async updateSettings(id: string, settings: OrganizationSettings) {
       const key = parseInput(UuidSchema, id, 'id');

@@ -23,6 +23,9 @@ import {
   userRoleNames,
 } from './access-statements.js';
 
+/** Whether the permission check's row (none: no such user or permission) allows. */
+const isAllowed = (row: { allowed: unknown } | undefined): boolean => row?.allowed === true;
+
 /** Options of {@link AccessRepository.assignRole}. */
 export interface AssignRoleOptions {
   /** The user granting the role, recorded in `user_roles.granted_by`. */
@@ -117,11 +120,12 @@ export function createAccessRepository<D extends DB>(database: Kysely<D>, contex
       const rows = await effectivePermissionNames(db, { user });
       return rows.map((row) => row.name);
     },
-    async hasPermission(userId: string, permission: string) {
+    // Not async (see users.findById): a refused argument throws here, and the error mapping
+    // turns it into a rejection.
+    hasPermission(userId: string, permission: string): Promise<boolean> {
       const user = parseInput(UuidSchema, userId, 'userId');
       const name = parseInput(PermissionNameSchema, permission, 'permission');
-      const [row] = await permissionCheck(db, { user, permission: name });
-      return row?.allowed === true;
+      return permissionCheck.first(db, { user, permission: name }).then(isAllowed);
     },
   });
 }

@@ -105,7 +105,7 @@ export function createRoleRepository<D extends DB>(database: Kysely<D>, context:
   const global = null;
   const findById = async (id: string) => {
     const key = parseInput(UuidSchema, id, 'id');
-    return (await roleById(db, { id: key }))[0];
+    return roleById.first(db, { id: key });
   };
 
   return withErrorMapping({
@@ -125,7 +125,7 @@ export function createRoleRepository<D extends DB>(database: Kysely<D>, context:
     },
     async findByName(name: string) {
       const key = parseInput(RoleNameSchema, name, 'name');
-      return (await roleByName(db, { name: key }))[0];
+      return roleByName.first(db, { name: key });
     },
     async list() {
       return allRoles(db, {});

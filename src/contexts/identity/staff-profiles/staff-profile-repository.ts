@@ -180,7 +180,7 @@ export function createStaffProfileRepository<D extends DB>(
     findByUserId,
     getByUserId,
     async findByEmployeeId(employeeId: string) {
-      return (await byEmployeeId(db, { employeeId: parseInput(EmployeeIdSchema, employeeId, 'employeeId') }))[0];
+      return byEmployeeId.first(db, { employeeId: parseInput(EmployeeIdSchema, employeeId, 'employeeId') });
     },
     async edit(userId: string, changes: EditStaffProfileInput, options: { expectedVersion?: number } = {}) {
       options = optionsArgument(options);

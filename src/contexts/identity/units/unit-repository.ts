@@ -42,7 +42,7 @@ export function createUnitRepository<D extends DB>(database: Kysely<D>, context:
   contextArgument(context);
   const findById = async (id: string) => {
     const key = parseInput(UuidSchema, id, 'id');
-    return (await unitById(db, { id: key }))[0];
+    return unitById.first(db, { id: key });
   };
   return withErrorMapping({
     async create(input: CreateUnitInput) {
@@ -77,7 +77,7 @@ export function createUnitRepository<D extends DB>(database: Kysely<D>, context:
     async findByCode(organizationId: string, code: string) {
       const org = parseInput(UuidSchema, organizationId, 'organizationId');
       const key = parseInput(UnitCodeSchema, code, 'code');
-      return (await unitByCode(db, { org, code: key }))[0];
+      return unitByCode.first(db, { org, code: key });
     },
     async list(organizationId: string) {
       const org = parseInput(UuidSchema, organizationId, 'organizationId');

@@ -152,23 +152,25 @@ export function createUserRepository<D extends DB>(database: Kysely<D>, context:
       if (user.id === null) throw new NotFoundError('organization');
       return { user: user as unknown as User, profile: profile as unknown as UserProfile, roles: [DEFAULT_USER_ROLE] };
     },
-    async findById(id: string) {
-      return (await byId(db, { id: parseInput(UuidSchema, id, 'id') }))[0];
+    // Not async: the row comes straight from the statement's promise (no frame of its own); a
+    // refused id throws here and the error mapping turns it into a rejection.
+    findById(id: string) {
+      return byId.first(db, { id: parseInput(UuidSchema, id, 'id') });
     },
     async getById(id: string) {
-      const row = (await byId(db, { id: parseInput(UuidSchema, id, 'id') }))[0];
+      const row = await byId.first(db, { id: parseInput(UuidSchema, id, 'id') });
       if (!row) throw new NotFoundError(userAggregate.name);
       return row;
     },
     async findByAuthSubject(authSubject: string) {
-      return (await byAuthSubject(db, { subject: parseInput(AuthSubjectSchema, authSubject, 'authSubject') }))[0];
+      return byAuthSubject.first(db, { subject: parseInput(AuthSubjectSchema, authSubject, 'authSubject') });
     },
     async findByEmail(organizationId: string, email: string) {
       const org = parseInput(UuidSchema, organizationId, 'organizationId');
-      return (await byEmail(db, { org, email: parseInput(EmailSchema, email, 'email') }))[0];
+      return byEmail.first(db, { org, email: parseInput(EmailSchema, email, 'email') });
     },
     async findProfile(userId: string) {
-      return (await profileOf(db, { id: parseInput(UuidSchema, userId, 'userId') }))[0];
+      return profileOf.first(db, { id: parseInput(UuidSchema, userId, 'userId') });
     },
     async updateProfile(userId: string, patch: UpdateProfileInput) {
       const key = parseInput(UuidSchema, userId, 'userId');
