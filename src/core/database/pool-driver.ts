@@ -163,32 +163,19 @@ export class PoolConnection implements DatabaseConnection {
   /**
    * Runs `compiledQuery` on this connection just taken from the pool, outside a transaction,
    * and releases the connection when it has settled (before the caller resumes), succeeded or
-   * failed: what a statement run on the database instance itself does, in one async frame.
-   */
-  runAlone<R>(compiledQuery: CompiledQuery): Promise<R[]> {
-    return new Promise((resolve, reject) => this.runAloneInto(compiledQuery, false, resolve as Resolve, reject));
-  }
-
-  /**
-   * {@link runAlone} settling the caller's promise (`resolve`, `reject`) instead of one of its
-   * own, with the rows, or with the first row (`undefined` when none) when `first`: the pool's
-   * driver runs a statement alone with one promise in all, from taking the connection to the
-   * answer (resolving a promise with another promise costs two more microtasks and a reaction).
+   * failed: what a statement run on the database instance itself does. It settles the caller's
+   * promise (`resolve`, `reject`) with the rows, or with the first row (`undefined` when none)
+   * when `first`, instead of making one of its own: the pool's driver runs a statement alone with
+   * one promise in all, from taking the connection to the answer (resolving a promise with
+   * another promise costs two more microtasks and a reaction).
    */
   runAloneInto(compiledQuery: CompiledQuery, first: boolean, resolve: Resolve, reject: Reject): void {
     const out = first ? FIRST_RELEASE : ROWS_RELEASE;
     try {
       // The status the server reported after the previous statement (see #start).
       const idle = this.#status() === 'I';
-      if (this.#stale && idle) {
-        resolve(this.#afterForgetting(compiledQuery, out, undefined));
-        return;
-      }
-      const { sql } = compiledQuery;
-      const name = this.#prepared ? preparedName(compiledQuery) : undefined;
-      const begin = this.#begin;
-      this.#begin = opensTransaction(sql) ? sql : undefined;
-      this.#send(sql, compiledQuery.parameters, name, compiledQuery, idle ? 'autocommit' : begin, out, undefined, resolve, reject);
+      if (this.#stale && idle) resolve(this.#afterForgetting(compiledQuery, out, undefined));
+      else this.#executeInto(compiledQuery, idle, out, undefined, resolve, reject);
     } catch (error) {
       // Nothing was sent (a query without text, say): the connection goes back all the same.
       this.release();
@@ -216,11 +203,23 @@ export class PoolConnection implements DatabaseConnection {
 
   /** Sends `compiledQuery`, named when prepared statements are on, tracking what opened the transaction. */
   #execute(compiledQuery: CompiledQuery, idle: boolean, out: Out, tracker: FailureTracker | undefined): Promise<unknown> {
+    return new Promise((resolve, reject) => this.#executeInto(compiledQuery, idle, out, tracker, resolve, reject));
+  }
+
+  /** {@link #execute}, settling the caller's promise (`resolve`, `reject`) instead of one of its own. */
+  #executeInto(
+    compiledQuery: CompiledQuery,
+    idle: boolean,
+    out: Out,
+    tracker: FailureTracker | undefined,
+    resolve: Resolve,
+    reject: Reject,
+  ): void {
     const { sql } = compiledQuery;
     const name = this.#prepared ? preparedName(compiledQuery) : undefined;
     const begin = this.#begin;
     this.#begin = opensTransaction(sql) ? sql : undefined;
-    return this.#run(sql, compiledQuery.parameters, name, compiledQuery, idle ? 'autocommit' : begin, out, tracker);
+    this.#send(sql, compiledQuery.parameters, name, compiledQuery, idle ? 'autocommit' : begin, out, tracker, resolve, reject);
   }
 
   /**
