@@ -54,9 +54,14 @@ function entityTypeSchema(entityTypes: readonly string[]): z.ZodType<string> {
   return schema;
 }
 
+/**
+ * The page of `rows` (fetched `limit + 1`, a fresh array from the driver): the rows themselves
+ * when there are at most `limit` of them (no copy), else the first `limit`.
+ */
 function page(rows: AuditEntry[], limit: number): Page<AuditEntry> {
+  if (rows.length <= limit) return Object.freeze({ items: rows, nextCursor: null });
   const items = rows.slice(0, limit);
-  return Object.freeze({ items, nextCursor: rows.length > limit ? (items.at(-1)?.eventId ?? null) : null });
+  return Object.freeze({ items, nextCursor: items[limit - 1]!.eventId });
 }
 
 /**
@@ -67,7 +72,9 @@ export function createAuditReader<D extends DB>(database: Kysely<D>, entityTypes
   const db = asPackageDatabase(database);
   const EntityTypeSchema = entityTypeSchema(entityTypes);
   const reader = withErrorMapping({
-    async pageEntityHistory(entityType: string, entityId: string, options: EntityHistoryOptions = {}) {
+    // Not async: the page comes from the statement's promise (no frame of its own); a refused
+    // argument throws here, and the error mapping turns it into a rejected promise.
+    pageEntityHistory(entityType: string, entityId: string, options: EntityHistoryOptions = {}): Promise<Page<AuditEntry>> {
       const type = parseInput(EntityTypeSchema, entityType);
       const id = parseInput(UuidSchema, entityId);
       const limit = pageLimit(options);
@@ -80,16 +87,15 @@ export function createAuditReader<D extends DB>(database: Kysely<D>, entityTypes
         from: options.from ? parseInput(DateSchema, options.from) : undefined,
         to: options.to ? parseInput(DateSchema, options.to) : undefined,
       };
-      const rows = await entityHistoryPage(db, historyShape(params), params);
-      return page(rows, limit);
+      return entityHistoryPage(db, historyShape(params), params).then((rows) => page(rows, limit));
     },
-    async pageActorActivity(actorUserId: string, options: PageOptions = {}) {
+    pageActorActivity(actorUserId: string, options: PageOptions = {}): Promise<Page<AuditEntry>> {
       const actor = parseInput(UuidSchema, actorUserId);
       const limit = pageLimit(options);
       const rows = options.after
-        ? await actorActivityPage(db, 'after', { actor, after: parseInput(EventCursorSchema, options.after), limit: limit + 1 })
-        : await actorActivityPage(db, 'first', { actor, limit: limit + 1 });
-      return page(rows, limit);
+        ? actorActivityPage(db, 'after', { actor, after: parseInput(EventCursorSchema, options.after), limit: limit + 1 })
+        : actorActivityPage(db, 'first', { actor, limit: limit + 1 });
+      return rows.then((found) => page(found, limit));
     },
   });
   // Named keys first (on Node 20 an object that starts with a spread gets a hidden class of its own).
