@@ -85,6 +85,17 @@ export function jsonbTextBytes(value: unknown): number {
   return Buffer.byteLength(JSON.stringify(value), 'utf8') + separators(value);
 }
 
+/**
+ * Bytes of jsonb text a UTF-16 unit of a stored string or key can take at most: `\u001f`-style
+ * escapes are 6 (a 3-byte UTF-8 character is one unit, a 4-byte one two; lone surrogates are
+ * refused before).
+ */
+const FLAT_BOUND_PER_UNIT = 6;
+/** The longest text of a finite number (`-0.0000012345678901234567`: 25 characters). */
+const FLAT_BOUND_NUMBER = 25;
+/** An entry's quotes around its key, `: ` and `, `. */
+const FLAT_BOUND_PER_ENTRY = 6;
+
 /** Keys a flat document may have for {@link flatMetadata} to take it. */
 const FLAT_MAX_KEYS = 64;
 
@@ -98,19 +109,27 @@ function flatMetadata(input: unknown): Record<string, string | number | boolean 
   const keys = plainObjectKeys(input);
   if (!keys || keys.length > FLAT_MAX_KEYS) return TO_ZOD;
   const copy: Record<string, string | number | boolean | null> = {};
+  // An upper bound of the document's jsonb text size (see FLAT_BOUND_*): when it fits, the
+  // exact size (a JSON.stringify) is not needed.
+  let bound = 2;
   for (const key of keys) {
     if (key === '__proto__' || !storable(key)) return TO_ZOD;
     const value = (input as Record<string, unknown>)[key];
     if (typeof value === 'string') {
       if (!storable(value)) return TO_ZOD;
+      bound += FLAT_BOUND_PER_UNIT * value.length + 2;
     } else if (typeof value === 'number') {
       if (!Number.isFinite(value)) return TO_ZOD;
+      bound += FLAT_BOUND_NUMBER;
     } else if (typeof value !== 'boolean' && value !== null) {
       return TO_ZOD;
+    } else {
+      bound += 5;
     }
+    bound += FLAT_BOUND_PER_UNIT * key.length + FLAT_BOUND_PER_ENTRY;
     copy[key] = value;
   }
-  return jsonbTextBytes(copy) <= MAX_METADATA_BYTES ? copy : TO_ZOD;
+  return bound <= MAX_METADATA_BYTES || jsonbTextBytes(copy) <= MAX_METADATA_BYTES ? copy : TO_ZOD;
 }
 
 const MetadataObjectSchema = z

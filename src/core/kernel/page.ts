@@ -97,18 +97,22 @@ export function cursorCodec(parts: readonly RegExp[]): CursorCodec {
 
 /**
  * Builds a page from `limit + 1` fetched rows: the extra row only says another page exists.
- * `position` gives the cursor parts of a row; `strip` removes helper columns.
+ * `position` gives the cursor parts of a row; `strip` removes helper columns. Without `strip`
+ * the rows are the items, and a last page (at most `limit` rows) keeps the driver's fresh array
+ * instead of copying it.
  */
+export function toPage<R>(rows: R[], limit: number, position: (row: R) => readonly string[]): Page<R>;
+export function toPage<R, T>(rows: readonly R[], limit: number, position: (row: R) => readonly string[], strip: (row: R) => T): Page<T>;
 export function toPage<R, T>(
   rows: readonly R[],
   limit: number,
   position: (row: R) => readonly string[],
-  strip: (row: R) => T,
-): Page<T> {
-  const items = rows.slice(0, limit);
-  const last = items.at(-1);
+  strip?: (row: R) => T,
+): Page<T | R> {
+  const more = rows.length > limit;
+  const items = more ? rows.slice(0, limit) : rows;
   return Object.freeze({
-    items: items.map(strip),
-    nextCursor: rows.length > limit && last !== undefined ? encodeCursor(position(last)) : null,
+    items: strip ? items.map(strip) : items,
+    nextCursor: more ? encodeCursor(position(items[limit - 1]!)) : null,
   });
 }

@@ -87,6 +87,14 @@ export interface ClientRepository {
 const CODE_PART = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
 /** (code, id): the keyset position of the client lists. */
 const CLIENT_CURSOR = cursorCodec([CODE_PART, UUID_PART]);
+/** A client's keyset position. */
+const clientPosition = (client: Client): readonly string[] => [client.code, client.id];
+/**
+ * The shape keys of {@link clientPage}, one constant string each: a key built per call is a new
+ * string the shape map hashes every time.
+ */
+const PAGE_FIRST = { all: 'all:first', status: 'status:first', metadata: 'metadata:first' } as const;
+const PAGE_AFTER = { all: 'all:after', status: 'status:after', metadata: 'metadata:after' } as const;
 const STATUS_CHANGE: ReadonlySet<ClientChange> = new Set(['status']);
 const DELETE_CHANGE: ReadonlySet<ClientChange> = new Set(['delete']);
 const RESTORE_CHANGE: ReadonlySet<ClientChange> = new Set(['restore']);
@@ -123,24 +131,24 @@ export function createClientRepository<D extends DB>(database: Kysely<D>, contex
       return after;
     });
 
-  const list = async (
+  /** One page of the organization's clients; no async frame of its own (one `then` on the statement). */
+  const list = (
     organizationId: string,
     options: PageOptions,
     filter: ClientListFilter,
     values: Pick<ClientPageParams, 'status' | 'containment'> = {},
-  ) => {
+  ): Promise<Page<Client>> => {
     const org = parseInput(UuidSchema, organizationId, 'organizationId');
     const limit = pageLimit(options);
     const after = options.after ? CLIENT_CURSOR.decode(options.after) : null;
     // Named keys first (see auditContextParams on spreads first).
-    const rows = await clientPage(db, `${filter}:${after ? 'after' : 'first'}`, {
+    return clientPage(db, after ? PAGE_AFTER[filter] : PAGE_FIRST[filter], {
       org,
       limit: limit + 1,
       afterCode: after ? after[0] : undefined,
       afterId: after ? after[1] : undefined,
       ...values,
-    });
-    return toPage(rows, limit, (row) => [row.code, row.id], (row) => row);
+    }).then((rows) => toPage(rows, limit, clientPosition));
   };
 
   const findById = async (id: string) => (await clientById(db, { id: parseInput(UuidSchema, id, 'id') }))[0];
@@ -201,12 +209,12 @@ export function createClientRepository<D extends DB>(database: Kysely<D>, contex
     async restore(id: string) {
       return change(parseInput(UuidSchema, id, 'id'), 'restore', RESTORE_CHANGE, {}, true);
     },
-    async pageByOrganization(organizationId: string, options: ListClientsOptions = {}) {
+    pageByOrganization(organizationId: string, options: ListClientsOptions = {}): Promise<Page<Client>> {
       options = optionsArgument(options);
       const status = options.status === undefined ? undefined : parseInput(ClientStatusSchema, options.status, 'options.status');
       return status ? list(organizationId, options, 'status', { status }) : list(organizationId, options, 'all');
     },
-    async pageByMetadata(organizationId: string, containment: Metadata, options: PageOptions = {}) {
+    pageByMetadata(organizationId: string, containment: Metadata, options: PageOptions = {}): Promise<Page<Client>> {
       options = optionsArgument(options);
       const filter = JSON.stringify(parseInput(MetadataSchema, containment, 'containment'));
       return list(organizationId, options, 'metadata', { containment: filter });

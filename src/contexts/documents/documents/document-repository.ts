@@ -306,7 +306,8 @@ export function createDocumentRepository<D extends DB>(database: Kysely<D>, cont
         return rows satisfies DocumentMatch[];
       });
     },
-    async searchByMetadata(clientId: string, containment: Metadata, options: { readonly limit?: number } = {}) {
+    // Not async (see users.findById): the statement's promise is the result.
+    searchByMetadata(clientId: string, containment: Metadata, options: { readonly limit?: number } = {}) {
       options = optionsArgument(options);
       const client = parseInput(UuidSchema, clientId, 'clientId');
       const filter = JSON.stringify(parseInput(MetadataSchema, containment, 'containment'));

@@ -125,15 +125,18 @@ export function createStaffProfileQueries<D extends DB>(database: Kysely<D>): St
   const page = (rows: Keyed[], limit: number) => toPage(rows, limit, (row) => [row.cursorAt, row.userId], strip);
 
   const queries = withErrorMapping({
-    async pagePendingQueue(organizationId: string, options: PendingQueueOptions = {}) {
+    // Not async (see users.findById): the page is made with one `then` on the statement's
+    // promise; a refused argument throws here and the error mapping turns it into a rejection.
+    pagePendingQueue(organizationId: string, options: PendingQueueOptions = {}): Promise<Page<StaffProfile>> {
       options = optionsArgument(options);
       const org = parseInput(UuidSchema, organizationId, 'organizationId');
       const unit = options.unitId == null ? null : parseInput(UuidSchema, options.unitId, 'options.unitId');
       const limit = pageLimit(options);
       const cursor = cursorParams(options.after);
       const shape = listShape(unit !== null, cursor.afterAt !== undefined);
-      const rows = await pendingQueue(db, shape, { org, limit: limit + 1, ...(unit ? { unit } : {}), ...cursor });
-      return page(rows satisfies Keyed[], limit);
+      return pendingQueue(db, shape, { org, limit: limit + 1, ...(unit ? { unit } : {}), ...cursor }).then((rows) =>
+        page(rows satisfies Keyed[], limit),
+      );
     },
     async pageVerifiedBy(verifierUserId: string, options: PageOptions = {}) {
       options = optionsArgument(options);
