@@ -62,6 +62,19 @@ export interface BenchConfig {
    * same code twice, so what its ratio moves from 1.000 is the loop's noise (timing runs only).
    */
   readonly noise: boolean;
+  /**
+   * `--blocks <n>`: the latency loops run each side `n` consecutive calls (the same `n` inputs)
+   * before the next side's turn, instead of one call per side per iteration (default 1: the
+   * loop the targets of issue 9 are measured with). Every side still gets every input once and
+   * the sides still take turns in a seeded random order; what changes is how much of the other
+   * sides' code runs between two calls of one side (timing runs only).
+   */
+  readonly block: number;
+  /**
+   * `--warmup <n>`: every latency loop runs at least `n` unrecorded warm-up iterations (a case
+   * that declares more keeps its own). 0 by default: each case's own warm-up (timing runs only).
+   */
+  readonly warmup: number;
 }
 
 /** The sizes of `--verify`: every check on every case, in seconds. */
@@ -111,7 +124,14 @@ function timingSizes(env: NodeJS.ProcessEnv): Sizes {
   };
 }
 
-const USAGE = 'known: --verify, --only <section,…>, --allow-unnamed, --no-throughput, --noise';
+const USAGE = 'known: --verify, --only <section,…>, --allow-unnamed, --no-throughput, --noise, --blocks <n>, --warmup <n>';
+
+/** The value of flag `flag` (`--blocks`, `--warmup`): a whole number, `min` or more. */
+function wholeNumber(flag: string, text: string | undefined, min: number): number {
+  const value = Number(text);
+  if (!text || !Number.isInteger(value) || value < min) throw new Error(`${flag} needs a whole number >= ${min}, got ${text ?? 'nothing'}`);
+  return value;
+}
 
 function parseSections(text: string, from: string): Section[] {
   const requested = text
@@ -128,18 +148,27 @@ function parseSections(text: string, from: string): Section[] {
 
 /**
  * Reads the mode and options from `argv` (`--verify`, `--only identity,verify` or
- * `--only=identity`, `--allow-unnamed`, `--no-throughput`, `--noise`) and the sections and sizes from
+ * `--only=identity`, `--allow-unnamed`, `--no-throughput`, `--noise`, `--blocks 100` or
+ * `--blocks=100`, `--warmup 3000` or `--warmup=3000`) and the sections and sizes from
  * `env` (`--only` wins over BENCH_SECTIONS).
  */
 export function readConfig(argv: readonly string[] = process.argv.slice(2), env: NodeJS.ProcessEnv = process.env): BenchConfig {
   let only: Section[] | undefined;
   const flags = new Set<string>();
+  let block = 1;
+  let warmup = 0;
   for (let k = 0; k < argv.length; k += 1) {
     const arg = argv[k]!;
     if (arg === '--only' || arg.startsWith('--only=')) {
       const value = arg === '--only' ? argv[++k] : arg.slice('--only='.length);
       if (!value) throw new Error(`--only needs a section list (${SECTIONS.join(', ')})`);
       only = [...(only ?? []), ...parseSections(value, '--only')];
+    } else if (arg === '--blocks' || arg.startsWith('--blocks=')) {
+      const value = arg === '--blocks' ? argv[++k] : arg.slice('--blocks='.length);
+      block = wholeNumber('--blocks', value, 1);
+    } else if (arg === '--warmup' || arg.startsWith('--warmup=')) {
+      const value = arg === '--warmup' ? argv[++k] : arg.slice('--warmup='.length);
+      warmup = wholeNumber('--warmup', value, 0);
     } else if (arg === '--verify' || arg === '--allow-unnamed' || arg === '--no-throughput' || arg === '--noise') {
       flags.add(arg);
     } else {
@@ -157,5 +186,7 @@ export function readConfig(argv: readonly string[] = process.argv.slice(2), env:
     throughputRounds: intFromEnv(env, 'BENCH_THROUGHPUT_ROUNDS', 5, 1),
     throughputSeconds: intFromEnv(env, 'BENCH_THROUGHPUT_SECONDS', 2, 1),
     noise: !verify && flags.has('--noise'),
+    block: verify ? 1 : block,
+    warmup: verify ? 0 : warmup,
   };
 }

@@ -75,6 +75,11 @@ export function sharedData(): SeedContext['shared'] {
   };
 }
 
+/** A loop's warm-up iterations: the case's own, or `--warmup`'s when that is more. */
+function warmupOf(own: number, config: BenchConfig): number {
+  return Math.max(own, config.warmup);
+}
+
 function bindSides(
   c: AnyCase,
   state: unknown,
@@ -97,7 +102,7 @@ export async function runGroup(group: BenchGroup, ctx: RunContext): Promise<Grou
   const seedContext = (calls: number): SeedContext => ({ url, setup, sizes, calls, shared });
   const states: unknown[] = [];
   for (const c of group.cases) {
-    const calls = mode === 'timing' ? c.iterations + c.warmup : 0;
+    const calls = mode === 'timing' ? c.iterations + warmupOf(c.warmup, config) : 0;
     states.push(await step(`${group.section} / ${c.name}: seed`, () => c.seed(seedContext(calls))));
   }
   const checks: CheckOutcome[] = [];
@@ -125,16 +130,19 @@ export async function runGroup(group: BenchGroup, ctx: RunContext): Promise<Grou
       const ownState = RAW_PREPARED_STATES.get(c);
       const loop = c.measure ? MEASURED_CASE_LATENCY : c;
       const preparedState = ownState
-        ? await step(`${label}: raw prepared side's own inputs`, () => ownState(seedContext(loop.iterations + loop.warmup)))
+        ? await step(`${label}: raw prepared side's own inputs`, () =>
+            ownState(seedContext(loop.iterations + warmupOf(loop.warmup, config))),
+          )
         : state;
       const sides = () => bindSides(c, state, on, { state: preparedState, on: preparedOn }, config.noise);
       if (c.measure) {
         const custom = await c.measure(state, () => openConnections(url));
-        const { iterations, warmup } = MEASURED_CASE_LATENCY;
-        const latencies = await measureInterleaved(`${label} (one call at a time)`, iterations, warmup, sides());
+        const { iterations } = MEASURED_CASE_LATENCY;
+        const warmup = warmupOf(MEASURED_CASE_LATENCY.warmup, config);
+        const latencies = await measureInterleaved(`${label} (one call at a time)`, iterations, warmup, sides(), config.block);
         results.push({ case: c, state, latencies, custom });
       } else {
-        const latencies = await measureInterleaved(label, c.iterations, c.warmup, sides());
+        const latencies = await measureInterleaved(label, c.iterations, warmupOf(c.warmup, config), sides(), config.block);
         results.push({ case: c, state, latencies });
       }
     } finally {

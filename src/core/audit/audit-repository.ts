@@ -92,10 +92,10 @@ export function createAuditReader<D extends DB>(database: Kysely<D>, entityTypes
     pageActorActivity(actorUserId: string, options: PageOptions = {}): Promise<Page<AuditEntry>> {
       const actor = parseInput(UuidSchema, actorUserId);
       const limit = pageLimit(options);
-      const rows = options.after
+      const fetched = options.after
         ? actorActivityPage(db, 'after', { actor, after: parseInput(EventCursorSchema, options.after), limit: limit + 1 })
         : actorActivityPage(db, 'first', { actor, limit: limit + 1 });
-      return rows.then((found) => page(found, limit));
+      return fetched.then((rows) => page(rows, limit));
     },
   });
   // Named keys first (on Node 20 an object that starts with a spread gets a hidden class of its own).

@@ -12,6 +12,7 @@ import type { DocumentsData } from './documents-data.js';
 import { PLAN_SAMPLES } from './plans.js';
 import { NAME_THRESHOLD, PAGE_LIMIT } from './raw-sql.js';
 import { READS } from './read-cases.js';
+import { STEADY_WARMUP } from '../../measure.js';
 import { READ_ITERATIONS, READ_WARMUP_ITERATIONS } from './reads.js';
 import { searchByName } from './search-by-name.js';
 
@@ -46,7 +47,8 @@ export const documents: BenchGroup = {
   section: 'documents',
   title: 'Clients and documents: search and concurrent versions',
   method:
-    `reads: ${READ_ITERATIONS} calls per side after ${READ_WARMUP_ITERATIONS} warm-up iterations over the sampled clients; ` +
+    `reads: ${READ_ITERATIONS} calls per side after ${READ_WARMUP_ITERATIONS} warm-up iterations (the client searches after ` +
+    `${STEADY_WARMUP}) over the sampled clients; ` +
     `addVersion: ${ROUNDS} alternating rounds per side and workload after a warm-up round of a fifth the size`,
   cases: [...READS.map((read) => read.case), addVersion],
   report: async (results, { setup, sizes }) => {

@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { createRepositories } from '../../../../src/repositories.js';
 import { defineCase, type Side } from '../../case.js';
-import { cyclic } from '../../measure.js';
+import { cyclic, STEADY_WARMUP } from '../../measure.js';
 import { seedHistory, type History } from './audit-rows.js';
 import { FLAT, historyValues, LIMIT, PARTITIONED, rawHistory, type Shape } from './raw-sql.js';
 
@@ -33,7 +33,7 @@ function historyCase(name: string, shape: Shape) {
       }
     },
     iterations: 2000,
-    warmup: 200,
+    warmup: STEADY_WARMUP,
   });
 }
 

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { CamelCasePlugin } from 'kysely';
 import { createRepositories } from '../../../../src/repositories.js';
 import { defineCase, type Side } from '../../case.js';
-import { cyclic } from '../../measure.js';
+import { cyclic, STEADY_WARMUP } from '../../measure.js';
 import { USER_COLUMNS } from '../../raw-columns.js';
 import { oneLine } from '../../support.js';
 import { identitySample } from './sample.js';
@@ -21,8 +21,8 @@ export const FIND_USER_BY_ID_SQL = oneLine(`
 
 /** Read iterations per side (identity and tenant). */
 export const READ_ITERATIONS = 5000;
-/** Warm-up iterations: until V8 has optimized Kysely's builder and compiler the repository side runs ~5% slower. */
-export const READ_WARMUP_ITERATIONS = 1000;
+/** Warm-up iterations: until V8 has optimized the package's own functions (see `STEADY_WARMUP`). */
+export const READ_WARMUP_ITERATIONS = STEADY_WARMUP;
 
 interface State {
   readonly userIds: readonly string[];

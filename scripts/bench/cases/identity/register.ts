@@ -9,6 +9,7 @@ import type pg from 'pg';
 import { DEFAULT_USER_ROLE } from '../../../../src/contexts/identity/rbac/default-role.js';
 import { createRepositories } from '../../../../src/repositories.js';
 import { defineCase } from '../../case.js';
+import { STEADY_WARMUP } from '../../measure.js';
 import { auditInsertFromSql, eventInsertFromSql, snapshotSql } from '../../raw-audit.js';
 import { oneLine } from '../../support.js';
 import { seedWorld } from './world.js';
@@ -155,5 +156,5 @@ export const register = defineCase<State>({
     assert.deepEqual(await audit(raw.user.id), rows, 'register: audit rows');
   },
   iterations: 1000,
-  warmup: 200,
+  warmup: STEADY_WARMUP,
 });

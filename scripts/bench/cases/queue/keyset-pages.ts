@@ -6,6 +6,7 @@
 import assert from 'node:assert/strict';
 import { createRepositories } from '../../../../src/repositories.js';
 import { defineCase, type CompareOptions, type Side } from '../../case.js';
+import { STEADY_WARMUP } from '../../measure.js';
 import { keysetQuery, offsetQuery, PAGE_SIZE, rawPage } from './raw-sql.js';
 import { seedQueue, type Queue } from './profiles.js';
 
@@ -44,5 +45,5 @@ export const keysetPages = defineCase<Queue>({
     assert.deepEqual(byOffset.result, (first.result as { items: unknown }).items, 'pending queue: OFFSET page 1 rows = keyset rows');
   },
   iterations: 1000,
-  warmup: 100,
+  warmup: STEADY_WARMUP,
 });

@@ -125,8 +125,9 @@ export function createStaffProfileQueries<D extends DB>(database: Kysely<D>): St
   const page = (rows: Keyed[], limit: number) => toPage(rows, limit, (row) => [row.cursorAt, row.userId], strip);
 
   const queries = withErrorMapping({
-    // Not async (see users.findById): the page is made with one `then` on the statement's
-    // promise; a refused argument throws here and the error mapping turns it into a rejection.
+    // None of the three is async (see users.findById): the page is made with one `then` on the
+    // statement's promise; a refused argument throws here and the error mapping turns it into a
+    // rejection.
     pagePendingQueue(organizationId: string, options: PendingQueueOptions = {}): Promise<Page<StaffProfile>> {
       options = optionsArgument(options);
       const org = parseInput(UuidSchema, organizationId, 'organizationId');
@@ -138,23 +139,24 @@ export function createStaffProfileQueries<D extends DB>(database: Kysely<D>): St
         page(rows satisfies Keyed[], limit),
       );
     },
-    async pageVerifiedBy(verifierUserId: string, options: PageOptions = {}) {
+    pageVerifiedBy(verifierUserId: string, options: PageOptions = {}): Promise<Page<StaffProfile>> {
       options = optionsArgument(options);
       const verifier = parseInput(UuidSchema, verifierUserId, 'verifierUserId');
       const limit = pageLimit(options);
       const cursor = cursorParams(options.after);
-      const rows = await verifiedBy(db, cursor.afterAt === undefined ? 'all' : 'after', { verifier, limit: limit + 1, ...cursor });
-      return page(rows satisfies Keyed[], limit);
+      const shape = cursor.afterAt === undefined ? 'all' : 'after';
+      return verifiedBy(db, shape, { verifier, limit: limit + 1, ...cursor }).then((rows) => page(rows satisfies Keyed[], limit));
     },
-    async pageExpiringBefore(date: Date, options: ExpiringOptions = {}) {
+    pageExpiringBefore(date: Date, options: ExpiringOptions = {}): Promise<Page<StaffProfile>> {
       options = optionsArgument(options);
       const before = parseInput(DateSchema, date, 'date');
       const org = options.organizationId == null ? null : parseInput(UuidSchema, options.organizationId, 'options.organizationId');
       const limit = pageLimit(options);
       const cursor = cursorParams(options.after);
       const shape = listShape(org !== null, cursor.afterAt !== undefined);
-      const rows = await expiring(db, shape, { before, limit: limit + 1, ...(org ? { org } : {}), ...cursor });
-      return page(rows satisfies Keyed[], limit);
+      return expiring(db, shape, { before, limit: limit + 1, ...(org ? { org } : {}), ...cursor }).then((rows) =>
+        page(rows satisfies Keyed[], limit),
+      );
     },
   });
   return Object.freeze({
