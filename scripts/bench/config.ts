@@ -126,6 +126,9 @@ function timingSizes(env: NodeJS.ProcessEnv): Sizes {
 
 const USAGE = 'known: --verify, --only <section,…>, --allow-unnamed, --no-throughput, --noise, --blocks <n>, --warmup <n>';
 
+/** The flags that take a value, written `--flag=value`. */
+const VALUE_FLAG = /^--(?:only|blocks|warmup)=/;
+
 /** The value of flag `flag` (`--blocks`, `--warmup`): a whole number, `min` or more. */
 function wholeNumber(flag: string, text: string | undefined, min: number): number {
   const value = Number(text);
@@ -157,18 +160,18 @@ export function readConfig(argv: readonly string[] = process.argv.slice(2), env:
   const flags = new Set<string>();
   let block = 1;
   let warmup = 0;
-  for (let k = 0; k < argv.length; k += 1) {
-    const arg = argv[k]!;
-    if (arg === '--only' || arg.startsWith('--only=')) {
-      const value = arg === '--only' ? argv[++k] : arg.slice('--only='.length);
+  // `--flag=value` is read as `--flag value`.
+  const args = argv.flatMap((arg) => (VALUE_FLAG.test(arg) ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg]));
+  for (let k = 0; k < args.length; k += 1) {
+    const arg = args[k]!;
+    if (arg === '--only') {
+      const value = args[++k];
       if (!value) throw new Error(`--only needs a section list (${SECTIONS.join(', ')})`);
       only = [...(only ?? []), ...parseSections(value, '--only')];
-    } else if (arg === '--blocks' || arg.startsWith('--blocks=')) {
-      const value = arg === '--blocks' ? argv[++k] : arg.slice('--blocks='.length);
-      block = wholeNumber('--blocks', value, 1);
-    } else if (arg === '--warmup' || arg.startsWith('--warmup=')) {
-      const value = arg === '--warmup' ? argv[++k] : arg.slice('--warmup='.length);
-      warmup = wholeNumber('--warmup', value, 0);
+    } else if (arg === '--blocks') {
+      block = wholeNumber('--blocks', args[++k], 1);
+    } else if (arg === '--warmup') {
+      warmup = wholeNumber('--warmup', args[++k], 0);
     } else if (arg === '--verify' || arg === '--allow-unnamed' || arg === '--no-throughput' || arg === '--noise') {
       flags.add(arg);
     } else {

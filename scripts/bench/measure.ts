@@ -16,7 +16,10 @@ import { seededRandom } from '../../src/core/kernel/random.js';
  * warm-up iterations, the history's repository measured 1.047–1.051 of raw prepared; after
  * 3,000, 0.997–1.002 (docs/benchmarks.md, "Warm-up: the package's code was still being
  * optimized"). The figures are the steady state of a process that has run the path a few
- * thousand times.
+ * thousand times. 4,000 is below the tenant path's last optimization in that trace, but 8,000
+ * did not move the tenant unit of work in the benchmark's loop (1.031–1.046 against
+ * 1.033–1.041, three alternating pairs; docs/benchmarks.md, "Two consecutive full runs that met
+ * every target").
  */
 export const STEADY_WARMUP = 4000;
 
